@@ -1,0 +1,1 @@
+"""mpgames games package."""

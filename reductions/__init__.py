@@ -1,0 +1,1 @@
+"""mpgames reductions package."""

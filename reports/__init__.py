@@ -1,0 +1,1 @@
+"""mpgames reports package."""

@@ -1,0 +1,117 @@
+"""Schnorr signatures over a Schnorr group (spec §3.1).
+
+The same key pair serves as the chameleon-hash trapdoor (§3.2), the accountable-assertion key
+(§3.4) and the escrow key (§5), as the seed prescribes. `PublicKey` validates subgroup membership
+once, on construction, so `verify` costs two exponentiations and one hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheme.encoding import FieldReader, enc
+from scheme.errors import SchemeError
+from scheme.groups import Group
+from scheme.hashing import Tag, hash_to_scalar
+from scheme.randomness import RandomSource
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """y = g^x, checked to lie in the order-q subgroup."""
+
+    group: Group
+    y: int
+
+    def __post_init__(self) -> None:
+        self.group.check_element(self.y, "public key")
+
+    def to_bytes(self) -> bytes:
+        return self.group.element_bytes(self.y)
+
+    @classmethod
+    def from_bytes(cls, group: Group, data: bytes) -> PublicKey:
+        if len(data) != group.element_len:
+            raise SchemeError(f"public key must be {group.element_len} bytes")
+        return cls(group, int.from_bytes(data, "big"))
+
+
+@dataclass(frozen=True, repr=False)
+class SecretKey:
+    """x in [1, q−1]. Its repr never shows x."""
+
+    group: Group
+    x: int
+
+    def __post_init__(self) -> None:
+        self.group.check_secret(self.x)
+
+    def __repr__(self) -> str:
+        return f"SecretKey(group={self.group.label}, x=<hidden>)"
+
+    @property
+    def public(self) -> PublicKey:
+        return PublicKey(self.group, self.group.gexp(self.x))
+
+
+@dataclass(frozen=True)
+class Signature:
+    """σ = (e, s) with e the challenge and s the response."""
+
+    e: int
+    s: int
+
+    def to_bytes(self, group: Group) -> bytes:
+        return enc(Tag.SIG_SCHNORR, group.scalar_bytes(self.e), group.scalar_bytes(self.s))
+
+    @classmethod
+    def from_bytes(cls, group: Group, data: bytes) -> Signature:
+        reader = FieldReader(data, "Schnorr signature")
+        reader.tag(Tag.SIG_SCHNORR)
+        e, s = reader.scalar(group, "e"), reader.scalar(group, "s")
+        reader.done()
+        return cls(e, s)
+
+
+def keygen(group: Group, rng: RandomSource | None = None) -> tuple[PublicKey, SecretKey]:
+    """pk, sk = KeyGen(): x ←$ [1, q−1], y = g^x."""
+    sk = SecretKey(group, group.random_secret(rng))
+    return sk.public, sk
+
+
+def challenge(pk: PublicKey, commitment: int, message: bytes) -> int:
+    """e = H_q("SIG/SCHNORR", R, y, m)."""
+    group = pk.group
+    return hash_to_scalar(group.q, Tag.SIG_SCHNORR, group.element_bytes(commitment), pk.to_bytes(), message)
+
+
+def sign(
+    sk: SecretKey, message: bytes, rng: RandomSource | None = None, *, nonce: int | None = None
+) -> Signature:
+    """σ = (e, s): k ←$ [1, q−1], R = g^k, e = H_q(R, y, m), s = k + e·x mod q.
+
+    `nonce` fixes k; it exists only for the nonce-reuse variant of the games (a broken signer).
+    """
+    group = sk.group
+    k = group.random_secret(rng) if nonce is None else group.check_secret(nonce, "nonce")
+    e = challenge(sk.public, group.gexp(k), message)
+    return Signature(e, (k + e * sk.x) % group.q)
+
+
+def verify(sig: Signature, pk: PublicKey, message: bytes) -> bool:
+    """Vrfy(σ, pk, m): R' = g^s · y^(q−e); accept iff H_q(R', y, m) = e.
+
+    Raises `InvalidScalarError` when e or s lies outside Z_q (malformed, not merely wrong).
+    """
+    group = pk.group
+    e = group.check_scalar(sig.e, "signature challenge e")
+    s = group.check_scalar(sig.s, "signature response s")
+    commitment = group.mul(group.gexp(s), group.exp(pk.y, group.q - e))
+    return challenge(pk, commitment, message) == e
+
+
+def recover_key_from_nonce_reuse(group: Group, sig1: Signature, sig2: Signature) -> int:
+    """x = (s1 − s2)/(e1 − e2) mod q from two signatures that share a nonce (attack, spec §3.1)."""
+    if (sig1.e - sig2.e) % group.q == 0:
+        raise SchemeError("the two signatures have the same challenge; nothing to recover")
+    return (sig1.s - sig2.s) * group.inv_scalar(sig1.e - sig2.e) % group.q
