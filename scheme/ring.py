@@ -1,0 +1,143 @@
+"""AOS ring signatures, discrete-log version (spec §3.3; Abe–Ohkubo–Suzuki, ASIACRYPT 2002).
+
+A ring L = (y_0, …, y_{n−1}) of Schnorr public keys in one group, ordered canonically (sorted by their
+encoded bytes), so that a ring is a set: every signer and verifier hashes the same L whatever order
+it was handed over in ("fixed-ring" semantics). With all indices mod n:
+
+* Sign(x_π, L, m): α ←$ Z_q, c_{π+1} = H_q("RS/AOS", L, m, g^α); for i = π+1, …, π−1:
+  s_i ←$ Z_q, c_{i+1} = H_q("RS/AOS", L, m, g^(s_i)·y_i^(c_i)); s_π = α − x_π·c_π. σ = (c_0, s_0, …, s_{n−1}).
+* Vrfy_L(m, σ): c ← c_0; for i = 0 … n−1: c ← H_q("RS/AOS", L, m, g^(s_i)·y_i^c); accept iff c = c_0.
+
+Ring members are `PublicKey`s, which check subgroup membership when they are built, so verification
+costs exactly n exponentiation pairs and n hashes. Every s_i is uniform and c_0 is a hash output
+whoever signs: the signature says nothing about π, even to someone holding every secret key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from scheme.encoding import FieldReader, enc
+from scheme.errors import DecodeError, SchemeError
+from scheme.groups import Group
+from scheme.hashing import Tag, hash_to_scalar
+from scheme.randomness import RandomSource
+from scheme.schnorr import PublicKey, SecretKey
+
+
+@dataclass(frozen=True)
+class RingSignature:
+    """σ = (c_0, s_0, …, s_{n−1}): the first challenge and one response per ring member (canonical order)."""
+
+    c0: int
+    s: tuple[int, ...]
+
+    def to_bytes(self, group: Group) -> bytes:
+        c0 = group.check_scalar(self.c0, "ring signature c0")
+        responses = tuple(
+            group.scalar_bytes(group.check_scalar(s, "ring signature response")) for s in self.s
+        )
+        return enc(Tag.RS_AOS, group.scalar_bytes(c0), responses)
+
+    @classmethod
+    def from_bytes(cls, group: Group, data: bytes, ring_size: int) -> RingSignature:
+        """Decode a signature for a ring of `ring_size` members; `DecodeError` on any malformed field."""
+        if not isinstance(ring_size, int) or isinstance(ring_size, bool) or ring_size < 1:
+            raise DecodeError("ring signature: ring_size must be a positive integer")
+        reader = FieldReader(data, "ring signature")
+        reader.tag(Tag.RS_AOS)
+        c0 = reader.scalar(group, "c0")
+        responses = reader.nested("s")
+        s = tuple(responses.scalar(group, f"s_{i}") for i in range(ring_size))
+        responses.done()
+        reader.done()
+        return cls(c0, s)
+
+
+def canonical_ring(keys: Iterable[PublicKey]) -> tuple[PublicKey, ...]:
+    """The ring as a set: members sorted by their encoded bytes.
+
+    Raises `SchemeError` for an empty ring, a member that is not a `PublicKey`, members from different
+    groups, or a key listed twice.
+    """
+    members = tuple(keys)
+    if not members:
+        raise SchemeError("a ring needs at least one member")
+    for i, pk in enumerate(members):
+        if not isinstance(pk, PublicKey):
+            raise SchemeError(f"ring member {i} is not a PublicKey")
+        if pk.group != members[0].group:
+            raise SchemeError(f"ring member {i} belongs to a different group")
+    ordered = tuple(sorted(members, key=PublicKey.to_bytes))
+    if any(a.y == b.y for a, b in pairwise(ordered)):
+        raise SchemeError("a ring must not list the same key twice")
+    return ordered
+
+
+def _encode_ring(ring: Sequence[PublicKey]) -> bytes:
+    """L as it enters every hash: one nested field listing the encoded keys."""
+    return enc(*(pk.to_bytes() for pk in ring))
+
+
+def _challenge(group: Group, encoded_ring: bytes, message: bytes, commitment: int) -> int:
+    """H_q("RS/AOS", L, m, commitment)."""
+    return hash_to_scalar(group.q, Tag.RS_AOS, encoded_ring, message, group.element_bytes(commitment))
+
+
+def _next_challenge(pk: PublicKey, encoded_ring: bytes, message: bytes, s: int, c: int) -> int:
+    """c_{i+1} = H_q("RS/AOS", L, m, g^(s_i) · y_i^(c_i)): one link of the ring (one exponentiation pair)."""
+    group = pk.group
+    return _challenge(group, encoded_ring, message, group.mul(group.gexp(s), group.exp(pk.y, c)))
+
+
+def sign(
+    sk: SecretKey, ring: Sequence[PublicKey], message: bytes, rng: RandomSource | None = None
+) -> RingSignature:
+    """σ ← Sign(x_π, L, m). The signer's index π is found from its public key (`SchemeError` if absent)."""
+    members = canonical_ring(ring)
+    group = sk.group
+    if members[0].group != group:
+        raise SchemeError("the signing key and the ring belong to different groups")
+    own = sk.public.y
+    try:
+        pi = next(i for i, pk in enumerate(members) if pk.y == own)
+    except StopIteration:
+        raise SchemeError("the signer's public key is not in the ring") from None
+    n = len(members)
+    encoded_ring = _encode_ring(members)
+    s = [0] * n
+    c = [0] * n
+    # Open the ring at π + 1 with a fresh commitment g^α.
+    alpha = group.random_scalar(rng)
+    c[(pi + 1) % n] = _challenge(group, encoded_ring, message, group.gexp(alpha))
+    # Walk round the ring from π + 1 to π − 1 with random responses.
+    for step in range(1, n):
+        i = (pi + step) % n
+        s[i] = group.random_scalar(rng)
+        c[(i + 1) % n] = _next_challenge(members[i], encoded_ring, message, s[i], c[i])
+    # Close the ring: g^(s_π) · y_π^(c_π) = g^α.
+    s[pi] = (alpha - sk.x * c[pi]) % group.q
+    return RingSignature(c[0], tuple(s))
+
+
+def verify(ring: Sequence[PublicKey], message: bytes, sig: RingSignature) -> bool:
+    """Vrfy_L(m, σ): recompute the n links from c_0 and accept iff the ring closes.
+
+    Malformed input raises: `SchemeError` for a bad ring or a response count that is not the ring size,
+    `InvalidScalarError` for a scalar outside Z_q. A well-formed signature that does not verify gives False.
+    """
+    members = canonical_ring(ring)
+    group = members[0].group
+    if not isinstance(sig, RingSignature):
+        raise SchemeError("expected a RingSignature")
+    if len(sig.s) != len(members):
+        raise SchemeError(f"ring signature has {len(sig.s)} responses for a ring of {len(members)}")
+    c0 = group.check_scalar(sig.c0, "ring signature c0")
+    responses = [group.check_scalar(s, "ring signature response") for s in sig.s]
+    encoded_ring = _encode_ring(members)
+    c = c0
+    for pk, s in zip(members, responses, strict=True):
+        c = _next_challenge(pk, encoded_ring, message, s, c)
+    return c == c0
