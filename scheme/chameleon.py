@@ -43,6 +43,8 @@ def ch(pk: PublicKey, m: int, r: int) -> int:
 def ch_with_trapdoor(sk: SecretKey, m: int, r: int) -> int:
     """The same value computed by the key owner: g^((m + x·r) mod q) (one exponentiation)."""
     group = sk.group
+    group.check_scalar(m, "chameleon message")
+    group.check_scalar(r, "chameleon randomness")
     return group.gexp((m + sk.x * r) % group.q)
 
 
@@ -54,6 +56,8 @@ def hash_message(pk: PublicKey, message: bytes, r: int) -> int:
 def collision(sk: SecretKey, m: int, r: int, m_new: int) -> int:
     """Col(x, m, r, m') = r' = r + (m − m')·x^(−1) mod q, so that Ch(m'; r') = Ch(m; r)."""
     group = sk.group
+    for value, what in ((m, "chameleon message"), (r, "chameleon randomness"), (m_new, "new message")):
+        group.check_scalar(value, what)
     return (r + (m - m_new) * group.inv_scalar(sk.x)) % group.q
 
 

@@ -221,7 +221,8 @@ def _rfc7919_ffdhe2048() -> Group:
     return Group(p, (p - 1) // 2, 2, "standard", "rfc7919-ffdhe2048")
 
 
-# Toy groups of spec §2.3 (breakable on purpose): name -> (p, q, g).
+# Toy groups of spec §2.3 (breakable on purpose): name -> (p, q, g). The 64- and 128-bit ones are the
+# spec table's values as published (made by the spec authors' generator run), not `toy_group` outputs.
 _TOY = {
     "toy-23": (23, 11, 4),
     "toy-643": (643, 107, 4),

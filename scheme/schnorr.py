@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scheme.encoding import FieldReader, enc
-from scheme.errors import SchemeError
+from scheme.errors import DecodeError, SchemeError
 from scheme.groups import Group
 from scheme.hashing import Tag, hash_to_scalar
 from scheme.randomness import RandomSource
@@ -32,8 +32,11 @@ class PublicKey:
     @classmethod
     def from_bytes(cls, group: Group, data: bytes) -> PublicKey:
         if len(data) != group.element_len:
-            raise SchemeError(f"public key must be {group.element_len} bytes")
-        return cls(group, int.from_bytes(data, "big"))
+            raise DecodeError(f"public key must be {group.element_len} bytes")
+        y = int.from_bytes(data, "big")
+        if not group.is_element(y):
+            raise DecodeError("public key is not an element of the order-q subgroup")
+        return cls(group, y)
 
 
 @dataclass(frozen=True, repr=False)
