@@ -480,10 +480,8 @@ def extract(
     ⊥ when the statements are equal or an assertion does not verify; otherwise some node on the path
     is opened to two messages (spec §3.4), unless H_q, G or Dg collided.
     """
-    first, second = (ct, st0, tau0), (ct, st1, tau1)
-    if check_statement(st0) == check_statement(st1):
-        return None
-    return _key_from_double_opening(apk, first, second)
+    key = _key_from_double_opening(apk, (ct, st0, tau0), (ct, st1, tau1))
+    return key if st0 != st1 else None
 
 
 def sibling_leak(

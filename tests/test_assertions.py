@@ -79,9 +79,9 @@ def _non_element(group: Group) -> int:
 
 @given(seed=seeds, ct=contexts, statement=statements, variant=variants)
 def test_an_assertion_verifies_and_survives_encoding(
-    seed: int, ct: int, statement: bytes, variant: str
+    seed: int, ct: int, statement: bytes, variant: Variant
 ) -> None:
-    _, apk, asserter = _setup(seed, variant)  # type: ignore[arg-type]
+    _, apk, asserter = _setup(seed, variant)
     tau = asserter.assert_(ct, statement)
     assert verify(apk, ct, statement, tau)
     decoded = Assertion.from_bytes(apk, tau.to_bytes())
@@ -138,9 +138,14 @@ def _with_level(tau: Assertion, i: int, step: AssertionLevel) -> Assertion:
 @pytest.mark.parametrize("tamper", [_bump_r, _bump_sibling], ids=["r-prime", "sibling"])
 @given(seed=seeds, ct=contexts, statement=statements, variant=variants, i=levels)
 def test_a_tampered_level_fails(
-    tamper: Callable[[Assertion, int], Assertion], seed: int, ct: int, statement: bytes, variant: str, i: int
+    tamper: Callable[[Assertion, int], Assertion],
+    seed: int,
+    ct: int,
+    statement: bytes,
+    variant: Variant,
+    i: int,
 ) -> None:
-    _, apk, asserter = _setup(seed, variant)  # type: ignore[arg-type]
+    _, apk, asserter = _setup(seed, variant)
     tau = asserter.assert_(ct, statement)
     assert verify(apk, ct, statement, tau)
     note(f"tampering level {i} (tree level {DEPTH - i})")
@@ -148,26 +153,28 @@ def test_a_tampered_level_fails(
 
 
 @given(seed=seeds, ct=contexts, statement=statements, other=statements, variant=variants)
-def test_another_statement_fails(seed: int, ct: int, statement: bytes, other: bytes, variant: str) -> None:
+def test_another_statement_fails(
+    seed: int, ct: int, statement: bytes, other: bytes, variant: Variant
+) -> None:
     assume(statement != other)
-    _, apk, asserter = _setup(seed, variant)  # type: ignore[arg-type]
+    _, apk, asserter = _setup(seed, variant)
     assert not verify(apk, ct, other, asserter.assert_(ct, statement))
 
 
 @given(seed=seeds, ct=contexts, other=contexts, statement=statements, variant=variants)
-def test_another_context_fails(seed: int, ct: int, other: int, statement: bytes, variant: str) -> None:
+def test_another_context_fails(seed: int, ct: int, other: int, statement: bytes, variant: Variant) -> None:
     assume(ct != other)
-    _, apk, asserter = _setup(seed, variant)  # type: ignore[arg-type]
+    _, apk, asserter = _setup(seed, variant)
     assert not verify(apk, other, statement, asserter.assert_(ct, statement))
 
 
 @given(seed=seeds, ct=contexts, statement=statements, variant=variants)
-def test_another_public_key_fails(seed: int, ct: int, statement: bytes, variant: str) -> None:
+def test_another_public_key_fails(seed: int, ct: int, statement: bytes, variant: Variant) -> None:
     """Another payer's apk, and the same payer's apk under another auxsk, both reject τ."""
-    sk, _, asserter = _setup(seed, variant)  # type: ignore[arg-type]
+    sk, _, asserter = _setup(seed, variant)
     tau = asserter.assert_(ct, statement)
-    _, other_payer, _ = _setup(seed + 1, variant)  # type: ignore[arg-type]
-    other_aux, _ = generate(sk, DEPTH, SeededRandom(f"other-aux/{seed}"), variant=variant)  # type: ignore[arg-type]
+    _, other_payer, _ = _setup(seed + 1, variant)
+    other_aux, _ = generate(sk, DEPTH, SeededRandom(f"other-aux/{seed}"), variant=variant)
     assert not verify(other_payer, ct, statement, tau)
     assert not verify(other_aux, ct, statement, tau)
 
@@ -230,11 +237,11 @@ def test_sibling_leak_ignores_assertions_that_do_not_verify() -> None:
 
 
 @given(seed=seeds, ct=contexts, st0=statements, st1=statements, variant=variants)
-def test_equivocation_extracts_the_key(seed: int, ct: int, st0: bytes, st1: bytes, variant: str) -> None:
+def test_equivocation_extracts_the_key(seed: int, ct: int, st0: bytes, st1: bytes, variant: Variant) -> None:
     """Two asserters with the same keys (same seeds) assert two statements in one context."""
     assume(st0 != st1)
-    sk, apk, asserter = _setup(seed, variant)  # type: ignore[arg-type]
-    _, _, twin = _setup(seed, variant)  # type: ignore[arg-type]
+    sk, apk, asserter = _setup(seed, variant)
+    _, _, twin = _setup(seed, variant)
     tau0, tau1 = asserter.assert_(ct, st0), twin.assert_(ct, st1)
     x = extract(apk, ct, st0, st1, tau0, tau1)
     assert x == sk.x
