@@ -1,0 +1,84 @@
+"""The adversary registry: adversary id -> Adversary class (harness §4 "Discovery").
+
+Built-in adversaries are listed as "module:Class" references, one line each, imported on first
+use; registering a new adversary is one line in `BUILTIN_ADVERSARIES`. Entry points (group
+`mpgames.adversaries`) and `--adversary path/to/file.py:ClassName` can later feed the same checks.
+Each adversary is checked against the game registry: its targets must exist, and the variant a
+reference attack claims to break must belong to one of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from adversaries.base import Adversary
+from games.errors import UsageError
+from games.registry import get_game, load_reference
+
+BUILTIN_ADVERSARIES: tuple[str, ...] = (
+    "adversaries.dl:RandomLogGuess",
+    "adversaries.dl:BabyStepGiantStep",
+    "adversaries.sig:RandomForgery",
+    "adversaries.sig:NonceReuseForger",
+    "adversaries.chameleon:RandomCollision",
+    "adversaries.chameleon:BsgsCollision",
+    "adversaries.chameleon:RandomTrapdoorGuess",
+    "adversaries.chameleon:KrKeyExtraction",
+)
+
+
+def _checked(reference: str, cls: object) -> type[Adversary]:
+    if not (isinstance(cls, type) and issubclass(cls, Adversary)):
+        raise TypeError(f"{reference} is not an Adversary subclass")
+    games = [get_game(target) for target in cls.targets]
+    broken = cls.broken_variant()
+    if broken is not None and not any(broken in game.variants for game in games):
+        raise TypeError(f"adversary {cls.id} claims to break {broken!r}, a variant of none of its targets")
+    return cls
+
+
+@functools.cache
+def _adversaries() -> Mapping[str, type[Adversary]]:
+    table: dict[str, type[Adversary]] = {}
+    for reference in BUILTIN_ADVERSARIES:
+        cls = _checked(reference, load_reference(reference))
+        if cls.id in table:
+            raise TypeError(f"adversary id {cls.id!r} is registered twice ({reference})")
+        table[cls.id] = cls
+    return MappingProxyType(table)
+
+
+def adversary_ids() -> tuple[str, ...]:
+    return tuple(_adversaries())
+
+
+def all_adversaries() -> tuple[type[Adversary], ...]:
+    return tuple(_adversaries().values())
+
+
+def get_adversary(adversary_id: str) -> type[Adversary]:
+    """The adversary class of `adversary_id`; `UsageError` naming the known ids otherwise."""
+    try:
+        return _adversaries()[adversary_id]
+    except KeyError:
+        known = ", ".join(adversary_ids())
+        raise UsageError(f"unknown adversary {adversary_id!r}; choose one of {known}") from None
+
+
+def adversaries_for(game_id: str) -> tuple[type[Adversary], ...]:
+    """The adversaries targeting `game_id`: null adversaries first, then reference attacks."""
+    targeting = [cls for cls in all_adversaries() if game_id in cls.targets]
+    return tuple(sorted(targeting, key=lambda cls: not cls.is_null()))
+
+
+def resolve(adversary_id: str, game_id: str) -> type[Adversary]:
+    """The adversary `adversary_id`, which must target `game_id` (`UsageError` otherwise)."""
+    cls = get_adversary(adversary_id)
+    if game_id not in cls.targets:
+        choices = ", ".join(a.id for a in adversaries_for(game_id)) or "none registered"
+        raise UsageError(
+            f"adversary {adversary_id} does not target {game_id}; adversaries for {game_id}: {choices}"
+        )
+    return cls

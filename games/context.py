@@ -1,0 +1,157 @@
+"""The trial context `ctx` a game's experiment runs in (harness §3 "Shape of a game", §6, §10).
+
+The context is the challenger's side of one trial. It holds the variant, tier and group, the
+challenger's random generator, and it builds what the experiment needs:
+
+* `ctx.oracle(name, fn)` wraps challenger code as an `Oracle` with the budget the game declares;
+* `ctx.view(**public)` builds the adversary's read-only `View`;
+* `ctx.play(stage, view)` runs one adversary stage (`adversary.attack`) with the adversary's own
+  generator, under the time limit, and turns whatever goes wrong on the adversary's side into an
+  `AdversaryFault` (the trial is lost and counted by type);
+* `ctx.judge(predicate, ...)` evaluates the win predicate: a `SchemeError` raised while judging
+  the adversary's output (a malformed forgery, an out-of-range scalar) is the adversary's loss;
+* `ctx.trace(step, **data)` appends a step to the transcript (kept only when tracing).
+
+Only adversary-side failures become lost trials. An exception of the challenger's own code (in
+the experiment, or inside an oracle even if the adversary catches it) is a `ChallengerBug` and
+stops the run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from games.errors import AdversaryFault, ChallengerBug, TrialTimeout
+from games.oracles import Oracle
+from games.outcome import TraceEntry
+from games.summary import summarize
+from games.timelimit import call_with_limit
+from games.view import View
+from scheme.errors import SchemeError
+from scheme.groups import Group
+from scheme.randomness import RandomSource
+
+if TYPE_CHECKING:
+    from games.base import Variant
+
+# The stage name of a single-stage adversary (`attack`); oracles are open in it by default.
+ATTACK = "attack"
+
+
+class TrialContext:
+    """The challenger's side of one trial."""
+
+    # Marks the context as challenger state: a `View` refuses to carry it.
+    is_challenger_object = True
+
+    def __init__(
+        self,
+        *,
+        variant: Variant,
+        tier: str,
+        group: Group,
+        index: int,
+        rng: RandomSource,
+        adversary_rng: RandomSource,
+        budgets: Mapping[str, int],
+        time_limit: float | None = None,
+        tracing: bool = False,
+    ) -> None:
+        self.variant = variant
+        self.tier = tier
+        self.group = group
+        self.index = index
+        self.rng = rng
+        self._adversary_rng = adversary_rng
+        self._budgets = budgets
+        self._time_limit = time_limit
+        self._tracing = tracing
+        self._transcript: list[TraceEntry] = []
+        self._oracles: list[Oracle] = []
+        self._phase: str | None = None
+        self._fault: BaseException | None = None
+        self._bug: BaseException | None = None
+        self._adversary_seconds = 0.0
+        self.output_summary = ""
+
+    # -- building the game -----------------------------------------------------------------------
+    def oracle(self, name: str, fn: Callable[..., object], *, phases: Iterable[str] = (ATTACK,)) -> Oracle:
+        """An oracle with the budget the game declares for `name` (undeclared names are a bug)."""
+        if name not in self._budgets:
+            raise ChallengerBug(f"oracle {name!r} is not declared in the game's budgets")
+        oracle = Oracle(name, fn, self, budget=self._budgets[name], phases=phases)
+        self._oracles.append(oracle)
+        return oracle
+
+    def view(self, **public: object) -> View:
+        """The adversary's read-only view: exactly the public values and oracles given here."""
+        return View(**public)
+
+    def trace(self, step: str, **data: object) -> None:
+        """Append a step to the transcript (no-op unless the trial is traced)."""
+        if self._tracing:
+            self._transcript.append(TraceEntry(step, tuple((k, summarize(v)) for k, v in data.items())))
+
+    # -- running the adversary -------------------------------------------------------------------
+    def play(
+        self, stage: Callable[[View, RandomSource], object], view: View, *, phase: str = ATTACK
+    ) -> object:
+        """Run one adversary stage on `view`; its output, or `AdversaryFault` if the adversary failed."""
+        self.trace(f"adversary {phase}", view=tuple(view))
+        remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
+        self._phase = phase
+        start = time.perf_counter()
+        try:
+            output = call_with_limit(lambda: stage(view, self._adversary_rng), remaining)
+        except (Exception, TrialTimeout) as exc:
+            self._raise_if_bug()
+            raise AdversaryFault(self._fault or exc) from exc
+        finally:
+            self._phase = None
+            self._adversary_seconds += time.perf_counter() - start
+        # A fault the adversary caught and swallowed still loses the trial.
+        self._raise_if_bug()
+        if self._fault is not None:
+            raise AdversaryFault(self._fault)
+        self.output_summary = summarize(output)
+        self.trace(f"adversary {phase} output", output=output)
+        return output
+
+    def judge(self, predicate: Callable[..., bool], *args: object) -> bool:
+        """Evaluate the win predicate; a `SchemeError` on the adversary's output loses the trial."""
+        try:
+            won = predicate(*args)
+        except SchemeError as exc:
+            self.trace("judge", predicate=predicate.__name__, rejected=type(exc).__name__, reason=str(exc))
+            raise AdversaryFault(exc) from exc
+        if not isinstance(won, bool):
+            raise ChallengerBug(f"win predicate {predicate.__name__} returned {type(won).__name__}, not bool")
+        self.trace("judge", predicate=predicate.__name__, won=won)
+        return won
+
+    # -- the oracle host protocol ----------------------------------------------------------------
+    @property
+    def current_phase(self) -> str | None:
+        return self._phase
+
+    def record_fault(self, exc: BaseException) -> None:
+        if self._fault is None:
+            self._fault = exc
+
+    def record_bug(self, exc: BaseException) -> None:
+        if self._bug is None:
+            self._bug = exc
+
+    def _raise_if_bug(self) -> None:
+        if self._bug is not None:
+            raise ChallengerBug(f"challenger code failed: {self._bug!r}") from self._bug
+
+    # -- results ---------------------------------------------------------------------------------
+    def query_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple((oracle.name, oracle.used) for oracle in self._oracles)
+
+    @property
+    def transcript(self) -> tuple[TraceEntry, ...]:
+        return tuple(self._transcript)

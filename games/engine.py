@@ -1,0 +1,284 @@
+"""The engine: plays trials, in parallel, with sequential stopping (harness §6, §7, §10).
+
+* `play_trial(spec, i)` plays trial i of a run: it derives the challenger's and the adversary's
+  generators from the run's `SeedPath`, meters exponentiations and hash calls, times the trial, and
+  turns an `AdversaryFault` into a lost trial with its type name. Anything else (a challenger bug)
+  propagates and stops the run.
+* `Engine(jobs)` plays index ranges in worker processes (fork), split into a few chunks per worker
+  so that the per-task overhead stays far below the work; outcomes come back in index order and
+  depend on the index only, so any job count gives identical results.
+* `Engine.run(...)` checks the trials at the checkpoints of a `SequentialPlan` (the false-alarm
+  budget α spent over geometric checkpoints) and stops as soon as the verdict is decided, or at
+  `max_trials`. It returns a `RunResult`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+
+from reports.records import RunResult
+
+from games.base import AdversaryLike, Game
+from games.context import TrialContext
+from games.errors import AdversaryFault, ChallengerBug, UsageError
+from games.outcome import TrialOutcome
+from games.seeds import SeedPath
+from reports.estimation import Estimate, SequentialPlan, Thresholds, Verdict
+from scheme.groups import named_group
+from scheme.metering import metered
+
+# Per-trial time limit of an adversary, in seconds, unless the caller sets one: generous for any
+# toy-tier attack and for budgeted standard-tier attackers, short enough to end a runaway loop.
+DEFAULT_TIME_LIMIT = 10.0
+# Chunks per worker in one batch: enough to balance uneven trials, few enough that the cost of a
+# task (pickling, a pipe round trip: well under a millisecond) stays small next to the trials.
+CHUNKS_PER_JOB = 4
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    """Everything needed to play any trial of one run; small and picklable."""
+
+    game: type[Game]
+    adversary: type[AdversaryLike]
+    variant: str
+    tier: str
+    group: str
+    seed: str
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    tracing: bool = False
+
+    @property
+    def seed_path(self) -> SeedPath:
+        return SeedPath(self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group)
+
+
+def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
+    """Play trial `index` of the run described by `spec`."""
+    challenger_rng, adversary_rng = spec.seed_path.streams(index)
+    ctx = TrialContext(
+        variant=spec.game.variant(spec.variant),
+        tier=spec.tier,
+        group=named_group(spec.group),
+        index=index,
+        rng=challenger_rng,
+        adversary_rng=adversary_rng,
+        budgets=spec.game.budgets,
+        time_limit=spec.time_limit,
+        tracing=spec.tracing,
+    )
+    start = time.perf_counter()
+    with metered() as ops:
+        try:
+            won, error = spec.game().experiment(ctx, spec.adversary()), None
+        except AdversaryFault as fault:
+            ctx.trace("trial lost by fault", error=fault.kind, detail=str(fault.cause))
+            won, error = False, fault.kind
+    if not isinstance(won, bool):
+        raise ChallengerBug(f"{spec.game.id}.experiment returned {type(won).__name__}, not bool")
+    return TrialOutcome(
+        index=index,
+        won=won,
+        output=ctx.output_summary,
+        queries=ctx.query_counts(),
+        exponentiations=ops.exponentiations,
+        hashes=ops.hashes,
+        seconds=time.perf_counter() - start,
+        error=error,
+        transcript=ctx.transcript,
+    )
+
+
+def _play_range(spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
+    return [play_trial(spec, index) for index in range(start, stop)]
+
+
+def default_jobs() -> int:
+    """All cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _check_positive(value: float | None, name: str, *, integer: bool) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)) or value <= 0:
+        kind = "a positive integer" if integer else "a positive number"
+        raise UsageError(f"{name} must be {kind}, got {value!r}")
+
+
+class Engine:
+    """Plays trials with `jobs` processes; use as a context manager to release the workers."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        _check_positive(jobs, "--jobs", integer=True)
+        self.jobs = default_jobs() if jobs is None else jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return self._pool
+
+    def play(
+        self, spec: TrialSpec, start: int, stop: int, progress: Progress | None = None
+    ) -> list[TrialOutcome]:
+        """Outcomes of trials start, …, stop−1, in index order."""
+        count = stop - start
+        if self.jobs == 1 or count < 2:
+            outcomes = []
+            for index in range(start, stop):
+                outcomes.append(play_trial(spec, index))
+                if progress is not None:
+                    progress(1)
+            return outcomes
+        chunks = min(count, self.jobs * CHUNKS_PER_JOB)
+        bounds = [start + count * k // chunks for k in range(chunks + 1)]
+        pool = self._executor()
+        futures: Sequence[Future[list[TrialOutcome]]] = [
+            pool.submit(_play_range, spec, lo, hi) for lo, hi in itertools.pairwise(bounds)
+        ]
+        outcomes = []
+        for future in futures:
+            part = future.result()
+            outcomes.extend(part)
+            if progress is not None:
+                progress(len(part))
+        return outcomes
+
+    def run(
+        self,
+        game: type[Game],
+        variant: str | None,
+        adversary: type[AdversaryLike],
+        tier: str,
+        *,
+        max_trials: int,
+        seed: str,
+        thresholds: Thresholds | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
+        group: str | None = None,
+        progress: Progress | None = None,
+    ) -> RunResult:
+        """Play the game against the adversary until the verdict is decided or `max_trials` is reached."""
+        spec = make_spec(game, variant, adversary, tier, seed=seed, time_limit=time_limit, group=group)
+        _check_positive(max_trials, "--max-trials", integer=True)
+        thresholds = Thresholds() if thresholds is None else thresholds
+        plan = SequentialPlan.for_budget(max_trials, thresholds)
+        started = time.perf_counter()
+        outcomes: list[TrialOutcome] = []
+        for checkpoint in plan.checkpoints:
+            outcomes += self.play(spec, len(outcomes), checkpoint, progress)
+            wins = sum(outcome.won for outcome in outcomes)
+            estimate = plan.decide(game.kind, wins, len(outcomes), game.n_choices)
+            if estimate.verdict is not Verdict.INCONCLUSIVE:
+                break
+        return summarize_run(spec, outcomes, estimate, time.perf_counter() - started)
+
+
+def make_spec(
+    game: type[Game],
+    variant: str | None,
+    adversary: type[AdversaryLike],
+    tier: str,
+    *,
+    seed: str,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    group: str | None = None,
+    tracing: bool = False,
+) -> TrialSpec:
+    """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`."""
+    chosen = game.variant(variant)
+    if game.id not in adversary.targets:
+        raise UsageError(
+            f"adversary {adversary.id} does not target {game.id} (it targets {', '.join(adversary.targets)})"
+        )
+    _check_positive(time_limit, "--time-limit", integer=False)
+    return TrialSpec(
+        game=game,
+        adversary=adversary,
+        variant=chosen.name,
+        tier=tier,
+        group=game.group(tier, group).name,
+        seed=str(seed),
+        time_limit=time_limit,
+        tracing=tracing,
+    )
+
+
+def summarize_run(
+    spec: TrialSpec, outcomes: Sequence[TrialOutcome], estimate: Estimate, seconds: float
+) -> RunResult:
+    """The run's record: the estimate, lost trials by type, mean costs and queries."""
+    n = len(outcomes)
+    lost: dict[str, int] = {}
+    queries: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.error is not None:
+            lost[outcome.error] = lost.get(outcome.error, 0) + 1
+        for name, used in outcome.queries:
+            queries[name] = queries.get(name, 0) + used
+    return RunResult(
+        game=spec.game.id,
+        variant=spec.variant,
+        adversary=spec.adversary.id,
+        tier=spec.tier,
+        group=spec.group,
+        expect=spec.adversary.expected_verdict(spec.variant, spec.tier),
+        estimate=estimate,
+        lost=dict(sorted(lost.items())),
+        seed=spec.seed,
+        seconds=seconds,
+        mean_exponentiations=sum(o.exponentiations for o in outcomes) / n,
+        mean_hashes=sum(o.hashes for o in outcomes) / n,
+        mean_queries={name: total / n for name, total in queries.items()},
+    )
+
+
+def run(
+    game: type[Game],
+    variant: str | None,
+    adversary: type[AdversaryLike],
+    tier: str,
+    *,
+    max_trials: int,
+    seed: str,
+    jobs: int | None = None,
+    thresholds: Thresholds | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    group: str | None = None,
+) -> RunResult:
+    """One run with a short-lived `Engine` (see `Engine.run`)."""
+    with Engine(jobs) as engine:
+        return engine.run(
+            game,
+            variant,
+            adversary,
+            tier,
+            max_trials=max_trials,
+            seed=seed,
+            thresholds=thresholds,
+            time_limit=time_limit,
+            group=group,
+        )

@@ -1,0 +1,51 @@
+"""The immutable record of one trial (harness §3 "Shape of a game", §6 transcripts).
+
+A `TrialOutcome` says whether the adversary won, summarises its output, counts the queries per
+oracle, the exponentiations and hash calls (challenger and adversary together, from
+`scheme.metering`), the wall time, and, for a trial the adversary lost by fault (it raised, timed
+out, overran a budget, or handed in a malformed output), the fault's type name. Outcomes are plain
+frozen data so that worker processes can return them and runs with any number of jobs compare equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TraceEntry:
+    """One step of a transcript: its name and its data, already rendered as text."""
+
+    step: str
+    data: tuple[tuple[str, str], ...] = ()
+
+    def format(self) -> str:
+        fields = ", ".join(f"{key}={value}" for key, value in self.data)
+        return f"{self.step}: {fields}" if fields else self.step
+
+
+@dataclass(frozen=True)
+class TrialOutcome:
+    """What one trial produced."""
+
+    index: int
+    won: bool
+    output: str  # summary of the adversary's (last) output; "" if it produced none
+    queries: tuple[tuple[str, int], ...]  # (oracle name, queries answered), in creation order
+    exponentiations: int
+    hashes: int
+    seconds: float
+    error: str | None = None  # fault type name of a trial lost by fault, e.g. "BudgetExceeded"
+    transcript: tuple[TraceEntry, ...] = ()
+
+    @property
+    def lost_by_fault(self) -> bool:
+        return self.error is not None
+
+    def query_count(self, oracle: str) -> int:
+        return dict(self.queries).get(oracle, 0)
+
+    def comparable(self) -> TrialOutcome:
+        """The outcome without its wall time: what must be identical across runs and job counts."""
+        return dataclasses.replace(self, seconds=0.0)

@@ -1,0 +1,58 @@
+"""The game registry: game id -> Game class (harness §3, §4 "Discovery", §8 registry manifest).
+
+Built-in games are listed as "module:Class" references, one line each, and imported on first use;
+registering a new game is one line in `BUILTIN_GAMES`. Python entry points (group `mpgames.games`)
+can later feed the same `load_reference` path.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from games.base import Game
+from games.errors import UsageError
+
+BUILTIN_GAMES: tuple[str, ...] = (
+    "games.dl:DiscreteLog",
+    "games.sig_euf_cma:SchnorrEufCma",
+    "games.ch_cr:ChameleonCollision",
+    "games.ch_key_exposure:ChameleonKeyExposure",
+)
+
+
+def load_reference(reference: str) -> object:
+    """The object named by "package.module:Attribute"."""
+    module_name, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+@functools.cache
+def _games() -> Mapping[str, type[Game]]:
+    table: dict[str, type[Game]] = {}
+    for reference in BUILTIN_GAMES:
+        cls = load_reference(reference)
+        if not (isinstance(cls, type) and issubclass(cls, Game)):
+            raise TypeError(f"{reference} is not a Game subclass")
+        if cls.id in table:
+            raise TypeError(f"game id {cls.id!r} is registered twice ({reference})")
+        table[cls.id] = cls
+    return MappingProxyType(table)
+
+
+def game_ids() -> tuple[str, ...]:
+    return tuple(_games())
+
+
+def all_games() -> tuple[type[Game], ...]:
+    return tuple(_games().values())
+
+
+def get_game(game_id: str) -> type[Game]:
+    """The game class of `game_id`; `UsageError` naming the known ids otherwise."""
+    try:
+        return _games()[game_id]
+    except KeyError:
+        raise UsageError(f"unknown game {game_id!r}; choose one of {', '.join(game_ids())}") from None

@@ -1,0 +1,82 @@
+"""EUF-CMA for Schnorr signatures, game `sig.euf-cma` (harness §3; scheme §3.1).
+
+Variants: `schnorr`, the signer of scheme §3.1 with a fresh nonce per signature, and
+`schnorr-nonce-reuse`, a broken signer that uses one nonce for every signature, so that two
+answers of the signing oracle give the key: x = (s1 − s2)/(e1 − e2) mod q.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from games.checks import expect_output, expect_query
+from games.context import TrialContext
+from games.oracles import Oracle
+from reports.estimation import Kind
+from scheme import schnorr
+from scheme.schnorr import PublicKey, Signature
+
+NONCE_REUSE = "schnorr-nonce-reuse"
+
+
+@dataclass(frozen=True)
+class Forgery:
+    """The adversary's output (m*, σ*)."""
+
+    message: bytes
+    signature: Signature
+
+
+class SchnorrEufCma(Game):
+    """
+    ┌────────────────────────────────────────────────────────────────────┐
+    │ EUF-CMA: existential unforgeability under chosen-message attack    │
+    │                                                                    │
+    │ Given:    the public key pk and a signing oracle Sign(sk, ·),      │
+    │           at most q_S = budgets["sign"] queries.                   │
+    │ Produce:  a forgery (m*, σ*).                                      │
+    │ Wins iff  σ* verifies on m* under pk and m* was never queried.     │
+    └────────────────────────────────────────────────────────────────────┘
+    """
+
+    id = "sig.euf-cma"
+    title = "Schnorr EUF-CMA"
+    kind = Kind.WIN_LOSE
+    notion = "existential unforgeability of Schnorr signatures under chosen-message attack"
+    source = "scheme §3.1"
+    variants = variant_table(
+        Variant("schnorr", False, "Schnorr signatures with a fresh uniform nonce per signature"),
+        Variant(NONCE_REUSE, True, "the signer reuses one nonce for every signature: two signatures give x"),
+    )
+    default_variant = "schnorr"
+    budgets = budget_table(sign=16)
+
+    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+        group = ctx.group
+        # pk, sk = KeyGen()
+        pk, sk = schnorr.keygen(group, ctx.rng)
+        # The broken signer fixes its nonce once; the honest one draws a fresh nonce per signature.
+        nonce = group.random_secret(ctx.rng) if ctx.variant.name == NONCE_REUSE else None
+
+        def sign(message: bytes) -> Signature:
+            return schnorr.sign(sk, expect_query(message, bytes, "message to sign"), ctx.rng, nonce=nonce)
+
+        # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
+        signing = ctx.oracle("sign", sign)
+        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, sign=signing)
+        forgery = ctx.play(adversary.attack, view)
+        # It wins iff σ* is a valid signature on a message it never had signed.
+        return ctx.judge(self.is_forgery, pk, signing, forgery)
+
+    @staticmethod
+    def is_forgery(pk: PublicKey, signing: Oracle, output: object) -> bool:
+        """Win: a well-formed (m*, σ*) such that σ* verifies on m* and m* is fresh."""
+        forgery = expect_output(output, Forgery, "the forgery")
+        message = expect_output(forgery.message, bytes, "the forged message m*")
+        signature = expect_output(forgery.signature, Signature, "the forged signature σ*")
+        # σ* verifies on m* under pk (e, s out of Z_q is malformed: InvalidScalarError) …
+        valid = schnorr.verify(signature, pk, message)
+        # … and m* was never a query to the signing oracle.
+        fresh = not signing.queried(message)
+        return valid and fresh

@@ -1,0 +1,55 @@
+"""Short, deterministic text renderings of game values (harness §3 outcome records, §6 transcripts).
+
+Outcome records keep a summary of the adversary's output and transcripts keep the data of each step;
+both must stay readable when a value is a 2048-bit group element. Large integers are shown as
+`0x87a8e61d…1a1597 (2048-bit)`, long byte strings by their first and last bytes, containers and
+dataclasses field by field, and the whole rendering is cut at a fixed length.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+# Integers up to 64 bits are printed in full (toy-group values stay exact in transcripts).
+FULL_INT_BITS = 64
+# Byte strings up to this length are printed in full hex.
+FULL_BYTES = 16
+# Summaries are cut at this many characters (one line of a table or a transcript).
+SUMMARY_LIMIT = 160
+
+
+def render(value: object) -> str:
+    """A compact rendering of `value`, recursing into tuples, lists, mappings and dataclasses."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() <= FULL_INT_BITS:
+            return str(value)
+        digits = f"{value:x}"
+        return f"0x{digits[:8]}…{digits[-6:]} ({value.bit_length()}-bit)"
+    if isinstance(value, bytes | bytearray):
+        data = bytes(value)
+        if len(data) <= FULL_BYTES:
+            return f"h'{data.hex()}'"
+        return f"h'{data[:6].hex()}…{data[-4:].hex()}' ({len(data)} bytes)"
+    if isinstance(value, str):
+        return repr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(
+            f"{f.name}={render(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.repr
+        )
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, tuple | list):
+        inner = ", ".join(render(item) for item in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{render(k)}: {render(v)}" for k, v in value.items()) + "}"
+    # Anything else by its type only: a default repr carries a memory address, which differs between
+    # processes and would break the identity of outcomes across --jobs.
+    return f"<{type(value).__name__}>"
+
+
+def summarize(value: object, limit: int = SUMMARY_LIMIT) -> str:
+    """`render(value)` cut to at most `limit` characters."""
+    text = render(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
