@@ -35,13 +35,17 @@ Anytime validity (sequential stopping).
     stays valid as long as the interruption does not depend on the outcomes.
 
 Planning (``--plan``).
-    ``plan_trials`` returns the smallest budget N for which the last look of ``SequentialPlan.for_budget(N)``
-    *separates* ε0 from ε1: for every possible win count, the advantage interval excludes ε0 or excludes
-    ε1, so the run rejects at least one of "Adv ≤ ε0" and "Adv ≥ ε1" at confidence 1 − α whatever happens.
-    Searching uses two monotonicity facts, both checked against brute force in the tests: the advantage
-    interval moves up with k (for hidden-bit on the half k ≥ n/2, the other half being its mirror image),
-    and at a fixed per-look level the separation, once reached, persists as n grows. An adversary far from
-    the thresholds is decided much earlier, which is what the sequential rule exploits.
+    ``plan_trials`` returns the smallest budget N such that the last look of any budget N' >= N
+    *separates* ε0 from ε1: whatever the win count, the advantage interval is narrower than ε1 − ε0, so it
+    excludes ε0 or ε1 and the run rejects at least one of "Adv <= ε0" and "Adv >= ε1" at confidence 1 − α.
+    The width test is sufficient, not necessary: the advantage map stretches the interval of p by at most
+    its slope (1, or 2 for hidden-bit), and the widest Clopper–Pearson interval over all outcomes of n
+    trials is the one at k = ⌊n/2⌋, whose width decreases with n at a fixed level; both facts are checked
+    against brute force in the tests. We do not search for the smallest n at which every interval happens
+    to exclude ε0 or ε1: because of the binomial lattice that property comes and goes as n grows (34 trials
+    may separate where 35 and 36 do not), so such an answer would not survive running a few more trials.
+    An adversary far from the thresholds is decided much earlier, which is what the sequential rule
+    exploits.
 
 Heuristics admitted.
     - Trials are assumed independent and identically distributed. The engine derives each trial's seed by
@@ -86,8 +90,8 @@ DEFAULT_EPS0 = 0.05
 
 # "Broken" claims Adv > ε1. A quarter above the baseline is far beyond any chance effect yet low enough
 # that a perfect attack is certified at the first look for every kind (hidden-bit: ≈ 0.37 > 0.25 at
-# n = 25), and the gap ε1 − ε0 = 0.2 keeps `plan_trials` moderate: 152 trials for win-lose, 1419 for
-# hidden-bit (its advantage doubles the spread of p); ε1 = 0.1 would need 1580 and 24400. An attack whose
+# n = 25), and the gap ε1 − ε0 = 0.2 keeps `plan_trials` moderate: 349 trials for win-lose, 1459 for
+# hidden-bit (its advantage doubles the spread of p); ε1 = 0.1 would need 6008 and 24579. An attack whose
 # advantage lies between ε0 and ε1 is reported inconclusive, with its interval, never as broken.
 DEFAULT_EPS1 = 0.25
 
@@ -430,35 +434,26 @@ class SequentialPlan:
         return estimate(kind, wins, trials, self.thresholds, n_choices=n_choices, looks=self.looks)
 
 
-def _separates(kind: Kind, thresholds: Thresholds, n_choices: int | None, n: int, first: int) -> bool:
-    """Whether the last look of a budget of n trials excludes eps0 or eps1 for every win count."""
-    plan = SequentialPlan.for_budget(n, thresholds, first)
+# Largest slope of each advantage map (its Lipschitz constant): the advantage interval is at most this
+# many times as wide as the interval of p it comes from.
+_SLOPE = {Kind.WIN_LOSE: 1, Kind.GUESS_1_OF_N: 1, Kind.HIDDEN_BIT: 2}
 
-    def adv(wins: int) -> Interval:
-        return plan.decide(kind, wins, n, n_choices).interval
 
-    # The advantage interval moves up with the win count k (hidden-bit: on k >= n/2, the other half
-    # mirrors it). Let k0 be the largest k whose interval still reaches down to eps0; intervals above k0
-    # exclude eps0, those up to k0 reach eps1 only if k0's does.
-    low = (n + 1) // 2 if kind is Kind.HIDDEN_BIT else 0
-    high = n
-    while low < high:
-        mid = (low + high + 1) // 2
-        if adv(mid).lower <= thresholds.eps0:
-            low = mid
-        else:
-            high = mid - 1
-    return adv(low).upper < thresholds.eps1
+def worst_width(n: int, alpha: float) -> float:
+    """Width of the widest Clopper–Pearson interval over all outcomes of n trials: the one at k = ⌊n/2⌋."""
+    widest = clopper_pearson(n // 2, n, alpha)
+    return widest.upper - widest.lower
 
 
 def plan_trials(
     kind: Kind | str, thresholds: Thresholds, n_choices: int | None = None, *, first: int = DEFAULT_FIRST
 ) -> int:
-    """Smallest budget whose last look tells eps0 from eps1 at alpha for every outcome (module notes).
+    """Smallest budget from which every last look tells eps0 from eps1 at alpha (module notes).
 
-    Budgets with the same number of looks share a per-look level, and separation is monotone among
-    them; so we find the first band of budgets (first·2^(j−1), first·2^j] whose top separates, then the
-    smallest budget inside it by bisection.
+    A budget fits when slope · worst_width(budget, alpha/looks) < eps1 − eps0. Budgets with the same
+    number of looks share the per-look level, so fitting is monotone among them; we find the first band
+    of budgets (first·2^(j−1), first·2^j] whose top fits and such that the next band, which has one look
+    more, fits from its start, then the smallest fitting budget inside it by bisection.
     """
     kind = _kind(kind)
     _check_choices(kind, n_choices)
@@ -466,12 +461,14 @@ def plan_trials(
     if thresholds.eps0 == thresholds.eps1:
         raise ValueError("eps0 == eps1 leaves no gap between the thresholds: no trial count separates them")
     _check_count(first, "first")
+    gap = thresholds.eps1 - thresholds.eps0
 
-    def separates(n: int) -> bool:
-        return _separates(kind, thresholds, n_choices, n, first)
+    def fits(budget: int) -> bool:
+        looks = SequentialPlan.for_budget(budget, thresholds, first).looks
+        return _SLOPE[kind] * worst_width(budget, thresholds.alpha / looks) < gap
 
     band_low, band_top = 0, first
-    while not separates(band_top):
+    while not (fits(band_top) and fits(band_top + 1)):
         if band_top >= PLAN_LIMIT:
             raise ValueError(
                 f"telling eps0 = {thresholds.eps0} from eps1 = {thresholds.eps1} at alpha = "
@@ -481,7 +478,7 @@ def plan_trials(
     low, high = band_low + 1, band_top
     while low < high:
         mid = (low + high) // 2
-        if separates(mid):
+        if fits(mid):
             high = mid
         else:
             low = mid + 1
