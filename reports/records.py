@@ -47,7 +47,7 @@ class RunResult:
     """One (game, variant, adversary, tier) run.
 
     `lost` counts the trials the adversary lost by error (exception type name -> count); they are
-    included in `estimate.trials` as losses. The means are per trial; `mean_queries` is per oracle.
+    included in `estimate.trials` as trials not won. The means are per trial; `mean_queries` is per oracle.
     """
 
     game: str
@@ -80,8 +80,9 @@ class RunResult:
         object.__setattr__(
             self, "mean_queries", _frozen_counts(self.mean_queries, "mean_queries", integral=False)
         )
-        if self.lost_total > self.estimate.trials:
-            raise ValueError(f"{self.lost_total} lost trials exceed the {self.estimate.trials} trials played")
+        not_won = self.estimate.trials - self.estimate.wins
+        if self.lost_total > not_won:
+            raise ValueError(f"{self.lost_total} trials lost by error exceed the {not_won} trials not won")
         for name in ("seconds", "mean_exponentiations", "mean_hashes"):
             _check_amount(getattr(self, name), name)
 
