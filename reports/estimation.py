@@ -20,6 +20,8 @@ Method.
     Verdicts compare the advantage interval with two thresholds ε0 ≤ ε1: **broken** iff its lower end is
     above ε1, **bounded** iff its upper end is below ε0, **inconclusive** otherwise. Each claim is wrong
     only if the interval misses the true advantage, so each has error probability at most α.
+    The interval is two-sided (α/2 per end), so 0 wins of 1000 at 95 % reads "Adv < 0.0037", a little
+    above the one-sided rule of thumb 3/n; wording rounds bounds outward to two significant digits.
 
 Anytime validity (sequential stopping).
     The engine looks at the running count at fixed checkpoints c_1 < … < c_K, chosen before any trial
@@ -29,23 +31,27 @@ Anytime validity (sequential stopping).
     On the complement event every interval is right simultaneously, so the verdict at whichever look the
     run stops — the stopping rule may depend on the data in any way — is right: the false-verdict
     probability of a whole run is at most α. This is Bonferroni over looks: conservative (a confidence
-    sequence would be tighter), but its validity argument fits in two lines and the price is only a factor
-    ln(K) inside ln(2K/α), about 25 % more trials at K = 7. Reported intervals carry the simultaneous level
-    1 − α; a look forced by a time limit before the next checkpoint spends that checkpoint's share, which
-    stays valid as long as the interruption does not depend on the outcomes.
+    sequence would be tighter), but its validity argument fits in two lines and the price is small: the
+    trials a null adversary needs grow with ln(2K/α) instead of ln(2/α), about 25 % more at K = 7.
+    Reported intervals carry the simultaneous level 1 − α. A look forced by a time limit before the next
+    checkpoint spends that checkpoint's share, which stays valid as long as the interruption does not
+    depend on the outcomes.
 
 Planning (``--plan``).
-    ``plan_trials`` returns the smallest budget N such that the last look of any budget N' >= N
+    ``plan_trials`` returns the smallest budget N such that the last look of any budget N' ≥ N
     *separates* ε0 from ε1: whatever the win count, the advantage interval is narrower than ε1 − ε0, so it
-    excludes ε0 or ε1 and the run rejects at least one of "Adv <= ε0" and "Adv >= ε1" at confidence 1 − α.
+    excludes ε0 or ε1 and the run rejects at least one of "Adv ≤ ε0" and "Adv ≥ ε1" at confidence 1 − α.
     The width test is sufficient, not necessary: the advantage map stretches the interval of p by at most
     its slope (1, or 2 for hidden-bit), and the widest Clopper–Pearson interval over all outcomes of n
     trials is the one at k = ⌊n/2⌋, whose width decreases with n at a fixed level; both facts are checked
-    against brute force in the tests. We do not search for the smallest n at which every interval happens
-    to exclude ε0 or ε1: because of the binomial lattice that property comes and goes as n grows (34 trials
-    may separate where 35 and 36 do not), so such an answer would not survive running a few more trials.
-    An adversary far from the thresholds is decided much earlier, which is what the sequential rule
-    exploits.
+    against brute force in the tests. Budgets with the same number of looks share that level. The next
+    band of budgets starts at twice the trials with one look more: doubling n narrows the widest interval
+    by about √2, the extra look widens it by √(ln(2(K+1)/α) / ln(2K/α)) < √2, so once the first budget of
+    the following band passes the test, all later budgets do (also checked in the tests). We do not search
+    for the smallest n at which every interval happens to exclude ε0 or ε1: because of the binomial
+    lattice that property comes and goes as n grows (with ε0 = 0.15, ε1 = 0.45, α = 0.1, 34 trials
+    separate where 35 and 36 do not), so such an answer would not survive running a few more trials. An
+    adversary far from the thresholds is decided much earlier, which is what the sequential rule exploits.
 
 Heuristics admitted.
     - Trials are assumed independent and identically distributed. The engine derives each trial's seed by
