@@ -19,7 +19,8 @@ Variants (`VARIANTS`, by name):
 
 * "mc-b": the above;
 * "mc-b-trunc": MC-B with the chain hash cut to κ bits; a payee finds the next word by search
-  with probability ≈ tries·2^−κ (Type II broken);
+  with probability ≈ 2·tries·2^−κ (a random κ-bit guess is the true word with probability 2^−κ,
+  or another preimage of the last word with probability 2^−κ) (Type II broken);
 * "mc-b-unbound-n": the signed COMMIT omits n and v, the link carries them, so whoever holds the
   trapdoor links a longer chain to the same root and the payee, reading n from the link, accepts
   more than b (Type I broken; redeeming the surplus then fails on the ledger);
@@ -157,7 +158,7 @@ VARIANTS: MappingProxyType[str, MicrocoinVariant] = MappingProxyType(
                 "mc-b-trunc",
                 broken=True,
                 description=f"MC-B with the chain hash cut to κ = {DEFAULT_TRUNCATE_BITS} bits; a preimage "
-                "search finds the next coin with probability ≈ tries·2^−κ (spec §4.4)",
+                "search finds the next coin with probability ≈ 2·tries·2^−κ (spec §4.4)",
                 truncate_bits=DEFAULT_TRUNCATE_BITS,
                 breaks=(GAME_TYPE2,),
             ),
@@ -185,7 +186,7 @@ def get_variant(name: str) -> MicrocoinVariant:
 
 
 def truncated_variant(bits: int) -> MicrocoinVariant:
-    """ "mc-b-trunc" with κ = bits."""
+    """The "mc-b-trunc" variant with κ = bits."""
     base = VARIANTS["mc-b-trunc"]
     description = base.description.replace(f"κ = {DEFAULT_TRUNCATE_BITS}", f"κ = {bits}")
     return replace(base, truncate_bits=bits, description=description)

@@ -10,7 +10,8 @@ word the verifier holds by hashing down to it; that is the whole of `Transact` f
 
 `ChainHash(truncate_bits=κ)` keeps only the first κ bits of every hash (as ceil(κ/8) bytes, the
 spare low bits of the last byte cleared). It exists for the "mc-b-trunc" demo variant, where a
-preimage search succeeds with probability about tries·2^−κ (spec §4.4, Type II).
+preimage search succeeds with probability about tries·2^−κ (spec §4.4, Type II); twice that when
+the guesses are κ-bit words, since the true word is then one of the candidates.
 
 The link message M_link = enc("MC/LINK", cid, n, v, w_0) is what the chameleon link opens the
 committed root to.
