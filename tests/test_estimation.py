@@ -581,7 +581,7 @@ def test_plan_for_default_thresholds(kind: Kind, planned: int) -> None:
     assert plan_trials(kind, TH, choices_for(kind)) == planned
     assert separated(kind, TH, planned)
     assert not width_fits(kind, TH, planned - 1)
-    assert all(width_fits(kind, TH, budget) for budget in range(planned, 3 * planned, 7))
+    assert all(width_fits(kind, TH, budget) for budget in range(planned, 3 * planned))  # crosses 2 bands
 
 
 @pytest.mark.parametrize(
@@ -600,6 +600,16 @@ def test_every_budget_from_the_plan_on_separates_by_brute_force(
     assert all(separated(kind, th, budget) for budget in range(planned, planned + 21))
     assert all(width_fits(kind, th, budget) for budget in range(planned, 4 * planned))
     assert not width_fits(kind, th, planned - 1)
+
+
+def test_plan_skips_budgets_that_a_further_look_would_undo() -> None:
+    """200 trials in 4 looks fit a gap of 0.26, 201 in 5 looks do not: the plan must not stop at 200."""
+    th = Thresholds(eps0=0.05, eps1=0.31, alpha=1e-3)
+    assert width_fits(Kind.WIN_LOSE, th, 200)
+    assert not width_fits(Kind.WIN_LOSE, th, 201)
+    planned = plan_trials(Kind.WIN_LOSE, th)
+    assert planned == 205
+    assert all(width_fits(Kind.WIN_LOSE, th, budget) for budget in range(planned, 4 * planned))
 
 
 def test_exact_separation_comes_and_goes_which_is_why_the_plan_uses_widths() -> None:
