@@ -20,6 +20,10 @@ BUILTIN_GAMES: tuple[str, ...] = (
     "games.sig_euf_cma:SchnorrEufCma",
     "games.ch_cr:ChameleonCollision",
     "games.ch_key_exposure:ChameleonKeyExposure",
+    "games.ring_uf:RingUnforgeability",
+    "games.ring_anon:RingAnonymity",
+    "games.aa_secrecy:AssertionSecrecy",
+    "games.aa_extract:AssertionExtractability",
 )
 
 
