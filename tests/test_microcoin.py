@@ -621,6 +621,9 @@ def test_decoding_validates_fields() -> None:
         Commit.from_bytes(TOY, variant, no_coins)
 
 
+ENCODED_AUX = opened()[1].to_bytes()
+
+
 @given(cut=st.integers(min_value=0, max_value=10_000))
 def test_any_prefix_of_an_aux_is_refused(cut: int) -> None:
     data = ENCODED_AUX
@@ -628,9 +631,6 @@ def test_any_prefix_of_an_aux_is_refused(cut: int) -> None:
     note(f"{cut} of {len(data)} bytes")
     with pytest.raises(DecodeError):
         Aux.from_bytes(TOY, MC_B, data[:cut])
-
-
-ENCODED_AUX = opened()[1].to_bytes()
 
 
 # -- property: any prefix, any grouping, credits exactly j·v ----------------------------------------------
