@@ -7,7 +7,9 @@ against that variant, at the tiers in `breaks_tiers` (all tiers unless it is a g
 only works on toy groups), and bounded everywhere else.
 
 `attack(view, rng)` receives the game's view (public values and oracles) and the adversary's own
-seeded generator, and returns the game's output. A fresh instance plays each trial.
+seeded generator, and returns the game's output; a game of several stages (`Game.stages`, e.g.
+`("choose", "guess")`) calls one method of that name per stage instead, on the same instance and
+generator. A fresh instance plays each trial.
 """
 
 from __future__ import annotations
@@ -46,11 +48,12 @@ class Adversary:
             )
         if not set(cls.breaks_tiers) <= set(TIERS):
             raise TypeError(f"adversary {cls.id}: breaks_tiers must be among {', '.join(TIERS)}")
-        if cls.attack is Adversary.attack:
-            raise TypeError(f"adversary {cls.id}: attack() is not implemented")
 
     def attack(self, view: View, rng: RandomSource) -> object:
-        """Play one trial: read the view, call its oracles, return the game's output."""
+        """Play one trial: read the view, call its oracles, return the game's output.
+
+        Games of several stages (`Game.stages`) call one method per stage instead.
+        """
         raise NotImplementedError
 
     @classmethod

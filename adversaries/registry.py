@@ -26,6 +26,14 @@ BUILTIN_ADVERSARIES: tuple[str, ...] = (
     "adversaries.chameleon:BsgsCollision",
     "adversaries.chameleon:RandomTrapdoorGuess",
     "adversaries.chameleon:KrKeyExtraction",
+    "adversaries.ring:RandomRingForgery",
+    "adversaries.ring:BsgsRingForgery",
+    "adversaries.ring:RandomBitGuess",
+    "adversaries.ring:CoinRecomputation",
+    "adversaries.assertions:RandomKeyGuess",
+    "adversaries.assertions:SiblingLeak",
+    "adversaries.assertions:HonestEquivocator",
+    "adversaries.assertions:UnboundEquivocation",
 )
 
 
@@ -33,6 +41,10 @@ def _checked(reference: str, cls: object) -> type[Adversary]:
     if not (isinstance(cls, type) and issubclass(cls, Adversary)):
         raise TypeError(f"{reference} is not an Adversary subclass")
     games = [get_game(target) for target in cls.targets]
+    for game in games:
+        missing = [s for s in game.stages if getattr(cls, s, None) is getattr(Adversary, s, None)]
+        if missing:
+            raise TypeError(f"adversary {cls.id} lacks the stage(s) {', '.join(missing)} of {game.id}")
     broken = cls.broken_variant()
     if broken is not None and not any(broken in game.variants for game in games):
         raise TypeError(f"adversary {cls.id} claims to break {broken!r}, a variant of none of its targets")

@@ -59,6 +59,9 @@ class AdversaryLike(Protocol):
     targets: ClassVar[tuple[str, ...]]
 
     @classmethod
+    def broken_variant(cls) -> str | None: ...
+
+    @classmethod
     def expected_verdict(cls, variant: str, tier: str) -> str | None: ...
 
     def attack(self, view: View, rng: RandomSource) -> object: ...
@@ -78,6 +81,9 @@ class Game:
     variants: ClassVar[Mapping[str, Variant]]
     default_variant: ClassVar[str]
     n_choices: ClassVar[int | None] = None
+    # The adversary's methods the experiment calls, in order; oracles are open in all of them
+    # unless the game narrows an oracle to some (phases).
+    stages: ClassVar[tuple[str, ...]] = ("attack",)
     budgets: ClassVar[Mapping[str, int]] = MappingProxyType({})
     groups: ClassVar[Mapping[str, str]] = DEFAULT_GROUPS
 
@@ -138,5 +144,7 @@ def _check_game_class(cls: type[Game]) -> None:
         raise TypeError(f"game {cls.id}: oracle budgets must be non-negative integers")
     if not cls.groups or any(tier not in TIERS for tier in cls.groups):
         raise TypeError(f"game {cls.id}: tiers must be among {', '.join(TIERS)}")
+    if not cls.stages or not all(isinstance(stage, str) for stage in cls.stages):
+        raise TypeError(f"game {cls.id}: stages must be a non-empty tuple of method names")
     if cls.experiment is Game.experiment:
         raise TypeError(f"game {cls.id}: experiment() is not implemented")

@@ -50,8 +50,9 @@ class ChameleonCollision(Game):
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
         group = ctx.group
-        # The hash key: pk = y = g^x; the trapdoor x is never used again.
-        pk, _trapdoor = schnorr.keygen(group, ctx.rng)
+        # The hash key: pk = y = g^x; the trapdoor x stays with the challenger (and the transcript).
+        pk, trapdoor = schnorr.keygen(group, ctx.rng)
+        ctx.trace("keygen", x=trapdoor.x, y=pk.y)
         # The adversary sees only the public key, and outputs two openings.
         output = ctx.play(adversary.attack, ctx.view(group=group, variant=ctx.variant.name, pk=pk))
         # It wins iff they open one hash value to two different messages.

@@ -95,6 +95,7 @@ class ChameleonKeyExposure(Game):
         group, scheme = ctx.group, _HASHES[ctx.variant.name]
         # pk, sk = KeyGen(): the trapdoor is the signing key.
         pk, sk = schnorr.keygen(group, ctx.rng)
+        ctx.trace("keygen", x=sk.x, y=pk.y)
         # The holder hashes a first message and publishes the value with its opening.
         first = scheme.publish(pk, ctx.rng.randbytes(MESSAGE_BYTES), ctx.rng)
         ctx.trace("published", digest=first.digest, message=first.message, opening=first.opening)

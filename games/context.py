@@ -5,9 +5,10 @@ challenger's random generator, and it builds what the experiment needs:
 
 * `ctx.oracle(name, fn)` wraps challenger code as an `Oracle` with the budget the game declares;
 * `ctx.view(**public)` builds the adversary's read-only `View`;
-* `ctx.play(stage, view)` runs one adversary stage (`adversary.attack`) with the adversary's own
-  generator, under the time limit, and turns whatever goes wrong on the adversary's side into an
-  `AdversaryFault` (the trial is lost and counted by type);
+* `ctx.play(adversary.attack, view)` runs one adversary stage with the adversary's own generator,
+  under the time limit, and turns whatever goes wrong on the adversary's side into an
+  `AdversaryFault` (the trial is lost and counted by type); a multi-stage game names each stage,
+  `ctx.play(adversary.guess, view, phase="guess")`;
 * `ctx.judge(predicate, ...)` evaluates the win predicate: a `SchemeError` raised while judging
   the adversary's output (a malformed forgery, an out-of-range scalar) is the adversary's loss;
 * `ctx.trace(step, **data)` appends a step to the transcript (kept only when tracing).
@@ -56,6 +57,7 @@ class TrialContext:
         rng: RandomSource,
         adversary_rng: RandomSource,
         budgets: Mapping[str, int],
+        stages: Iterable[str] = (ATTACK,),
         time_limit: float | None = None,
         tracing: bool = False,
     ) -> None:
@@ -66,6 +68,7 @@ class TrialContext:
         self.rng = rng
         self._adversary_rng = adversary_rng
         self._budgets = budgets
+        self._stages = tuple(stages)
         self._time_limit = time_limit
         self._tracing = tracing
         self._transcript: list[TraceEntry] = []
@@ -77,11 +80,15 @@ class TrialContext:
         self.output_summary = ""
 
     # -- building the game -----------------------------------------------------------------------
-    def oracle(self, name: str, fn: Callable[..., object], *, phases: Iterable[str] = (ATTACK,)) -> Oracle:
-        """An oracle with the budget the game declares for `name` (undeclared names are a bug)."""
+    def oracle(self, name: str, fn: Callable[..., object], *, phases: Iterable[str] | None = None) -> Oracle:
+        """An oracle with the budget the game declares for `name` (undeclared names are a bug).
+
+        It is open while the adversary runs any of the game's stages, or only those in `phases`.
+        """
         if name not in self._budgets:
             raise ChallengerBug(f"oracle {name!r} is not declared in the game's budgets")
-        oracle = Oracle(name, fn, self, budget=self._budgets[name], phases=phases)
+        open_in = self._stages if phases is None else tuple(phases)
+        oracle = Oracle(name, fn, self, budget=self._budgets[name], phases=open_in)
         self._oracles.append(oracle)
         return oracle
 
@@ -98,7 +105,13 @@ class TrialContext:
     def play(
         self, stage: Callable[[View, RandomSource], object], view: View, *, phase: str = ATTACK
     ) -> object:
-        """Run one adversary stage on `view`; its output, or `AdversaryFault` if the adversary failed."""
+        """Run one adversary stage, e.g. `adversary.attack`, on `view`; its output.
+
+        `phase` names the stage for the oracles (a multi-stage game passes it: `phase="guess"`).
+        Anything that goes wrong on the adversary's side raises `AdversaryFault`.
+        """
+        if phase not in self._stages:
+            raise ChallengerBug(f"phase {phase!r} is not among the game's stages {self._stages}")
         self.trace(f"adversary {phase}", view=tuple(view))
         remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
         self._phase = phase

@@ -39,7 +39,7 @@ class DiscreteLog(Game):
         # Draw the secret exponent and publish h = g^x.
         x = group.random_secret(ctx.rng)
         h = group.gexp(x)
-        ctx.trace("challenge", h=h)
+        ctx.trace("challenge", x=x, h=h)
         # The adversary sees the group and h, and answers with x'.
         guess = ctx.play(adversary.attack, ctx.view(group=group, h=h))
         # It wins iff g^x' = h.

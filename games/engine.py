@@ -73,6 +73,7 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
         rng=challenger_rng,
         adversary_rng=adversary_rng,
         budgets=spec.game.budgets,
+        stages=spec.game.stages,
         time_limit=spec.time_limit,
         tracing=spec.tracing,
     )

@@ -56,6 +56,7 @@ class SchnorrEufCma(Game):
         group = ctx.group
         # pk, sk = KeyGen()
         pk, sk = schnorr.keygen(group, ctx.rng)
+        ctx.trace("keygen", x=sk.x, y=pk.y)
         # The broken signer fixes its nonce once; the honest one draws a fresh nonce per signature.
         nonce = group.random_secret(ctx.rng) if ctx.variant.name == NONCE_REUSE else None
 

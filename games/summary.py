@@ -12,8 +12,9 @@ import dataclasses
 
 # Integers up to 64 bits are printed in full (toy-group values stay exact in transcripts).
 FULL_INT_BITS = 64
-# Byte strings up to this length are printed in full hex.
+# Byte strings up to this length are printed in full hex; printable ASCII up to TEXT_BYTES as text.
 FULL_BYTES = 16
+TEXT_BYTES = 48
 # Summaries are cut at this many characters (one line of a table or a transcript).
 SUMMARY_LIMIT = 160
 
@@ -29,6 +30,8 @@ def render(value: object) -> str:
         return f"0x{digits[:8]}…{digits[-6:]} ({value.bit_length()}-bit)"
     if isinstance(value, bytes | bytearray):
         data = bytes(value)
+        if len(data) <= TEXT_BYTES and all(32 <= byte < 127 for byte in data):
+            return repr(data)
         if len(data) <= FULL_BYTES:
             return f"h'{data.hex()}'"
         return f"h'{data[:6].hex()}…{data[-4:].hex()}' ({len(data)} bytes)"

@@ -1,0 +1,156 @@
+"""The `mpgames` command line: list, run, explain, replay, demo and bad input (harness §3, §6, §9, §10)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from games import cli
+from games.registry import game_ids
+
+FAST = ["--jobs", "1"]
+
+
+def _main(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_list_names_games_variants_tiers_and_adversaries(capsys):
+    status, out, _ = _main(capsys, "list")
+    assert status == 0
+    for text in (
+        "sig.euf-cma",
+        "schnorr-nonce-reuse*",
+        "toy=toy-64-20",
+        "sign≤16",
+        "ch.kr-extract",
+        "breaks:kr",
+    ):
+        assert text in out
+
+
+def test_list_json_parses(capsys):
+    status, out, _ = _main(capsys, "list", "--json")
+    listing = json.loads(out)
+    assert status == 0
+    assert [g["id"] for g in listing["games"]] == list(game_ids())
+    sig = next(g for g in listing["games"] if g["id"] == "sig.euf-cma")
+    assert sig["budgets"] == {"sign": 16} and sig["tiers"]["standard"] == "rfc5114-2048-256"
+    assert {"id": "dl.bsgs", "breaks_tiers": ["toy"]}.items() <= next(
+        a for a in listing["adversaries"] if a["id"] == "dl.bsgs"
+    ).items()
+
+
+def test_run_one_adversary_prints_the_table(capsys):
+    status, out, _ = _main(capsys, "run", "dl", "--adversary", "dl.bsgs", *FAST)
+    assert status == 0
+    assert "dl.bsgs" in out and "broken" in out and "n=25" in out
+
+
+def test_run_without_adversary_plays_null_and_reference_json(capsys):
+    argv = ["run", "sig.euf-cma", "--variant", "schnorr-nonce-reuse", "--max-trials", "50", "--json", *FAST]
+    status, out, _ = _main(capsys, *argv)
+    document = json.loads(out)
+    assert status == 0
+    rows = {r["adversary"]: r for r in document["results"]}
+    assert set(rows) == {"sig.random-forgery", "sig.nonce-reuse"}
+    assert rows["sig.nonce-reuse"]["estimate"]["verdict"] == "broken"
+    assert rows["sig.random-forgery"]["estimate"]["verdict"] == "inconclusive"  # 50 trials are too few
+    assert document["meta"]["seed"] == "0"
+
+
+def test_run_out_writes_the_run_folder(capsys, tmp_path):
+    folder = tmp_path / "run"
+    status, _, err = _main(capsys, "run", "ch.key-exposure", "--variant", "kr", "--out", str(folder), *FAST)
+    assert status == 0 and str(folder) in err
+    assert {p.name for p in folder.iterdir()} >= {"summary.md", "results.json", "manifest.json"}
+    assert json.loads((folder / "manifest.json").read_text())["seed"] == "0"
+
+
+def test_run_plan_prints_the_trials_needed(capsys):
+    status, out, _ = _main(capsys, "run", "dl", "--plan", "--max-trials", "100")
+    assert status == 0 and "not enough" in out
+    status, out, _ = _main(capsys, "run", "dl", "--plan", "--json")
+    assert json.loads(out)["enough"] is True
+
+
+def test_explain_prints_the_game_from_its_code(capsys):
+    status, out, _ = _main(capsys, "explain", "sig.euf-cma")
+    assert status == 0
+    assert "EUF-CMA" in out and "sign: at most 16 queries" in out
+    assert "def experiment" in out and "def is_forgery" in out
+
+
+def test_replay_trace_matches_the_run(capsys):
+    argv = ["--variant", "kr", "--adversary", "ch.kr-extract", "--seed", "7", "--trial", "2"]
+    status, out, _ = _main(capsys, "replay", "ch.key-exposure", *argv, "--trace")
+    assert status == 0
+    assert "query collide" in out and "judge" in out and "result: won" in out
+    status, out, _ = _main(capsys, "replay", "ch.key-exposure", *argv, "--json")
+    outcome = json.loads(out)["outcome"]
+    assert outcome["index"] == 2 and outcome["won"] is True and outcome["transcript"]
+
+
+def test_demo_plays_the_default_suite(capsys):
+    status, out, err = _main(capsys, "demo", "--game", "ch.key-exposure", *FAST)
+    assert status == 0
+    assert out.count("ch.key-exposure") == 5
+    assert "5 of 5 expectations met" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["run", "nope"], "unknown game 'nope'"),
+        (["run", "dl", "--variant", "nope"], "no variant 'nope'"),
+        (["run", "dl", "--adversary", "nope"], "unknown adversary 'nope'"),
+        (["run", "dl", "--adversary", "sig.nonce-reuse"], "does not target dl"),
+        (["run", "dl", "--tier", "huge"], "no tier 'huge'"),
+        (["run", "dl", "--group", "toy-99"], "unknown group"),
+        (["run", "dl", "--tier", "toy", "--group", "rfc5114-1024-160"], "belongs to tier"),
+        (["run", "dl", "--max-trials", "0"], "not a positive integer"),
+        (["run", "dl", "--jobs", "two"], "not a positive integer"),
+        (["run", "dl", "--time-limit", "-1"], "not a positive number"),
+        (["run", "dl", "--eps0", "1.5"], "strictly between 0 and 1"),
+        (["run", "dl", "--eps0", "0.3", "--eps1", "0.2"], "must not exceed"),
+        (["run", "dl", "--bogus"], "unrecognized arguments"),
+        (["replay", "dl", "--adversary", "dl.bsgs"], "--trial"),
+        (["replay", "dl", "--adversary", "dl.bsgs", "--trial", "-1"], "not a non-negative integer"),
+        (["explain", "nope"], "unknown game"),
+        (["demo", "--game", "nope"], "unknown game"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, argv, fragment):
+    try:
+        status = cli.main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        status = exit_.code
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1 and fragment in err
+    assert "Traceback" not in err
+
+
+def test_bad_out_folder_is_a_usage_error(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, _, err = _main(capsys, "run", "dl", "--adversary", "dl.bsgs", "--out", str(blocker / "x"), *FAST)
+    assert status == 2 and err.count("\n") == 1 and "cannot write the run folder" in err
+
+
+def test_the_console_module_exits_2_without_a_traceback():
+    done = subprocess.run(
+        [sys.executable, "-m", "games.cli", "run", "dl", "--adversary", "ch.kr-extract"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "does not target dl" in done.stderr

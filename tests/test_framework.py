@@ -1,0 +1,384 @@
+"""The game framework: views, oracles, faults and lost trials (harness §3, §10).
+
+The games and adversaries below are real `Game` / `Adversary` subclasses, small enough that each
+test pins one rule: what the adversary may see, when an oracle refuses, which failures lose a trial
+(counted by type) and which stop the run (a bug of the challenger).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from adversaries.base import Adversary
+from games.base import Game, Variant, budget_table, variant_table
+from games.checks import expect_output, expect_query
+from games.context import TrialContext
+from games.engine import Engine, TrialSpec, play_trial
+from games.errors import AdversaryFault, BudgetExceeded, ChallengerBug, MalformedQuery, PhaseError
+from games.oracles import Oracle
+from games.registry import all_games
+from games.view import View
+from reports.estimation import Kind, Verdict
+from scheme.groups import named_group
+from scheme.randomness import RandomSource, SeededRandom
+from scheme.schnorr import SecretKey, keygen
+
+SECRET_BITS = 8
+
+
+class GuessTheSecret(Game):
+    """
+    ┌──────────────────────────────────────────────────────────────┐
+    │ Test game: learn an 8-bit secret one bit at a time           │
+    │ Given:    a bit oracle (8 queries), in the find stage only.  │
+    │ Produce:  the secret, in the guess stage.                    │
+    └──────────────────────────────────────────────────────────────┘
+    """
+
+    id = "test.secret"
+    title = "Guess the secret"
+    kind = Kind.WIN_LOSE
+    notion = "two-stage test game"
+    source = "tests"
+    variants = variant_table(
+        Variant("plain", False, "the bit oracle answers"),
+        Variant("buggy-oracle", False, "the bit oracle has a bug (KeyError)"),
+    )
+    default_variant = "plain"
+    stages = ("find", "guess")
+    budgets = budget_table(bit=SECRET_BITS)
+
+    def experiment(self, ctx: TrialContext, adversary: Adversary) -> bool:
+        secret = ctx.rng.randbelow(2**SECRET_BITS)
+
+        def bit(i: int) -> int:
+            if ctx.variant.name == "buggy-oracle":
+                return {}[i]  # the challenger's bug
+            return (secret >> expect_query(i, int, "bit index")) & 1
+
+        oracle = ctx.oracle("bit", bit, phases=("find",))
+        state = ctx.play(adversary.find, ctx.view(bit=oracle), phase="find")
+        guess = ctx.play(adversary.guess, ctx.view(state=state), phase="guess")
+        return ctx.judge(self.same, secret, guess)
+
+    @staticmethod
+    def same(secret: int, guess: object) -> bool:
+        return expect_output(guess, int, "the guess") == secret
+
+
+class Honest(Adversary):
+    """Asks each bit once: always wins."""
+
+    id = "test.honest"
+    label = "asks every bit"
+    targets = ("test.secret",)
+    expect = "breaks:plain"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        return sum(view.bit(i) << i for i in range(SECRET_BITS))
+
+    def guess(self, view: View, rng: RandomSource) -> int:
+        return view.state
+
+
+class Greedy(Honest):
+    """Asks one bit too many, and swallows the refusal: still loses, as BudgetExceeded."""
+
+    id = "test.greedy"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        answer = super().find(view, rng)
+        with contextlib.suppress(BudgetExceeded):
+            view.bit(0)
+        return answer
+
+
+class LateCaller(Honest):
+    """Keeps the oracle and calls it in the guess stage, where it is closed."""
+
+    id = "test.late"
+
+    def find(self, view: View, rng: RandomSource) -> object:
+        return view.bit
+
+    def guess(self, view: View, rng: RandomSource) -> int:
+        return sum(view.state(i) << i for i in range(SECRET_BITS))
+
+
+class Raising(Honest):
+    id = "test.raising"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        raise RuntimeError("the adversary's own bug")
+
+
+class Sleeping(Honest):
+    id = "test.sleeping"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        time.sleep(5)
+        return 0
+
+
+class Spinning(Honest):
+    """A busy loop (no sleep) that catches every Exception: the timeout still ends it."""
+
+    id = "test.spinning"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        while True:
+            try:
+                pass
+            except Exception:
+                continue
+
+
+class Malformed(Honest):
+    id = "test.malformed"
+
+    def guess(self, view: View, rng: RandomSource) -> str:
+        return "not a number"
+
+
+class BadQuery(Honest):
+    """A malformed query is answered ⊥ (MalformedQuery), which the adversary may handle."""
+
+    id = "test.bad-query"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        with pytest.raises(MalformedQuery):
+            view.bit("zero")
+        with pytest.raises(MalformedQuery):
+            view.bit(0, 1)
+        return super().find(view, rng)
+
+
+class SwallowsBugs(Honest):
+    """Catches everything the oracle raises: the challenger's bug must still stop the run."""
+
+    id = "test.swallow"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        with contextlib.suppress(Exception):
+            view.bit(0)
+        return 0
+
+
+class Mixed(Honest):
+    """Fails in a different way depending on the trial's randomness."""
+
+    id = "test.mixed"
+
+    def find(self, view: View, rng: RandomSource) -> int:
+        mode = rng.randbelow(4)
+        if mode == 1:
+            raise ValueError("boom")
+        if mode == 2:
+            for i in range(SECRET_BITS + 1):
+                view.bit(i % SECRET_BITS)
+        if mode == 3:
+            time.sleep(5)
+        return super().find(view, rng)
+
+
+def _spec(adversary: type[Adversary], variant: str = "plain", time_limit: float = 0.05) -> TrialSpec:
+    return TrialSpec(GuessTheSecret, adversary, variant, "toy", "toy-2039", "seed", time_limit)
+
+
+# -- the view ----------------------------------------------------------------------------------------
+
+
+def test_view_exposes_only_what_the_game_put_in(toy):
+    pk, _ = keygen(toy, SeededRandom(1))
+    view = View(group=toy, pk=pk)
+    assert set(view) == {"group", "pk"} and view.pk is pk and view["group"] is toy
+    with pytest.raises(AttributeError, match="no 'sk'"):
+        _ = view.sk
+    with pytest.raises(AttributeError):
+        view.pk = None
+    with pytest.raises(TypeError):
+        view["pk"] = None
+
+
+def _secret_key() -> SecretKey:
+    return keygen(named_group("toy-23"), SeededRandom(1))[1]
+
+
+PRIVATE_VALUES = {
+    "secret key": _secret_key,
+    "nested secret key": lambda: (1, (2, _secret_key())),
+    "secret key in a mapping": lambda: {"k": _secret_key()},
+    "random generator": lambda: SeededRandom(7),
+    "the game": GuessTheSecret,
+    "plain function": lambda: len,
+    "closure": lambda: lambda m: m,
+    "bound method": lambda: GuessTheSecret().experiment,
+}
+
+
+@pytest.mark.parametrize("make", PRIVATE_VALUES.values(), ids=PRIVATE_VALUES.keys())
+def test_view_refuses_secrets_and_challenger_objects(make):
+    with pytest.raises(TypeError):
+        View(leak=make())
+
+
+def test_view_refuses_the_trial_context(toy):
+    ctx = TrialContext(
+        variant=GuessTheSecret.variant(),
+        tier="toy",
+        group=toy,
+        index=0,
+        rng=SeededRandom(1),
+        adversary_rng=SeededRandom(2),
+        budgets={},
+    )
+    with pytest.raises(TypeError):
+        ctx.view(ctx=ctx)
+
+
+class _Spy(Adversary):
+    """Keeps every value of the view it is given, then gives up."""
+
+    id = "test.spy"
+    label = "spy"
+    targets = tuple(game.id for game in all_games())
+    expect = "null"
+
+    def attack(self, view: View, rng: RandomSource) -> object:
+        self.seen = list(view.values())
+        raise LookupError("spy done")
+
+
+@pytest.mark.parametrize("game", all_games(), ids=lambda g: g.id)
+@pytest.mark.parametrize("tier", ["toy", "standard"])
+def test_registered_games_hand_out_no_secret(game, tier):
+    for variant in game.variants:
+        ctx = TrialContext(
+            variant=game.variant(variant),
+            tier=tier,
+            group=game.group(tier),
+            index=0,
+            rng=SeededRandom(1),
+            adversary_rng=SeededRandom(2),
+            budgets=game.budgets,
+        )
+        spy = _Spy()
+        with pytest.raises(AdversaryFault, match="LookupError"):
+            game().experiment(ctx, spy)
+        assert spy.seen
+        for value in spy.seen:
+            assert not isinstance(value, SecretKey | TrialContext | Game | SeededRandom)
+            assert not callable(value) or isinstance(value, Oracle)
+
+
+# -- oracles and faults ------------------------------------------------------------------------------
+
+
+def test_an_honest_two_stage_adversary_wins_and_is_metered():
+    outcome = play_trial(_spec(Honest), 0)
+    assert outcome.won and outcome.error is None
+    assert outcome.query_count("bit") == SECRET_BITS
+    assert outcome.output.isdigit()
+
+
+@pytest.mark.parametrize(
+    ("adversary", "error"),
+    [
+        (Greedy, "BudgetExceeded"),
+        (LateCaller, "PhaseError"),
+        (Raising, "RuntimeError"),
+        (Sleeping, "Timeout"),
+        (Spinning, "Timeout"),
+        (Malformed, "MalformedOutput"),
+    ],
+)
+def test_adversary_faults_lose_the_trial_counted_by_type(adversary, error):
+    outcome = play_trial(_spec(adversary), 0)
+    assert not outcome.won
+    assert outcome.error == error
+    assert outcome.lost_by_fault
+
+
+def test_a_malformed_query_is_bottom_not_a_fault():
+    outcome = play_trial(_spec(BadQuery), 0)
+    assert outcome.won and outcome.error is None
+    assert outcome.query_count("bit") == SECRET_BITS  # refused queries are not answered
+
+
+def test_budget_and_phase_errors_are_raised_to_the_adversary():
+    class Probe(Honest):
+        id = "test.probe"
+
+        def find(self, view: View, rng: RandomSource) -> int:
+            for i in range(SECRET_BITS):
+                view.bit(i)
+            with pytest.raises(BudgetExceeded):
+                view.bit(0)
+            return 0
+
+        def guess(self, view: View, rng: RandomSource) -> int:
+            return 0
+
+    assert play_trial(_spec(Probe), 0).error == "BudgetExceeded"
+    assert issubclass(PhaseError, Exception)
+
+
+def test_a_challenger_bug_stops_the_run_even_if_the_adversary_swallows_it():
+    with pytest.raises(ChallengerBug):
+        play_trial(_spec(SwallowsBugs, "buggy-oracle"), 0)
+
+
+def test_a_run_with_failing_adversaries_ends_normally_and_counts_each_type():
+    with Engine(jobs=1) as engine:
+        result = engine.run(
+            GuessTheSecret,
+            "plain",
+            Mixed,
+            "toy",
+            max_trials=40,
+            seed="mixed",
+            time_limit=0.05,
+            group="toy-2039",
+        )
+    assert result.estimate.trials == 40
+    assert set(result.lost) == {"ValueError", "BudgetExceeded", "Timeout"}
+    lost = sum(result.lost.values())
+    assert 0 < lost < 40
+    assert result.estimate.wins == 40 - lost
+    assert result.estimate.verdict is not Verdict.BOUNDED
+
+
+def test_outcomes_are_frozen():
+    outcome = play_trial(_spec(Honest), 0)
+    with pytest.raises(FrozenInstanceError):
+        outcome.won = False  # type: ignore[misc]
+
+
+def test_malformed_game_classes_are_refused_at_definition():
+    with pytest.raises(TypeError, match="default variant"):
+
+        class _NoDefault(Game):
+            """Box."""
+
+            id = "test.bad"
+            title = "bad"
+            kind = Kind.WIN_LOSE
+            notion = "bad"
+            source = "tests"
+            variants = variant_table(Variant("a", False, "a"))
+            default_variant = "b"
+
+            def experiment(self, ctx: TrialContext, adversary: Adversary) -> bool:
+                return False
+
+    with pytest.raises(TypeError, match="expect"):
+
+        class _BadExpect(Adversary):
+            id = "test.bad-expect"
+            label = "bad"
+            targets = ("dl",)
+            expect = "wins"
