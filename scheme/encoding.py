@@ -48,12 +48,12 @@ def field_bytes(f: Field) -> bytes:
 
 def enc(*fields: Field) -> bytes:
     """Length-prefixed concatenation of the fields."""
-    out = bytearray()
+    parts = []
     for f in fields:
-        data = field_bytes(f)
-        out += len(data).to_bytes(_LEN_BYTES, "big")
-        out += data
-    return bytes(out)
+        data = f if type(f) is bytes else field_bytes(f)
+        parts.append(len(data).to_bytes(_LEN_BYTES, "big"))
+        parts.append(data)
+    return b"".join(parts)
 
 
 class FieldReader:

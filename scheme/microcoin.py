@@ -122,7 +122,7 @@ class MicrocoinVariant:
             raise SchemeError(f"variant {self.name}: root-opening coins have no chain and no link")
         ChainHash(self.truncate_bits)  # validates κ
 
-    @property
+    @functools.cached_property
     def chain_hash(self) -> ChainHash:
         return ChainHash(self.truncate_bits)
 

@@ -19,6 +19,7 @@ committed root to.
 
 from __future__ import annotations
 
+import functools
 import hmac
 from dataclasses import dataclass
 
@@ -40,18 +41,20 @@ class ChainHash:
         if bits is not None and (not isinstance(bits, int) or isinstance(bits, bool) or not 1 <= bits <= 256):
             raise SchemeError("truncate_bits must be an integer in [1, 256] (or None for the full hash)")
 
-    @property
+    @functools.cached_property
     def bits(self) -> int:
         """κ, the number of output bits kept (256 without truncation)."""
         return FULL_BITS if self.truncate_bits is None else self.truncate_bits
 
-    @property
+    @functools.cached_property
     def word_len(self) -> int:
         """Bytes of a chain word: ceil(κ/8)."""
         return (self.bits + 7) // 8
 
     def _cut(self, digest: bytes) -> bytes:
         """The first κ bits of a digest, as `word_len` bytes with the spare low bits cleared."""
+        if self.truncate_bits is None:
+            return digest
         word = bytearray(digest[: self.word_len])
         spare = 8 * self.word_len - self.bits
         word[-1] &= (0xFF << spare) & 0xFF

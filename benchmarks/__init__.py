@@ -1,0 +1,1 @@
+"""On-demand benchmarks (`make bench`); not run by the test suite."""
