@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/scheme_bench.py
+	$(BIN)/python -m benchmarks.scheme_bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info
