@@ -416,9 +416,17 @@ class Merchant:
         self._books[cid] = _Book(terms, state)
         return self.points_of_sale[0].issue(state)
 
-    def synchronize(self) -> SyncReport:
-        """Merge the logs, punish double spends, close expiring channels and push (X, S) to every POS."""
+    def synchronize(self, *, close: Sequence[bytes] = ()) -> SyncReport:
+        """Merge the logs, punish double spends, close expiring channels (and those in `close`, e.g.
+        spent up to d − b < u1) and push (X, S) to every POS.
+
+        B closes only here, after merging the logs, so that it never closes a channel with a double
+        spend still hidden in some point of sale's log.
+        """
         now = self._ledger.now
+        unknown = [cid for cid in close if cid not in self._books]
+        if unknown:
+            raise RuleViolation("escrow-unknown", "asked to close a channel the merchant never opened")
         merged: dict[bytes, list[PaymentRecord]] = defaultdict(list)
         for pos in self.points_of_sale:
             for record in pos.log:
@@ -437,7 +445,9 @@ class Merchant:
         closed = tuple(
             cid
             for cid, book in self._books.items()
-            if book.status == "open" and now >= book.terms.close_by and self.close(cid) is not None
+            if book.status == "open"
+            and (now >= book.terms.close_by or cid in close)
+            and self._close(cid) is not None
         )
         latest = {cid: book.latest for cid, book in self._books.items() if book.status == "open"}
         for pos in self.points_of_sale:
@@ -467,11 +477,11 @@ class Merchant:
             penalty = self._settle(cid, PenaltyTx.create(key, self._sk, cid, self._rng))
             book.status = "penalized"
         else:
-            self.close(cid)
+            self._close(cid)
         pos = tuple(sorted({r.pos for r in book.records if r.index == index}))
         return DoubleSpend(cid, index, book.terms.payer, pos, key, penalty)
 
-    def close(self, cid: bytes) -> bytes | None:
+    def _close(self, cid: bytes) -> bytes | None:
         """Co-sign the best UpdateTx and broadcast it; None if no payment was made (A refunds)."""
         book = self._books[cid]
         if book.status != "open" or book.best is None:

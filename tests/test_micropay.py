@@ -419,3 +419,23 @@ def test_state_decoding_validates_fields(group: Group) -> None:
     tampered = bad_key.replace(bad_key[17:25], b"\xff" * 8)  # inside the channel key: not an element
     with pytest.raises(DecodeError):
         Mp1State.from_bytes(group, tampered)
+
+
+def test_an_early_close_first_merges_the_logs(group: Group) -> None:
+    """B closes early only at a synchronization, so a double spend hidden in a log is still punished."""
+    w = make_world(group, "early-close")
+    wallet = w.open(slots=3)
+    entry = wallet.voucher
+    wallet.pay(w.pos[0], 2)
+    wallet.pay(w.pos[1], 2, voucher=entry, force=True)
+    report = w.merchant.synchronize(close=[wallet.cid])
+    assert report.closed == () and len(report.double_spends) == 1
+    assert w.merchant.channel_status(wallet.cid) == "penalized"
+    honest = make_world(group, "early-close-honest")
+    other = honest.open(slots=3)
+    other.pay(honest.pos[0], 5)
+    assert honest.merchant.synchronize(close=[other.cid]).closed == (other.cid,)
+    assert honest.ledger.balance(honest.merchant.public) == 5
+    with pytest.raises(RuleViolation):
+        honest.merchant.synchronize(close=[bytes(32)])
+    assert w.conserved() and honest.conserved()
