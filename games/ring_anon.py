@@ -94,6 +94,7 @@ class RingAnonymity(Game):
             message = expect_query(message, bytes, "challenge message M")
             candidates = (member_index(i0, RING_SIZE, "index i0"), member_index(i1, RING_SIZE, "index i1"))
             signer = secret_keys[candidates[b]]
+            # Fresh coins (aos), or coins derived from the signer's key and M (aos-deterministic).
             coins = derived_coins(signer, members, message) if deterministic else ctx.rng
             return ring.sign(signer, members, message, coins)
 
