@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from games.walkthrough import walkthrough
 from scheme import micropay2, micropay3, schnorr
 from scheme.errors import ContextReusedError, DecodeError, RuleViolation
 from scheme.groups import Group, named_group
@@ -439,3 +440,19 @@ def test_an_early_close_first_merges_the_logs(group: Group) -> None:
     with pytest.raises(RuleViolation):
         honest.merchant.synchronize(close=[bytes(32)])
     assert w.conserved() and honest.conserved()
+
+
+@pytest.mark.slow
+def test_walkthrough_narrates_the_extraction_and_the_blacklist() -> None:
+    lines: list[str] = []
+    walkthrough(lines.append, seed=1)
+    text = "\n".join(lines)
+    assert "rfc5114-2048-256 (tier standard)" in lines[0]
+    assert "AA.Extract recovers the payer's key x; g^x == pk_A: True" in text
+    assert "penalty transaction" in text and "confirmed on the ledger" in text
+    assert "blacklisted" in text and "is refused: blacklisted." in text
+    assert "Dave redeems coin 7: he receives 7" in text
+    assert lines[-1] == "Ledger: total value 300 = minted 300."
+    again: list[str] = []
+    walkthrough(again.append, seed=1)
+    assert again == lines  # seeded: the same transcript every time
