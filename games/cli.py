@@ -33,7 +33,7 @@ from games.errors import UsageError
 from games.explain import explain
 from games.outcome import TrialOutcome
 from games.registry import all_games, get_game
-from games.suite import DEMO_MAX_TRIALS, SuiteEntry, default_suite
+from games.suite import DEMO_MAX_TRIALS, HIDDEN_BIT_MAX_TRIALS, SuiteEntry, default_suite
 from reports import render
 from reports.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
 from reports.records import RunResult
@@ -114,7 +114,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="every game against its null and reference adversaries")
     demo.add_argument("--game", action="append", help="only this game (repeatable; default: every game)")
-    demo.add_argument("--max-trials", type=_positive_int, default=DEMO_MAX_TRIALS, help="trial cap per entry")
+    demo.add_argument(
+        "--max-trials",
+        type=_positive_int,
+        help=f"trial cap per entry (default: {DEMO_MAX_TRIALS}; hidden-bit games {HIDDEN_BIT_MAX_TRIALS})",
+    )
     demo.add_argument("--seed", default=DEFAULT_SEED, help="suite seed")
     demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
     demo.add_argument("--json", action="store_true", help="machine-readable output")
@@ -196,25 +200,23 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def _play(
-    entries: Sequence[SuiteEntry], args: argparse.Namespace, thresholds: Thresholds, max_trials: int
-) -> list[RunResult]:
+def _play(entries: Sequence[SuiteEntry], args: argparse.Namespace) -> list[RunResult]:
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
     results = []
     with Engine(args.jobs) as engine:
         for entry in entries:
             label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
-            with _progress(max_trials, label) as progress:
+            with _progress(entry.max_trials, label) as progress:
                 results.append(
                     engine.run(
                         entry.game,
                         entry.variant,
                         entry.adversary,
                         entry.tier,
-                        max_trials=max_trials,
+                        max_trials=entry.max_trials,
                         seed=args.seed,
-                        thresholds=thresholds,
+                        thresholds=entry.thresholds,
                         time_limit=time_limit,
                         group=group,
                         progress=progress,
@@ -259,8 +261,10 @@ def _run(args: argparse.Namespace) -> int:
     chosen = [resolve(args.adversary, game.id)] if args.adversary else list(adversaries_for(game.id))
     if not chosen:
         raise UsageError(f"no adversary targets {game.id}")
-    entries = [SuiteEntry(game, variant, adversary, tier) for adversary in chosen]
-    results = _play(entries, args, thresholds, args.max_trials)
+    entries = [
+        SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
+    ]
+    results = _play(entries, args)
     parameters = {
         "game": game.id,
         "variant": variant,
@@ -303,14 +307,10 @@ def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) ->
 def _demo(args: argparse.Namespace) -> int:
     games = [get_game(game_id) for game_id in args.game] if args.game else all_games()
     entries = default_suite(games, adversaries_for)
-    thresholds = Thresholds()
-    results = _play(entries, args, thresholds, args.max_trials)
-    parameters = {
-        "suite": "default",
-        "games": [game.id for game in games],
-        "max_trials": args.max_trials,
-        "thresholds": thresholds.as_dict(),
-    }
+    if args.max_trials is not None:
+        entries = tuple(dataclasses.replace(entry, max_trials=args.max_trials) for entry in entries)
+    results = _play(entries, args)
+    parameters = {"suite": "default", "games": [game.id for game in games], "max_trials": args.max_trials}
     _report(results, args, parameters)
     unmet = [r for r in results if r.expectation_met is False]
     print(f"{len(results) - len(unmet)} of {len(results)} expectations met.", file=sys.stderr)

@@ -18,8 +18,8 @@ from games.errors import UsageError
 from games.explain import explain, win_predicates
 from games.registry import all_games, game_ids, get_game
 from games.sig_euf_cma import Forgery, SchnorrEufCma
-from games.suite import default_suite
-from reports.estimation import Verdict
+from games.suite import HIDDEN_BIT_EPS0, HIDDEN_BIT_MAX_TRIALS, default_suite
+from reports.estimation import Kind, Verdict
 from scheme import chameleon, schnorr
 from scheme.groups import named_group
 
@@ -190,3 +190,12 @@ def test_default_suite_covers_both_outcomes_for_every_game():
         expected = {e.expect for e in entries if e.game is game}
         assert expected == {"broken", "bounded"}, game.id
     assert any(e.tier == "standard" for e in entries)
+
+
+def test_default_suite_bounds_hidden_bit_games_cheaply():
+    entries = default_suite(all_games(), adversaries_for)
+    for entry in entries:
+        hidden_bit = entry.game.kind is Kind.HIDDEN_BIT
+        assert (entry.thresholds.eps0 == HIDDEN_BIT_EPS0) == hidden_bit
+        assert (entry.max_trials == HIDDEN_BIT_MAX_TRIALS) == hidden_bit
+        assert not (hidden_bit and entry.tier == "standard" and entry.expect == "bounded")
