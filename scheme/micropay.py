@@ -330,8 +330,7 @@ class _Book:
     terms: EscrowTerms
     latest: ChannelState
     best: PaymentRecord | None = None
-    status: str = "open"  # open | closed | penalized
-    settlement: bytes | None = None
+    status: str = "open"  # open | closed (by an update) | penalized | refunded (by A, first)
     records: list[PaymentRecord] = field(default_factory=list)
 
 
@@ -427,6 +426,7 @@ class Merchant:
         unknown = [cid for cid in close if cid not in self._books]
         if unknown:
             raise RuleViolation("escrow-unknown", "asked to close a channel the merchant never opened")
+        was_closed = {cid for cid, book in self._books.items() if book.status == "closed"}
         merged: dict[bytes, list[PaymentRecord]] = defaultdict(list)
         for pos in self.points_of_sale:
             for record in pos.log:
@@ -442,12 +442,11 @@ class Merchant:
                 double_spends.append(self._punish(cid, conflict))
             else:
                 book.latest = max(book.records, key=lambda r: r.index).issued
+        for cid, book in self._books.items():
+            if book.status == "open" and (now >= book.terms.close_by or cid in close):
+                self._close(cid)
         closed = tuple(
-            cid
-            for cid, book in self._books.items()
-            if book.status == "open"
-            and (now >= book.terms.close_by or cid in close)
-            and self._close(cid) is not None
+            cid for cid, book in self._books.items() if book.status == "closed" and cid not in was_closed
         )
         latest = {cid: book.latest for cid, book in self._books.items() if book.status == "open"}
         for pos in self.points_of_sale:
@@ -474,31 +473,31 @@ class Merchant:
         self._blacklist.add(book.terms.payer)
         penalty = None
         if key is not None:
-            penalty = self._settle(cid, PenaltyTx.create(key, self._sk, cid, self._rng))
-            book.status = "penalized"
+            penalty = self._settle(cid, PenaltyTx.create(key, self._sk, cid, self._rng), "penalized")
         else:
             self._close(cid)
         pos = tuple(sorted({r.pos for r in book.records if r.index == index}))
         return DoubleSpend(cid, index, book.terms.payer, pos, key, penalty)
 
-    def _close(self, cid: bytes) -> bytes | None:
-        """Co-sign the best UpdateTx and broadcast it; None if no payment was made (A refunds)."""
+    def _close(self, cid: bytes) -> None:
+        """Co-sign the best UpdateTx and broadcast it; nothing to do if no payment was made (A refunds)."""
         book = self._books[cid]
-        if book.status != "open" or book.best is None:
-            return None
-        book.status = "closed"
-        return self._settle(cid, book.best.update.cosign(self._sk, self._rng))
+        if book.best is not None:
+            self._settle(cid, book.best.update.cosign(self._sk, self._rng), "closed")
 
-    def _settle(self, cid: bytes, tx: UpdateTx | PenaltyTx) -> bytes | None:
-        """Broadcast a spend of the escrow; None if the escrow was spent already (A refunded first)."""
+    def _settle(self, cid: bytes, tx: UpdateTx | PenaltyTx, status: str) -> bytes | None:
+        """Broadcast a spend of the escrow and record the channel's new status; None (status
+        "refunded") if the escrow was spent already, i.e. A refunded first."""
         book = self._books[cid]
         try:
-            book.settlement = self._ledger.submit(tx)
+            txid = self._ledger.submit(tx)
         except RuleViolation:
             if self._ledger.has_output(cid) and not self._ledger.locked(cid).released:
                 raise
-            book.settlement = None
-        return book.settlement
+            book.status = "refunded"
+            return None
+        book.status = status
+        return txid
 
 
 def setup_merchant(

@@ -267,6 +267,7 @@ def test_a_refund_first_leaves_nothing_to_close(group: Group) -> None:
     w.ledger.advance(SLOT + T_CONF)  # B missed its last synchronization
     wallet.refund()
     assert w.merchant.synchronize().closed == ()
+    assert w.merchant.channel_status(wallet.cid) == "refunded"
     assert w.ledger.balance(w.payer.public) == FUNDS
     assert w.conserved()
 
