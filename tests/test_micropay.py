@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from games.walkthrough import walkthrough
 from scheme import micropay2, micropay3, schnorr
@@ -457,3 +459,18 @@ def test_walkthrough_narrates_the_extraction_and_the_blacklist() -> None:
     again: list[str] = []
     walkthrough(again.append, seed=1)
     assert again == lines  # seeded: the same transcript every time
+
+
+counts = st.integers(0, 2**64 - 1)
+
+
+@given(cid=st.binary(min_size=32, max_size=32), fields=st.lists(counts, min_size=4, max_size=4), paid=counts)
+def test_channel_states_round_trip(group: Group, cid: bytes, fields: list[int], paid: int) -> None:
+    expiry, valid_until, deposit, index = fields
+    paid = min(paid, deposit)
+    mp3 = Mp3State(cid, expiry, valid_until, deposit, index, paid)
+    assert Mp3State.from_bytes(group, mp3.to_bytes()) == mp3
+    mp2 = Mp2State(cid, expiry, deposit, index, paid, valid_until)
+    assert Mp2State.from_bytes(group, mp2.to_bytes()) == mp2
+    with pytest.raises(DecodeError):
+        Mp3State.from_bytes(group, mp3.to_bytes()[:-1])
