@@ -634,7 +634,9 @@ class Wallet(ChannelWallet):
         """Step 2: assert the statement in context k, sign UpdateTx(cid, b + x) and package the payment.
 
         The honest wallet refuses a used context (`ContextReusedError`) and an overdraft; `force=True`
-        skips both and asserts with a clone of the tree if needed: a double spend.
+        skips both and asserts with a clone of the tree if needed: a double spend. A context counts as
+        used once asserted, even if the point of sale then refuses the payment; a refused payment is
+        never logged, so resending that voucher with `force=True` is not a double spend in B's eyes.
         """
         voucher = self.voucher if voucher is None else voucher
         state = channel_state(voucher)
