@@ -44,7 +44,9 @@ def render(value: object) -> str:
         return f"{type(value).__name__}({inner})"
     if isinstance(value, tuple | list):
         inner = ", ".join(render(item) for item in value)
-        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{render(k)}: {render(v)}" for k, v in value.items()) + "}"
     # Anything else by its type only: a default repr carries a memory address, which differs between

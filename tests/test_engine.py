@@ -9,7 +9,7 @@ import pytest
 
 from adversaries.base import Adversary
 from adversaries.registry import get_adversary
-from games.engine import Engine, make_spec, play_trial
+from games.engine import Engine, make_spec, play_trial, run
 from games.errors import ChallengerBug, UsageError
 from games.registry import get_game
 from games.seeds import SeedPath
@@ -92,7 +92,7 @@ def test_a_replayed_trial_equals_the_trial_inside_a_run():
 
 
 def test_a_perfect_attack_stops_at_the_first_look():
-    result = Engine(jobs=1).run(SIG, "schnorr-nonce-reuse", NONCE_REUSE, "toy", max_trials=1000, seed="s")
+    result = run(SIG, "schnorr-nonce-reuse", NONCE_REUSE, "toy", max_trials=1000, seed="s", jobs=2)
     assert result.estimate.verdict is Verdict.BROKEN
     assert result.estimate.trials == 25
     assert result.expect == "broken"

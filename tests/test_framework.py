@@ -8,6 +8,7 @@ test pins one rule: what the adversary may see, when an oracle refuses, which fa
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from dataclasses import FrozenInstanceError
 
@@ -18,9 +19,17 @@ from games.base import Game, Variant, budget_table, variant_table
 from games.checks import expect_output, expect_query
 from games.context import TrialContext
 from games.engine import Engine, TrialSpec, play_trial
-from games.errors import AdversaryFault, BudgetExceeded, ChallengerBug, MalformedQuery, PhaseError
+from games.errors import (
+    AdversaryFault,
+    BudgetExceeded,
+    ChallengerBug,
+    MalformedQuery,
+    PhaseError,
+    TrialTimeout,
+)
 from games.oracles import Oracle
 from games.registry import all_games
+from games.timelimit import call_with_limit
 from games.view import View
 from reports.estimation import Kind, Verdict
 from scheme.groups import named_group
@@ -350,6 +359,23 @@ def test_a_run_with_failing_adversaries_ends_normally_and_counts_each_type():
     assert 0 < lost < 40
     assert result.estimate.wins == 40 - lost
     assert result.estimate.verdict is not Verdict.BOUNDED
+
+
+def test_the_time_limit_also_holds_off_the_main_thread():
+    """Without signals (not the main thread) an overlong stage still times out, after it returns."""
+    outcome: list[object] = []
+
+    def stage() -> None:
+        try:
+            call_with_limit(lambda: time.sleep(0.1), 0.01)
+        except TrialTimeout as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=stage)
+    worker.start()
+    worker.join()
+    assert len(outcome) == 1 and isinstance(outcome[0], TrialTimeout)
+    assert call_with_limit(lambda: 7, None) == 7
 
 
 def test_outcomes_are_frozen():
