@@ -99,7 +99,11 @@ class TrialContext:
     def trace(self, step: str, **data: object) -> None:
         """Append a step to the transcript (no-op unless the trial is traced)."""
         if self._tracing:
-            self._transcript.append(TraceEntry(step, tuple((k, summarize(v)) for k, v in data.items())))
+            self._record(step, tuple((k, summarize(v)) for k, v in data.items()))
+
+    def _record(self, step: str, rendered: tuple[tuple[str, str], ...]) -> None:
+        if self._tracing:
+            self._transcript.append(TraceEntry(step, rendered))
 
     # -- running the adversary -------------------------------------------------------------------
     def play(
@@ -118,6 +122,8 @@ class TrialContext:
         start = time.perf_counter()
         try:
             output = call_with_limit(lambda: stage(view, self._adversary_rng), remaining)
+            # Rendering the adversary's object runs its code too (properties, nesting): same rules.
+            summary = summarize(output)
         except (Exception, TrialTimeout) as exc:
             self._raise_if_bug()
             raise AdversaryFault(self._fault or exc) from exc
@@ -128,8 +134,8 @@ class TrialContext:
         self._raise_if_bug()
         if self._fault is not None:
             raise AdversaryFault(self._fault)
-        self.output_summary = summarize(output)
-        self.trace(f"adversary {phase} output", output=output)
+        self.output_summary = summary
+        self._record(f"adversary {phase} output", (("output", summary),))
         return output
 
     def judge(self, predicate: Callable[..., bool], *args: object) -> bool:

@@ -9,6 +9,7 @@ dataclasses field by field, and the whole rendering is cut at a fixed length.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 # Integers up to 64 bits are printed in full (toy-group values stay exact in transcripts).
 FULL_INT_BITS = 64
@@ -43,15 +44,28 @@ def render(value: object) -> str:
         )
         return f"{type(value).__name__}({inner})"
     if isinstance(value, tuple | list):
-        inner = ", ".join(render(item) for item in value)
+        inner = _join(render(item) for item in value)
         if isinstance(value, list):
             return f"[{inner}]"
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{render(k)}: {render(v)}" for k, v in value.items()) + "}"
+        return "{" + _join(f"{render(k)}: {render(v)}" for k, v in value.items()) + "}"
     # Anything else by its type only: a default repr carries a memory address, which differs between
     # processes and would break the identity of outcomes across --jobs.
     return f"<{type(value).__name__}>"
+
+
+def _join(parts: Iterable[str]) -> str:
+    """ ", ".join(parts), stopping once the text is past the summary limit (outputs may be huge)."""
+    out: list[str] = []
+    length = 0
+    for part in parts:
+        if length > SUMMARY_LIMIT:
+            out.append("…")
+            break
+        out.append(part)
+        length += len(part) + 2
+    return ", ".join(out)
 
 
 def summarize(value: object, limit: int = SUMMARY_LIMIT) -> str:

@@ -153,6 +153,18 @@ class Malformed(Honest):
         return "not a number"
 
 
+class Unprintable(Honest):
+    """Returns an object whose rendering raises: the adversary's fault, not a crash."""
+
+    id = "test.unprintable"
+
+    def guess(self, view: View, rng: RandomSource) -> object:
+        nested: list[object] = []
+        for _ in range(100_000):
+            nested = [nested]
+        return nested
+
+
 class BadQuery(Honest):
     """A malformed query is answered ⊥ (MalformedQuery), which the adversary may handle."""
 
@@ -303,6 +315,7 @@ def test_an_honest_two_stage_adversary_wins_and_is_metered():
         (Sleeping, "Timeout"),
         (Spinning, "Timeout"),
         (Malformed, "MalformedOutput"),
+        (Unprintable, "RecursionError"),
     ],
 )
 def test_adversary_faults_lose_the_trial_counted_by_type(adversary, error):
