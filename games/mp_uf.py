@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol, TypeVar
+from typing import Any, Protocol
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from games.checks import expect_output, expect_query
@@ -60,8 +60,8 @@ SAMPLE_EXPIRY = 2 * SAMPLE_VALID_UNTIL + SAMPLE_T_CONF
 UNBOUND_LABEL = b"terms only"
 
 ChannelState = Mp2State | Mp3State
-T = TypeVar("T")
-Check = Callable[[object, type[T], str], T]
+# `expect_output` (judging an output) or `expect_query` (answering a query): which error a bad shape raises.
+Check = Callable[[Any, type, str], Any]
 
 
 class VoucherSigner(Protocol):
@@ -110,14 +110,14 @@ def sample_state(variant: str, cid: bytes) -> ChannelState:
     return Mp3State(cid, SAMPLE_EXPIRY, SAMPLE_VALID_UNTIL, SAMPLE_DEPOSIT, 0, 0)
 
 
-def checked_state(value: object, variant: str, check: Check[ChannelState]) -> ChannelState:
+def checked_state(value: object, variant: str, check: Check) -> ChannelState:
     """`value` if it is a state of the variant's format (Micropay 2 or 3), else `check`'s error."""
     return check(value, Mp2State if variant == MICROPAY2 else Mp3State, "the voucher state")
 
 
-def checked_voucher(value: object, variant: str, check: Check[object]) -> Voucher:
+def checked_voucher(value: object, variant: str, check: Check) -> Voucher:
     """`value` if it has the shape of a voucher of the variant (state and signature types), else
-    `check`'s error: `expect_output` for an output, `expect_query` for a query."""
+    `check`'s error."""
     if variant == MICROPAY2:
         voucher = check(value, SchnorrVoucher, "the voucher")
         check(voucher.signature, Signature, "the voucher's Schnorr signature")
