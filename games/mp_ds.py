@@ -17,8 +17,10 @@ Variants:
   of sale still accept each spend, since none of them has seen the context, and B notices the
   conflict at synchronization, but there is nothing to extract: no key, no penalty.
 
-The channel parameters of the protocol (`PaymentDesk`, the challenger's ledger, merchant and points
-of sale behind the oracles) are shared with `mp.profit`.
+The win predicate is the spec's, judged on Q itself: it runs Extract on every equivocating pair
+rather than asking B's synchronization (which runs the same Extract and is what `mp.profit` plays).
+The challenger's side of the protocol (`PaymentDesk`: the ledger, the merchant and its points of
+sale behind the oracles) is shared with `mp.profit`.
 """
 
 from __future__ import annotations
