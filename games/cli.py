@@ -33,7 +33,7 @@ from games.errors import UsageError
 from games.explain import explain
 from games.outcome import TrialOutcome
 from games.registry import all_games, get_game
-from games.suite import DEMO_MAX_TRIALS, HIDDEN_BIT_MAX_TRIALS, SuiteEntry, default_suite
+from games.suite import SuiteEntry, default_suite
 from reports import render
 from reports.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
 from reports.records import RunResult
@@ -117,7 +117,7 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--max-trials",
         type=_positive_int,
-        help=f"trial cap per entry (default: {DEMO_MAX_TRIALS}; hidden-bit games {HIDDEN_BIT_MAX_TRIALS})",
+        help="trial cap of every entry (default: per game, from its kind; see games/suite.py)",
     )
     demo.add_argument("--seed", default=DEFAULT_SEED, help="suite seed")
     demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")

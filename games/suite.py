@@ -10,28 +10,58 @@ For every registered game and every adversary targeting it:
 
 So the table shows, side by side, the harness certifying a break and certifying a bound.
 
-Hidden-bit games are the exception in cost. Their advantage |2p − 1| doubles the spread of p, so a
-zero-advantage adversary needs about 25,000 trials before its bound falls below the default
-ε0 = 0.05. The demo bounds their advantage below `HIDDEN_BIT_EPS0` = 0.1 instead (ε1 and α
-unchanged; the summary lists each threshold set used), which takes 3,200–6,400 trials, and plays
-their bounded entries on the toy tier only: on the standard tier that would take minutes.
+Trial budgets follow from the game's kind. A null adversary sits at the baseline success 1/n
+(guess-1-of-n) or 1/2 (hidden-bit), so its advantage is bounded only once the interval of p is
+narrow around that baseline: a win-lose game needs 200 trials, a guess-1-of-3 game about 3,200, a
+hidden-bit game about 25,000 (its advantage |2p − 1| doubles the spread of p). `demo_budget` picks,
+per game, the smallest budget at which a zero-advantage adversary that runs two standard deviations
+above its baseline still comes out bounded: first at the default ε0 = 0.05 within
+`STRICT_BUDGET_LIMIT` trials, otherwise at `RELAXED_EPS0` = 0.1 (ε1 and α unchanged; the summary lists
+every threshold set used). Bounded entries whose budget exceeds `STANDARD_TIER_BUDGET` are played on
+the toy tier only: on the standard tier they would take minutes.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from games.base import AdversaryLike, Game
-from reports.estimation import Kind, Thresholds
+from reports.estimation import Kind, SequentialPlan, Thresholds, Verdict
 
-# Trials per entry at most. Sequential stopping ends a perfect attack at the first look (25 trials)
-# and a null adversary where its bound first falls below eps0 = 0.05, at the 200-trial look.
-DEMO_MAX_TRIALS = 200
-# Hidden-bit entries: bounded below 0.1 by the 3,200- or 6,400-trial look (module docstring).
-HIDDEN_BIT_EPS0 = 0.1
-HIDDEN_BIT_MAX_TRIALS = 6400
+# Budgets tried, smallest first (sequential stopping ends most entries much earlier). The smallest
+# is twice the 200 trials that bound a win-lose null adversary, so that one chance win on a toy
+# group still leaves a decided verdict (bound ≈ 0.027 at n = 400).
+BUDGETS = (400, 800, 1600, 3200, 6400)
+DEMO_MAX_TRIALS = BUDGETS[0]
+STRICT_BUDGET_LIMIT = 3200
+RELAXED_EPS0 = 0.1
+# Bounded entries above this budget skip the standard tier (2048-bit trials cost milliseconds each).
+STANDARD_TIER_BUDGET = 400
+# "Unlucky" null adversary: this many standard deviations above its baseline success.
+UNLUCKY_SIGMAS = 2
+
+
+def _bounded_when_unlucky(kind: Kind, n_choices: int | None, budget: int, thresholds: Thresholds) -> bool:
+    baseline = 0.5 if kind is Kind.HIDDEN_BIT else 1 / n_choices if n_choices else 0.0
+    spread = math.sqrt(budget * baseline * (1 - baseline))
+    wins = min(budget, math.ceil(baseline * budget + UNLUCKY_SIGMAS * spread))
+    plan = SequentialPlan.for_budget(budget, thresholds)
+    return plan.decide(kind, wins, budget, n_choices).verdict is Verdict.BOUNDED
+
+
+def demo_budget(kind: Kind, n_choices: int | None = None) -> tuple[int, Thresholds]:
+    """(trial cap, thresholds) of a game's demo entries (module docstring)."""
+    for thresholds, limit in (
+        (Thresholds(), STRICT_BUDGET_LIMIT),
+        (Thresholds(eps0=RELAXED_EPS0), BUDGETS[-1]),
+    ):
+        for budget in BUDGETS:
+            if budget <= limit and _bounded_when_unlucky(kind, n_choices, budget, thresholds):
+                return budget, thresholds
+    return BUDGETS[-1], Thresholds(eps0=RELAXED_EPS0)  # undecided entries are reported as such
 
 
 @dataclass(frozen=True)
@@ -68,12 +98,11 @@ def default_suite(
     """The demo entries for `games`, with their adversaries looked up by game id."""
     entries: list[SuiteEntry] = []
     for game in games:
-        hidden_bit = game.kind is Kind.HIDDEN_BIT
-        max_trials = HIDDEN_BIT_MAX_TRIALS if hidden_bit else DEMO_MAX_TRIALS
-        thresholds = Thresholds(eps0=HIDDEN_BIT_EPS0) if hidden_bit else Thresholds()
+        max_trials, thresholds = demo_budget(game.kind, game.n_choices)
+        costly = max_trials > STANDARD_TIER_BUDGET
         for adversary in adversaries_for(game.id):
             for variant, tier in _candidates(game, adversary):
                 entry = SuiteEntry(game, variant, adversary, tier, max_trials, thresholds)
-                if not (hidden_bit and tier != "toy" and entry.expect == "bounded"):
+                if not (costly and tier != "toy" and entry.expect == "bounded"):
                     entries.append(entry)
     return tuple(entries)

@@ -18,8 +18,8 @@ from games.errors import UsageError
 from games.explain import explain, win_predicates
 from games.registry import all_games, game_ids, get_game
 from games.sig_euf_cma import Forgery, SchnorrEufCma
-from games.suite import HIDDEN_BIT_EPS0, HIDDEN_BIT_MAX_TRIALS, default_suite
-from reports.estimation import Kind, Verdict
+from games.suite import STANDARD_TIER_BUDGET, default_suite, demo_budget
+from reports.estimation import Kind, Thresholds, Verdict
 from scheme import chameleon, schnorr
 from scheme.groups import named_group
 
@@ -192,10 +192,21 @@ def test_default_suite_covers_both_outcomes_for_every_game():
     assert any(e.tier == "standard" for e in entries)
 
 
-def test_default_suite_bounds_hidden_bit_games_cheaply():
-    entries = default_suite(all_games(), adversaries_for)
-    for entry in entries:
-        hidden_bit = entry.game.kind is Kind.HIDDEN_BIT
-        assert (entry.thresholds.eps0 == HIDDEN_BIT_EPS0) == hidden_bit
-        assert (entry.max_trials == HIDDEN_BIT_MAX_TRIALS) == hidden_bit
-        assert not (hidden_bit and entry.tier == "standard" and entry.expect == "bounded")
+@pytest.mark.parametrize(
+    ("kind", "n_choices", "budget", "eps0"),
+    [
+        (Kind.WIN_LOSE, None, 400, 0.05),
+        (Kind.GUESS_1_OF_N, 3, 3200, 0.05),
+        (Kind.GUESS_1_OF_N, 2, 1600, 0.1),
+        (Kind.HIDDEN_BIT, None, 6400, 0.1),
+    ],
+)
+def test_demo_budgets_follow_the_kind(kind, n_choices, budget, eps0):
+    assert demo_budget(kind, n_choices) == (budget, Thresholds(eps0=eps0))
+
+
+def test_costly_bounded_entries_stay_on_the_toy_tier():
+    for entry in default_suite(all_games(), adversaries_for):
+        assert (entry.max_trials, entry.thresholds) == demo_budget(entry.game.kind, entry.game.n_choices)
+        if entry.max_trials > STANDARD_TIER_BUDGET and entry.expect == "bounded":
+            assert entry.tier == "toy"
