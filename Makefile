@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.scheme_bench
+	$(BIN)/python -m benchmarks.harness_bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info

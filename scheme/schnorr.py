@@ -7,6 +7,7 @@ once, on construction, so `verify` costs two exponentiations and one hash.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from scheme.encoding import FieldReader, enc
@@ -52,8 +53,9 @@ class SecretKey:
     def __repr__(self) -> str:
         return f"SecretKey(group={self.group.label}, x=<hidden>)"
 
-    @property
+    @functools.cached_property
     def public(self) -> PublicKey:
+        """pk = g^x, computed once per key."""
         return PublicKey(self.group, self.group.gexp(self.x))
 
 

@@ -288,7 +288,7 @@ def test_wording(
     assert estimate(kind, wins, trials, Thresholds(alpha=alpha), n_choices=n_choices).describe() == wording
 
 
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:E[-+]?\d+)?")
 
 
 @given(st.sampled_from(list(Kind)), counts(min_trials=1, max_trials=2000), st.sampled_from(ALPHAS))

@@ -1,0 +1,142 @@
+"""Harness benchmark (issue: games, item 8). Run on demand: `make bench`.
+
+Measures, side by side in one run:
+
+* harness overhead per trial: `play_trial` of `sig.euf-cma` (nonce-reuse signer, nonce-reuse forger,
+  standard tier) against the same scheme calls made directly in a loop (target <= 10% overhead);
+* throughput of `--jobs 2` against `--jobs 1` on the same trials (target >= 1.8x);
+* trials a reference attack with Adv ≈ 1 needs to reach "broken" (target <= 30) and trials a null
+  win-lose adversary needs to reach "bounded below 0.05 at α = 10⁻³" (target <= 200).
+
+`--json FILE` also writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from tabulate import tabulate
+
+from adversaries.sig import QUERIES, TARGET, NonceReuseForger, RandomForgery
+from benchmarks.timing import compare
+from games.engine import Engine, make_spec, play_trial
+from games.sig_euf_cma import NONCE_REUSE, SchnorrEufCma
+from reports.estimation import Thresholds
+from scheme import schnorr
+from scheme.groups import named_group
+from scheme.randomness import SeededRandom
+
+TIER = "standard"
+JOB_TRIALS = 64
+
+
+def direct_trial(rng: SeededRandom) -> bool:
+    """One nonce-reuse trial without the harness: the challenger's and the attack's scheme calls."""
+    group = named_group("rfc5114-2048-256")
+    pk, sk = schnorr.keygen(group, rng)
+    nonce = group.random_secret(rng)
+    first, second = (schnorr.sign(sk, message, rng, nonce=nonce) for message in QUERIES)
+    x = schnorr.recover_key_from_nonce_reuse(group, first, second)
+    if group.gexp(x) != pk.y:
+        return False
+    forged = schnorr.sign(schnorr.SecretKey(group, x), TARGET, rng)
+    return schnorr.verify(forged, pk, TARGET)
+
+
+def overhead() -> dict[str, float]:
+    spec = make_spec(SchnorrEufCma, NONCE_REUSE, NonceReuseForger, TIER, seed="bench")
+    counter = iter(range(1 << 30))
+    rng = SeededRandom("direct")
+    return compare(
+        {
+            "harness trial (play_trial)": lambda: play_trial(spec, next(counter)),
+            "direct scheme calls": lambda: direct_trial(rng),
+        },
+        rounds=9,
+        target=0.05,
+    )
+
+
+def throughput() -> dict[str, float]:
+    """Trials per second with one and two worker processes, alternating, best of three each."""
+    spec = make_spec(SchnorrEufCma, NONCE_REUSE, NonceReuseForger, TIER, seed="bench-jobs")
+    rates: dict[str, list[float]] = {"--jobs 1": [], "--jobs 2": []}
+    with Engine(1) as one, Engine(2) as two:
+        two.play(spec, 0, 4)  # start the workers outside the measurement
+        for _ in range(3):
+            for name, engine in (("--jobs 1", one), ("--jobs 2", two)):
+                start = time.perf_counter()
+                engine.play(spec, 0, JOB_TRIALS)
+                rates[name].append(JOB_TRIALS / (time.perf_counter() - start))
+    return {name: max(values) for name, values in rates.items()}
+
+
+def trials_to_verdict() -> dict[str, int]:
+    with Engine(1) as engine:
+        broken = engine.run(
+            SchnorrEufCma, NONCE_REUSE, NonceReuseForger, "toy", max_trials=1000, seed="bench-verdict"
+        )
+        bounded = engine.run(
+            SchnorrEufCma,
+            "schnorr",
+            RandomForgery,
+            "toy",
+            max_trials=1000,
+            seed="bench-verdict",
+            thresholds=Thresholds(eps0=0.05, alpha=1e-3),
+        )
+    return {
+        f"reference attack → {broken.estimate.verdict}": broken.estimate.trials,
+        f"null adversary → {bounded.estimate.verdict}, {bounded.estimate.describe()}": (
+            bounded.estimate.trials
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    cost = overhead()
+    rates = throughput()
+    verdicts = trials_to_verdict()
+    over = cost["harness trial (play_trial)"] / cost["direct scheme calls"] - 1
+    speedup = rates["--jobs 2"] / rates["--jobs 1"]
+    (broken_label, broken_n), (bounded_label, bounded_n) = verdicts.items()
+    rows = [
+        ("harness overhead per trial", f"{over:+.1%}", "<= +10%", over <= 0.10),
+        ("--jobs 2 / --jobs 1 trials per second", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8),
+        (broken_label, f"{broken_n} trials", "<= 30", broken_n <= 30),
+        (bounded_label, f"{bounded_n} trials", "<= 200", bounded_n <= 200),
+    ]
+    print(tabulate([(k, f"{v * 1e3:.2f} ms") for k, v in cost.items()], headers=("per trial", "median")))
+    print()
+    print(tabulate([(k, f"{v:.1f}") for k, v in rates.items()], headers=("engine", "trials / s")))
+    print()
+    print(
+        tabulate(
+            [(*row[:3], "met" if row[3] else "MISSED") for row in rows],
+            headers=("figure", "measured", "target", ""),
+        )
+    )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(
+                {
+                    "seconds_per_trial": cost,
+                    "trials_per_second": rates,
+                    "figures": [
+                        dict(zip(("figure", "measured", "target", "met"), row, strict=True)) for row in rows
+                    ],
+                },
+                fh,
+                indent=2,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
