@@ -34,6 +34,7 @@ from games.explain import explain
 from games.outcome import TrialOutcome
 from games.registry import all_games, get_game
 from games.suite import SuiteEntry, default_suite
+from games.walkthrough import walkthrough
 from reports import render
 from reports.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
 from reports.records import RunResult
@@ -123,6 +124,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
     demo.add_argument("--json", action="store_true", help="machine-readable output")
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
+    walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     return parser
 
 
@@ -317,6 +320,11 @@ def _demo(args: argparse.Namespace) -> int:
     return 1 if unmet else 0
 
 
+def _walkthrough(args: argparse.Namespace) -> int:
+    walkthrough(seed=args.seed)
+    return 0
+
+
 # -- explain and replay -----------------------------------------------------------------------------
 
 
@@ -379,6 +387,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "explain": _explain,
     "replay": _replay,
     "demo": _demo,
+    "walkthrough": _walkthrough,
 }
 
 

@@ -154,3 +154,10 @@ def test_the_console_module_exits_2_without_a_traceback():
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "does not target dl" in done.stderr
+
+
+def test_walkthrough_narrates_detection_and_the_microcoin_payment(capsys):
+    status, out, _ = _main(capsys, "walkthrough", "--seed", "3")
+    assert status == 0
+    assert "g^x == pk_A: True" in out and "refused: blacklisted" in out
+    assert "verifies it by hashing alone" in out
