@@ -2,11 +2,13 @@
 
     mpgames list [--json]
     mpgames run GAME [--variant V] [--adversary A] [--tier T] [--group G] [--max-trials N] [--seed S]
-                     [--jobs N] [--time-limit SEC] [--eps0 E --eps1 E --alpha A] [--plan] [--json] [--out DIR]
+                     [--jobs N] [--time-limit SEC] [--eps0 E --eps1 E --alpha A] [--plan] [--json]
+                     [--out DIR [--plots]]
     mpgames explain GAME
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
-    mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR]
+    mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
+    mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
 
 Bad input (an unknown id, a bad number, an adversary that does not target the game, an unwritable
 output folder) gives one line on stderr and exit status 2, never a traceback.
@@ -27,6 +29,7 @@ from tabulate import tabulate
 from tqdm import tqdm
 
 from adversaries.registry import adversaries_for, all_adversaries, resolve
+from games import cli_plot
 from games.base import Game
 from games.engine import DEFAULT_TIME_LIMIT, Engine, TrialSpec, make_spec, play_trial
 from games.errors import UsageError
@@ -103,6 +106,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--alpha", type=_probability, default=DEFAULT_ALPHA, help="false-verdict budget")
     run.add_argument("--plan", action="store_true", help="print the trials needed, do not run")
     run.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    cli_plot.add_plots_option(run)
 
     explaining = commands.add_parser("explain", help="the game as pseudocode, from its own code")
     explaining.add_argument("game", help="game id")
@@ -124,6 +128,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
     demo.add_argument("--json", action="store_true", help="machine-readable output")
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    cli_plot.add_plots_option(demo)
+    cli_plot.add_wall_command(commands, _positive_int, _probability)
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     return parser
@@ -204,6 +210,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 
 
 def _play(entries: Sequence[SuiteEntry], args: argparse.Namespace) -> list[RunResult]:
+    cli_plot.check_plots(args)
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
     results = []
@@ -235,6 +242,7 @@ def _report(results: list[RunResult], args: argparse.Namespace, parameters: dict
         except OSError as exc:
             raise UsageError(f"cannot write the run folder {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}", file=sys.stderr)
+        cli_plot.write_plots(results, args)
     if args.json:
         print(render.to_json(results, {"command": args.command, "seed": args.seed, **parameters}))
     else:
@@ -388,6 +396,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "replay": _replay,
     "demo": _demo,
     "walkthrough": _walkthrough,
+    "plot-wall": cli_plot.plot_wall,
 }
 
 
