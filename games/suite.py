@@ -19,6 +19,11 @@ above its baseline still comes out bounded: first at the default ε0 = 0.05 with
 `STRICT_BUDGET_LIMIT` trials, otherwise at `RELAXED_EPS0` = 0.1 (ε1 and α unchanged; the summary lists
 every threshold set used). Bounded entries whose budget exceeds `STANDARD_TIER_BUDGET` are played on
 the toy tier only: on the standard tier they would take minutes.
+
+The calibration depends on the false-alarm level α of each entry: a suite file splits its own α over
+its entries, so `games/suites.py` calls `demo_budget` at that level for every entry that sets no
+budget of its own. `default_suite` picks the entries of `suites/default.toml`, which is generated
+from it (`python -m games.suites`).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from games.base import AdversaryLike, Game
-from reports.estimation import Kind, SequentialPlan, Thresholds, Verdict
+from reports.estimation import DEFAULT_ALPHA, Kind, SequentialPlan, Thresholds, Verdict
 
 # Budgets tried, smallest first (sequential stopping ends most entries much earlier). The smallest
 # is twice the 200 trials that bound a win-lose null adversary, so that one chance win on a toy
@@ -52,16 +57,18 @@ def _bounded_when_unlucky(kind: Kind, n_choices: int | None, budget: int, thresh
     return plan.decide(kind, wins, budget, n_choices).verdict is Verdict.BOUNDED
 
 
-def demo_budget(kind: Kind, n_choices: int | None = None) -> tuple[int, Thresholds]:
-    """(trial cap, thresholds) of a game's demo entries (module docstring)."""
+def demo_budget(
+    kind: Kind, n_choices: int | None = None, alpha: float = DEFAULT_ALPHA
+) -> tuple[int, Thresholds]:
+    """(trial cap, thresholds) of a game's entries at false-alarm level `alpha` (module docstring)."""
     for thresholds, limit in (
-        (Thresholds(), STRICT_BUDGET_LIMIT),
-        (Thresholds(eps0=RELAXED_EPS0), BUDGETS[-1]),
+        (Thresholds(alpha=alpha), STRICT_BUDGET_LIMIT),
+        (Thresholds(eps0=RELAXED_EPS0, alpha=alpha), BUDGETS[-1]),
     ):
         for budget in BUDGETS:
             if budget <= limit and _bounded_when_unlucky(kind, n_choices, budget, thresholds):
                 return budget, thresholds
-    return BUDGETS[-1], Thresholds(eps0=RELAXED_EPS0)  # undecided entries are reported as such
+    return BUDGETS[-1], Thresholds(eps0=RELAXED_EPS0, alpha=alpha)  # undecided entries are reported as such
 
 
 @dataclass(frozen=True)
