@@ -15,7 +15,8 @@ whoever signs: the signature says nothing about π, even to someone holding ever
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -86,16 +87,38 @@ def _challenge(group: Group, encoded_ring: bytes, message: bytes, commitment: in
     return hash_to_scalar(group.q, Tag.RS_AOS, encoded_ring, message, group.element_bytes(commitment))
 
 
-def _next_challenge(pk: PublicKey, encoded_ring: bytes, message: bytes, s: int, c: int) -> int:
-    """c_{i+1} = H_q("RS/AOS", L, m, g^(s_i) · y_i^(c_i)): one link of the ring (one exponentiation pair)."""
+# The hash of one ring L, (m, commitment) -> H_q("RS/AOS", L, m, commitment). `sign` and `verify` take
+# another one only in random-oracle games and reductions (harness §5), which program their own oracle.
+RingOracle = Callable[[bytes, int], int]
+
+
+def challenge_oracle(ring: Sequence[PublicKey]) -> RingOracle:
+    """The real H_q("RS/AOS", L, ·, ·) of the ring L (canonical order; `SchemeError` for a bad ring)."""
+    return _real_oracle(canonical_ring(ring))
+
+
+def _real_oracle(members: Sequence[PublicKey]) -> RingOracle:
+    return functools.partial(_challenge, members[0].group, _encode_ring(members))
+
+
+def _next_challenge(pk: PublicKey, oracle: RingOracle, message: bytes, s: int, c: int) -> int:
+    """c_{i+1} = H(m, g^(s_i) · y_i^(c_i)): one link of the ring (one exponentiation pair)."""
     group = pk.group
-    return _challenge(group, encoded_ring, message, group.mul(group.gexp(s), group.exp(pk.y, c)))
+    return oracle(message, group.mul(group.gexp(s), group.exp(pk.y, c)))
 
 
 def sign(
-    sk: SecretKey, ring: Sequence[PublicKey], message: bytes, rng: RandomSource | None = None
+    sk: SecretKey,
+    ring: Sequence[PublicKey],
+    message: bytes,
+    rng: RandomSource | None = None,
+    *,
+    oracle: RingOracle | None = None,
 ) -> RingSignature:
-    """σ ← Sign(x_π, L, m). The signer's index π is found from its public key (`SchemeError` if absent)."""
+    """σ ← Sign(x_π, L, m). The signer's index π is found from its public key (`SchemeError` if absent).
+
+    `oracle` replaces H_q("RS/AOS", L, ·, ·) (random-oracle games and reductions); the real hash by default.
+    """
     members = canonical_ring(ring)
     group = sk.group
     if members[0].group != group:
@@ -106,27 +129,30 @@ def sign(
     except StopIteration:
         raise SchemeError("the signer's public key is not in the ring") from None
     n = len(members)
-    encoded_ring = _encode_ring(members)
+    hash_ = _real_oracle(members) if oracle is None else oracle
     s = [0] * n
     c = [0] * n
     # Open the ring at π + 1 with a fresh commitment g^α.
     alpha = group.random_scalar(rng)
-    c[(pi + 1) % n] = _challenge(group, encoded_ring, message, group.gexp(alpha))
+    c[(pi + 1) % n] = hash_(message, group.gexp(alpha))
     # Walk round the ring from π + 1 to π − 1 with random responses.
     for step in range(1, n):
         i = (pi + step) % n
         s[i] = group.random_scalar(rng)
-        c[(i + 1) % n] = _next_challenge(members[i], encoded_ring, message, s[i], c[i])
+        c[(i + 1) % n] = _next_challenge(members[i], hash_, message, s[i], c[i])
     # Close the ring: g^(s_π) · y_π^(c_π) = g^α.
     s[pi] = (alpha - sk.x * c[pi]) % group.q
     return RingSignature(c[0], tuple(s))
 
 
-def verify(ring: Sequence[PublicKey], message: bytes, sig: RingSignature) -> bool:
+def verify(
+    ring: Sequence[PublicKey], message: bytes, sig: RingSignature, *, oracle: RingOracle | None = None
+) -> bool:
     """Vrfy_L(m, σ): recompute the n links from c_0 and accept iff the ring closes.
 
     Malformed input raises: `SchemeError` for a bad ring or a response count that is not the ring size,
     `InvalidScalarError` for a scalar outside Z_q. A well-formed signature that does not verify gives False.
+    `oracle` replaces H_q("RS/AOS", L, ·, ·), as in `sign`.
     """
     members = canonical_ring(ring)
     group = members[0].group
@@ -136,8 +162,8 @@ def verify(ring: Sequence[PublicKey], message: bytes, sig: RingSignature) -> boo
         raise SchemeError(f"ring signature has {len(sig.s)} responses for a ring of {len(members)}")
     c0 = group.check_scalar(sig.c0, "ring signature c0")
     responses = [group.check_scalar(s, "ring signature response") for s in sig.s]
-    encoded_ring = _encode_ring(members)
+    hash_ = _real_oracle(members) if oracle is None else oracle
     c = c0
     for pk, s in zip(members, responses, strict=True):
-        c = _next_challenge(pk, encoded_ring, message, s, c)
+        c = _next_challenge(pk, hash_, message, s, c)
     return c == c0

@@ -8,6 +8,7 @@ once, on construction, so `verify` costs two exponentiations and one hash.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scheme.encoding import FieldReader, enc
@@ -15,6 +16,10 @@ from scheme.errors import DecodeError, SchemeError
 from scheme.groups import Group
 from scheme.hashing import Tag, hash_to_scalar
 from scheme.randomness import RandomSource
+
+# The challenge hash for one key y, (R, m) -> H_q(R, y, m). `sign` and `verify` take another one only
+# in random-oracle games and reductions (harness §5), which program their own oracle.
+ChallengeOracle = Callable[[int, bytes], int]
 
 
 @dataclass(frozen=True)
@@ -91,28 +96,40 @@ def challenge(pk: PublicKey, commitment: int, message: bytes) -> int:
 
 
 def sign(
-    sk: SecretKey, message: bytes, rng: RandomSource | None = None, *, nonce: int | None = None
+    sk: SecretKey,
+    message: bytes,
+    rng: RandomSource | None = None,
+    *,
+    nonce: int | None = None,
+    oracle: ChallengeOracle | None = None,
 ) -> Signature:
     """σ = (e, s): k ←$ [1, q−1], R = g^k, e = H_q(R, y, m), s = k + e·x mod q.
 
     `nonce` fixes k; it exists only for the nonce-reuse variant of the games (a broken signer).
+    `oracle` replaces H_q(·, y, ·) (random-oracle games and reductions); the real hash by default.
     """
     group = sk.group
     k = group.random_secret(rng) if nonce is None else group.check_secret(nonce, "nonce")
-    e = challenge(sk.public, group.gexp(k), message)
+    e = _challenge_oracle(sk.public, oracle)(group.gexp(k), message)
     return Signature(e, (k + e * sk.x) % group.q)
 
 
-def verify(sig: Signature, pk: PublicKey, message: bytes) -> bool:
+def verify(sig: Signature, pk: PublicKey, message: bytes, *, oracle: ChallengeOracle | None = None) -> bool:
     """Vrfy(σ, pk, m): R' = g^s · y^(q−e); accept iff H_q(R', y, m) = e.
 
     Raises `InvalidScalarError` when e or s lies outside Z_q (malformed, not merely wrong).
+    `oracle` replaces H_q(·, y, ·), as in `sign`.
     """
     group = pk.group
     e = group.check_scalar(sig.e, "signature challenge e")
     s = group.check_scalar(sig.s, "signature response s")
     commitment = group.mul(group.gexp(s), group.exp(pk.y, group.q - e))
-    return challenge(pk, commitment, message) == e
+    return _challenge_oracle(pk, oracle)(commitment, message) == e
+
+
+def _challenge_oracle(pk: PublicKey, oracle: ChallengeOracle | None) -> ChallengeOracle:
+    """The oracle to hash with: the given one, else the real H_q(·, y, ·)."""
+    return functools.partial(challenge, pk) if oracle is None else oracle
 
 
 def recover_key_from_nonce_reuse(group: Group, sig1: Signature, sig2: Signature) -> int:
