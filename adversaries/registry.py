@@ -1,8 +1,9 @@
 """The adversary registry: adversary id -> Adversary class (harness §4 "Discovery").
 
 Built-in adversaries are listed as "module:Class" references, one line each, imported on first
-use; registering a new adversary is one line in `BUILTIN_ADVERSARIES`. Entry points (group
-`mpgames.adversaries`) and `--adversary path/to/file.py:ClassName` can later feed the same checks.
+use; registering a new adversary is one line in `BUILTIN_ADVERSARIES`. An id that is not built in
+may name a plugin, an entry point of the group `mpgames.adversaries` or "path/to/file.py:ClassName"
+(adversaries/plugins.py), which goes through the same checks.
 Each adversary is checked against the game registry: its targets must exist, and the variant a
 reference attack claims to break must belong to one of them.
 """
@@ -13,6 +14,7 @@ import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from adversaries import plugins
 from adversaries.base import Adversary
 from games.errors import UsageError
 from games.registry import get_game, load_reference
@@ -34,6 +36,19 @@ BUILTIN_ADVERSARIES: tuple[str, ...] = (
     "adversaries.assertions:SiblingLeak",
     "adversaries.assertions:HonestEquivocator",
     "adversaries.assertions:UnboundEquivocation",
+    "adversaries.microcoin:HonestPayer",
+    "adversaries.microcoin:Overspend",
+    "adversaries.microcoin:RandomCoin",
+    "adversaries.microcoin:KeyExposure",
+    "adversaries.microcoin:PreimageSearch",
+    "adversaries.micropay:RandomVoucherForgery",
+    "adversaries.micropay:BalanceRewind",
+    "adversaries.micropay:RandomSignerGuess",
+    "adversaries.micropay:ReadSigner",
+    "adversaries.micropay:HonestPayer",
+    "adversaries.micropay:TwoPosDoubleSpend",
+    "adversaries.micropay:HonestShopper",
+    "adversaries.micropay:SlotForks",
 )
 
 
@@ -71,12 +86,18 @@ def all_adversaries() -> tuple[type[Adversary], ...]:
 
 
 def get_adversary(adversary_id: str) -> type[Adversary]:
-    """The adversary class of `adversary_id`; `UsageError` naming the known ids otherwise."""
-    try:
-        return _adversaries()[adversary_id]
-    except KeyError:
+    """The adversary class of `adversary_id`, built in or a plugin; `UsageError` naming the known ids
+    otherwise."""
+    builtin = _adversaries()
+    if adversary_id in builtin:
+        return builtin[adversary_id]
+    plugin = plugins.find(adversary_id, _checked, builtin)
+    if plugin is None:
         known = ", ".join(adversary_ids())
-        raise UsageError(f"unknown adversary {adversary_id!r}; choose one of {known}") from None
+        raise UsageError(
+            f"unknown adversary {adversary_id!r}; choose one of {known}, or path/to/file.py:ClassName"
+        )
+    return plugin
 
 
 def adversaries_for(game_id: str) -> tuple[type[Adversary], ...]:

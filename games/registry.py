@@ -24,6 +24,12 @@ BUILTIN_GAMES: tuple[str, ...] = (
     "games.ring_anon:RingAnonymity",
     "games.aa_secrecy:AssertionSecrecy",
     "games.aa_extract:AssertionExtractability",
+    "games.mc_type1:MicrocoinTypeOne",
+    "games.mc_type2:MicrocoinTypeTwo",
+    "games.mp_uf:VoucherUnforgeability",
+    "games.mp_ul:VoucherUnlinkability",
+    "games.mp_ds:DoubleSpendDetection",
+    "games.mp_profit:DoubleSpendProfit",
 )
 
 
