@@ -4,7 +4,7 @@
     mpgames run GAME [--variant V] [--adversary A] [--tier T] [--group G] [--max-trials N] [--seed S]
                      [--jobs N] [--time-limit SEC] [--eps0 E --eps1 E --alpha A] [--plan] [--json]
                      [--out DIR [--plots]]
-    mpgames explain GAME
+    mpgames explain GAME [--latex]
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
@@ -29,7 +29,7 @@ from tabulate import tabulate
 from tqdm import tqdm
 
 from adversaries.registry import adversaries_for, all_adversaries, resolve
-from games import cli_plot
+from games import cli_plot, docgen
 from games.base import Game
 from games.engine import DEFAULT_TIME_LIMIT, Engine, TrialSpec, make_spec, play_trial
 from games.errors import UsageError
@@ -110,6 +110,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     explaining = commands.add_parser("explain", help="the game as pseudocode, from its own code")
     explaining.add_argument("game", help="game id")
+    explaining.add_argument("--latex", action="store_true", help="LaTeX for slides (see games/docgen.py)")
 
     replay = commands.add_parser("replay", help="replay one trial of a run")
     trial_options(replay)
@@ -337,7 +338,8 @@ def _walkthrough(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    print(explain(get_game(args.game)))
+    game = get_game(args.game)
+    print(docgen.latex(game) if args.latex else explain(game))
     return 0
 
 

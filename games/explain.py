@@ -33,7 +33,8 @@ def win_predicates(game: type[Game]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_JUDGED.findall(source)))
 
 
-def _source(function: object) -> str:
+def source(function: object) -> str:
+    """The dedented source code of a function or method, as `explain` prints it."""
     return textwrap.dedent(inspect.getsource(function)).rstrip()
 
 
@@ -61,7 +62,7 @@ def explain(game: type[Game]) -> str:
     lines += ["", f"Adversary stages: {', '.join(game.stages)} (each a method (view, rng) -> output)"]
     lines += ["", "Oracles and budgets:"]
     lines += [f"  {name}: at most {budget} queries" for name, budget in game.budgets.items()] or ["  none"]
-    lines += ["", "Experiment:", textwrap.indent(_source(game.experiment), "  ")]
+    lines += ["", "Experiment:", textwrap.indent(source(game.experiment), "  ")]
     for name in win_predicates(game):
-        lines += ["", f"Win predicate {name}:", textwrap.indent(_source(getattr(game, name)), "  ")]
+        lines += ["", f"Win predicate {name}:", textwrap.indent(source(getattr(game, name)), "  ")]
     return "\n".join(lines)

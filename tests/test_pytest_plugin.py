@@ -143,7 +143,7 @@ def test_keys_and_elements(case) -> None:
 @given(strategies.signed_messages(WIDE))
 def test_signed_messages_verify_and_only_under_their_key(case) -> None:
     assert schnorr.verify(case.signature, case.pk, case.message)
-    other = PublicKey(case.pk.group, case.pk.group.mul(case.pk.y, case.pk.group.g))
+    other = PublicKey(case.pk.group, case.pk.group.mul(case.pk.y, case.pk.y))  # the key of 2x
     assert not schnorr.verify(case.signature, other, case.message)
 
 

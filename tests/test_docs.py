@@ -1,0 +1,129 @@
+"""Course material (harness §1 docs/, §3 explain): game pages, LaTeX for slides, the tutorial."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from games import cli, docgen
+from games.registry import all_games, get_game
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+TUTORIAL = DOCS / "tutorial.md"
+MY_ADVERSARY = DOCS / "examples" / "my_adversary.py"
+
+
+# -- one page per game ------------------------------------------------------------------------------
+
+
+def test_committed_game_pages_are_up_to_date():
+    stale = docgen.stale_pages(DOCS / "games")
+    assert stale == [], f"run `python -m games.docgen docs/games` (stale: {', '.join(stale)})"
+
+
+def test_check_mode_notices_an_edited_a_missing_and_an_orphan_page(tmp_path, capsys):
+    docgen.write_pages(tmp_path)
+    assert docgen.main(["--check", str(tmp_path)]) == 0
+    (tmp_path / "dl.md").write_text("edited by hand\n")
+    (tmp_path / "ch.cr.md").unlink()
+    (tmp_path / "old.game.md").write_text("a game that is gone\n")
+    assert docgen.stale_pages(tmp_path) == ["dl.md", "ch.cr.md", "old.game.md"]
+    assert docgen.main(["--check", str(tmp_path)]) == 1
+    assert "dl.md is out of date" in capsys.readouterr().err
+    docgen.write_pages(tmp_path)  # regenerating repairs all three
+    assert docgen.stale_pages(tmp_path) == []
+    assert len(list(tmp_path.glob("*.md"))) == len(all_games()) + 1
+
+
+def test_a_page_holds_explain_the_breaking_attack_and_commands_that_parse():
+    game = get_game("sig.euf-cma")
+    page = docgen.game_page(game)
+    assert docgen.explain(game) in page
+    assert "| `schnorr-nonce-reuse` | broken on purpose |" in page
+    assert "`sig.nonce-reuse` (tiers: toy, standard)" in page
+    assert "- `sig.random-forgery`: Null adversary" in page
+    commands = re.search(r"```sh\n(.*?)```", page, re.S).group(1).splitlines()
+    assert len(commands) == 4
+    for command in commands:
+        _parse(command)
+
+
+# -- LaTeX ------------------------------------------------------------------------------------------
+
+
+def test_latex_escapes_text_and_keeps_code_verbatim(capsys):
+    assert cli.main(["explain", "dl", "--latex"]) == 0
+    tex = capsys.readouterr().out
+    assert r"\subsection*{\texttt{dl}: Discrete logarithm}" in tex
+    # Text is escaped (the predicate name has an underscore), code is not.
+    assert r"\paragraph{Win predicate \texttt{found\_log}}" in tex
+    assert "x_guess = group.check_scalar(guess" in tex
+    assert r"(default): DL of a uniform element" in tex
+    assert tex.count(r"\begin{verbatim}") == tex.count(r"\end{verbatim}") == 3  # box, experiment, predicate
+    assert tex.count("{") == tex.count("}")
+    assert docgen.latex_text(r"50% of a_b & {c} $d# ~e^ \f") == (
+        r"50\% of a\_b \& \{c\} \$d\# \textasciitilde{}e\textasciicircum{} \textbackslash{}f"
+    )
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="XeLaTeX is not installed")
+def test_latex_compiles_with_xelatex(tmp_path):
+    (tmp_path / "game.tex").write_text(docgen.latex(get_game("mp.ul")), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage{fontspec}\\setmonofont{DejaVu Sans Mono}\n"
+        "\\begin{document}\\input{game.tex}\\end{document}\n"
+    )
+    command = ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
+# -- the tutorial -----------------------------------------------------------------------------------
+
+
+def _parse(command: str) -> None:
+    """Parse an `mpgames` command line with the real parser (a wrong flag exits with status 2)."""
+    words = shlex.split(command.split("#")[0].split(">")[0])
+    assert words[0] == "mpgames", command
+    cli._build_parser().parse_args(words[1:])
+
+
+def _tutorial_commands() -> list[str]:
+    text = TUTORIAL.read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"```sh\n(.*?)```", text, re.S))
+    return [line for line in blocks.splitlines() if line.startswith("mpgames ")]
+
+
+def test_every_tutorial_command_parses():
+    commands = _tutorial_commands()
+    assert len(commands) >= 12
+    for command in commands:
+        _parse(command)
+
+
+def test_the_tutorial_shows_the_example_adversary_as_committed():
+    code = MY_ADVERSARY.read_text(encoding="utf-8")
+    body = code[code.index("from __future__") :]
+    assert f"```python\n{body}```" in TUTORIAL.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("group", "row"),
+    [
+        (["--group", "toy-2039"], "| 25       | Adv ≥ 0.68 at 99.9% (n=25) | broken    | broken ✓   |"),
+        ([], "| 200      | Adv < 0.047 at 99.9% (n=200) | bounded   | broken ✗ contradicted |"),
+    ],
+)
+def test_the_example_adversary_is_measured_as_the_tutorial_says(capsys, group, row):
+    reference = f"{MY_ADVERSARY.relative_to(ROOT)}:ExhaustiveSearch"
+    status = cli.main(["run", "dl", "--adversary", str(ROOT / reference), *group, "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert row in out
+    assert row in TUTORIAL.read_text(encoding="utf-8")
