@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tabulate import tabulate
@@ -146,7 +147,12 @@ def write_plots(results: list[RunResult], args: argparse.Namespace) -> None:
 # -- plot-wall ------------------------------------------------------------------------------------
 
 
-def add_wall_command(commands: argparse._SubParsersAction, positive_int: object, probability: object) -> None:
+def add_wall_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    positive_int: Callable[[str], int],
+    probability: Callable[[str], float],
+) -> None:
+    """The `plot-wall` subcommand; the CLI passes its own argument parsers for numbers."""
     wall = commands.add_parser("plot-wall", help="success of budgeted generic attacks against the size of q")
     wall.add_argument("--out", type=Path, required=True, help="write wall.png and wall.json here")
     wall.add_argument("--trials", type=positive_int, default=WALL_TRIALS, help="trials per game and size")
