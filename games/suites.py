@@ -5,6 +5,9 @@ tier, expect = "broken" | "bounded", optional eps0/eps1/max_trials), with a suit
 suite-wide false-alarm budget α. `load_suite` reads it with `tomllib` and checks everything before
 a trial runs; a problem is one `SuiteError` line naming the file, the entry and the fix.
 
+An entry's adversary is a registered id, an entry point, or a one-file plugin "path/to/file.py:Class"
+(adversaries/plugins.py) whose relative path is read from the suite file's folder.
+
 An entry restates what the registry already says about its adversary: a null adversary must come
 out bounded and a reference attack broken against the variant it breaks (at the tiers where it
 applies) and bounded elsewhere (`Adversary.expected_verdict`). A suite that contradicts the registry
@@ -54,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from adversaries import plugins
 from adversaries.registry import adversaries_for, resolve
 from games.engine import DEFAULT_TIME_LIMIT
 from games.errors import UsageError
@@ -181,7 +185,17 @@ def _calibrated(kind: Kind, n_choices: int | None, level: float) -> dict[str, fl
     return {"eps0": thresholds.eps0, "eps1": thresholds.eps1, "max_trials": budget}
 
 
-def _entry(raw: object, where: str, defaults: Mapping[str, float | int], level: float) -> SuiteEntry:
+def _plugin_path(reference: str, base: Path) -> str:
+    """A one-file plugin reference with a relative path is relative to the suite file's folder."""
+    if not plugins.is_file_reference(reference):
+        return reference
+    path, _, name = reference.rpartition(":")
+    return f"{base / Path(path).expanduser()}:{name}"
+
+
+def _entry(
+    raw: object, where: str, defaults: Mapping[str, float | int], level: float, base: Path
+) -> SuiteEntry:
     if not isinstance(raw, dict):
         _fail(where, "must be a table ([[entry]])")
     _check_keys(raw, ENTRY_KEYS, REQUIRED_ENTRY_KEYS, where)
@@ -195,7 +209,7 @@ def _entry(raw: object, where: str, defaults: Mapping[str, float | int], level: 
     try:
         game = get_game(game_id)
         chosen = game.variant(variant).name
-        adversary = resolve(_text(raw["adversary"], "adversary", where), game.id)
+        adversary = resolve(_plugin_path(_text(raw["adversary"], "adversary", where), base), game.id)
         game.group(tier)
     except UsageError as exc:
         _fail(where, str(exc))
@@ -264,7 +278,9 @@ def load_suite(path: str | Path, games: Iterable[str] | None = None) -> Suite:
         if not numbered:
             _fail(where, f"no entry plays {', '.join(sorted(wanted))}")
     level = alpha / len(numbered)
-    entries = tuple(_entry(raw, f"{where}: entry {n}", default_settings, level) for n, raw in numbered)
+    entries = tuple(
+        _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent) for n, raw in numbered
+    )
 
     seen: dict[tuple[str, str, str, str], int] = {}
     for (number, _), entry in zip(numbered, entries, strict=True):

@@ -19,7 +19,9 @@ step that changed, so a failing vector says what moved.
 
 Finding the won trials of a finished run (`save_wins`) replays its trials in index order with
 tracing, up to `MAX_SAVED_WINS` wins: the engine keeps no per-trial record, and a run without wins
-costs nothing. Vectors are external input when read back: every field is validated (`VectorError`).
+costs nothing. Any win of a win-lose game is a concrete break (a forgery, an extra coin) and is
+saved; the wins of a guessing game only when its run is broken, since a guess is right by luck.
+Vectors are external input when read back: every field is validated (`VectorError`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from games.engine import TrialSpec, make_spec, play_trial
 from games.errors import UsageError
 from games.outcome import TraceEntry, TrialOutcome
 from games.registry import get_game
+from reports.estimation import Kind, Verdict
 from reports.records import TIERS, RunResult
 from scheme.encoding import enc
 from scheme.groups import named_group
@@ -286,9 +289,11 @@ def save_wins(
 ) -> list[Path]:
     """Write the vectors of the first won trials of a finished run; the files written.
 
-    A run without wins replays nothing.
+    A run without wins replays nothing. In a guessing game (guess-1-of-n, hidden-bit) a single win
+    is luck as often as not, so its wins are saved only when the run as a whole is broken.
     """
-    if result.estimate.wins == 0:
+    guessing = result.estimate.kind is not Kind.WIN_LOSE
+    if result.estimate.wins == 0 or (guessing and result.estimate.verdict is not Verdict.BROKEN):
         return []
     spec = make_spec(
         game,

@@ -1,0 +1,19 @@
+"""A one-file adversary for tests/suites/plugin.toml: a suite names it by a path relative to itself."""
+
+from __future__ import annotations
+
+from adversaries.base import Adversary
+from games.view import View
+from scheme.randomness import RandomSource
+
+
+class ConstantGuess(Adversary):
+    """Null adversary: always answers x' = 1, right only when the challenge is g itself."""
+
+    id = "test.constant-guess"
+    label = "always x' = 1"
+    targets = ("dl",)
+    expect = "null"
+
+    def attack(self, view: View, rng: RandomSource) -> int:
+        return 1

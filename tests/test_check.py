@@ -1,0 +1,240 @@
+"""`mpgames check` (harness §8): exit status, JUnit XML, JSON, run folder, determinism, calibration,
+and mutation tests showing that a broken estimator or verdict rule makes the check fail.
+
+The suites run here are tiny (tests/suites/*.toml, a second each on the toy tier); suites/ci.toml
+itself runs in .ci/run, not in pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from games import cli
+from games.cli_check import play_suite
+from games.errors import ChallengerBug
+from games.registry import get_game
+from games.suites import load_suite
+from reports import estimation
+from reports.estimation import Interval, Kind, Thresholds, Verdict
+
+SUITES = Path(__file__).parent / "suites"
+CALIBRATION = SUITES / "calibration.toml"
+FAST = ["--jobs", "1"]
+
+
+def _check(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    status = cli.main(["check", *map(str, argv), *FAST])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _statuses(out: str) -> dict[int, str]:
+    """Entry number -> status, from the --json output."""
+    return {e["entry"]: e["status"] for e in json.loads(out)["meta"]["entries"]}
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "suite.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = 'name = "t"\nseed = "t"\nalpha = 0.01\n'
+BROKEN = '[[entry]]\ngame = "dl"\nadversary = "dl.bsgs"\ntier = "toy"\nexpect = "broken"\n'
+
+
+# -- the unmutated harness passes ------------------------------------------------------------------------
+
+
+def test_calibration_suite_passes_strictly_with_json(capsys):
+    status, out, err = _check(capsys, CALIBRATION, "--strict", "--json")
+    assert status == 0, err
+    document = json.loads(out)
+    assert document["meta"]["passed"] is True and document["meta"]["calibration_shown"] is True
+    assert set(_statuses(out).values()) == {"passed"}
+    assert [r["estimate"]["verdict"] for r in document["results"]] == ["bounded", "broken", "bounded"]
+    assert "3 passed, 0 failed, 0 inconclusive, 0 did not run" in err and "PASS" in err
+
+
+def test_same_commit_same_verdicts(capsys):
+    runs = []
+    for _ in range(2):
+        status, out, _ = _check(capsys, CALIBRATION, "--json")
+        assert status == 0
+        runs.append([{**r, "seconds": 0} for r in json.loads(out)["results"]])
+    assert runs[0] == runs[1]
+
+
+def test_junit_has_one_testcase_per_entry_and_the_run_folder_its_manifest(capsys, tmp_path):
+    junit, folder = tmp_path / "reports" / "junit.xml", tmp_path / "run"
+    status, _, err = _check(capsys, CALIBRATION, "--junit", junit, "--out", folder)
+    assert status == 0, err
+    root = ET.fromstring(junit.read_text(encoding="utf-8"))
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == 4 and cases[-1].get("name") == "calibration"
+    assert "dl.bsgs vs subgroup (toy) expect broken" in [c.get("name") for c in cases]
+    assert not root.findall(".//failure") and not root.findall(".//error")
+    assert root.find("./testsuite").get("failures") == "0"
+    assert {p.name for p in folder.iterdir()} >= {"summary.md", "results.json", "manifest.json"}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["seed"] == "calibration" and manifest["git_revision"] is not None
+    parameters = manifest["parameters"]
+    assert parameters["alpha"] == 0.01 and parameters["correction"] == "holm"
+    assert [e["status"] for e in parameters["entries"]] == ["passed"] * 3
+    assert parameters["entries"][0]["level"] == pytest.approx(0.01 / 3)
+
+
+def test_check_uses_the_progress_bar_once_per_entry():
+    calls: list[tuple[int, str]] = []
+    advanced: list[int] = []
+
+    @contextmanager
+    def progress(total: int, label: str):
+        calls.append((total, label))
+        yield advanced.append
+
+    suite = load_suite(CALIBRATION)
+    runs = play_suite(suite, jobs=1, progress=progress)
+    assert [total for total, _ in calls] == [entry.max_trials for entry in suite.entries]
+    assert calls[1][1] == "dl subgroup dl.bsgs toy"
+    assert sum(advanced) == sum(run.result.estimate.trials for run in runs)
+
+
+# -- how a check fails -----------------------------------------------------------------------------------
+
+
+def test_inconclusive_is_reported_and_fails_only_when_strict(capsys, tmp_path):
+    null = '[[entry]]\ngame = "dl"\nadversary = "dl.random-guess"\nexpect = "bounded"\n'
+    # 25 trials cannot bound a null adversary below 0.05: the standard-tier entry stays inconclusive.
+    enough, short = null + 'tier = "toy"\n', null + 'tier = "standard"\nmax_trials = 25\n'
+    suite = _write(tmp_path, HEADER + BROKEN + enough + short)
+    junit = tmp_path / "junit.xml"
+    status, out, err = _check(capsys, suite, "--json", "--junit", junit)
+    assert status == 0, err
+    assert sorted(_statuses(out).values()) == ["inconclusive", "passed", "passed"]
+    assert ET.parse(junit).getroot().find("./testsuite").get("skipped") == "1"
+    status, _, err = _check(capsys, suite, "--strict", "--junit", junit)
+    assert status == 1 and "inconclusive: entry 3" in err
+    failure = ET.parse(junit).getroot().find(".//failure")
+    assert failure is not None and failure.get("type") == "inconclusive"
+
+
+def test_an_entry_that_does_not_run_fails_the_check_and_the_others_still_run(capsys, monkeypatch, tmp_path):
+    def bug(self, ctx, adversary):
+        raise ChallengerBug("the challenger forgot its key")
+
+    monkeypatch.setattr(get_game("mp.ul"), "experiment", bug)
+    junit = tmp_path / "junit.xml"
+    status, out, err = _check(capsys, CALIBRATION, "--json", "--junit", junit)
+    assert status == 1
+    assert _statuses(out) == {1: "passed", 2: "passed", 3: "error"}
+    assert "entry 3 (mp.ul micropay3 mp.ul-random-guess toy) did not run: ChallengerBug" in err
+    error = ET.parse(junit).getroot().find(".//error")
+    assert error is not None and "the challenger forgot its key" in error.get("message")
+    assert "Traceback" in error.text
+
+
+def test_a_malformed_suite_is_one_line_and_status_2(capsys, tmp_path):
+    suite = _write(tmp_path, HEADER + BROKEN)
+    status, out, err = _check(capsys, suite)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "no entry expects 'bounded'" in err
+
+
+# -- mutation tests: a broken estimator or verdict rule fails the check ----------------------------------
+
+
+def _swapped_ends(adv: Interval, thresholds: Thresholds) -> Verdict:
+    """Compares the wrong end of the interval with each threshold."""
+    if adv.upper > thresholds.eps1:
+        return Verdict.BROKEN
+    if adv.lower < thresholds.eps0:
+        return Verdict.BOUNDED
+    return Verdict.INCONCLUSIVE
+
+
+_decide = estimation.decide_verdict
+_interval = estimation.clopper_pearson
+_advantage = estimation.advantage
+
+
+def _swapped_labels(adv: Interval, thresholds: Thresholds) -> Verdict:
+    swap = {Verdict.BROKEN: Verdict.BOUNDED, Verdict.BOUNDED: Verdict.BROKEN}
+    verdict = _decide(adv, thresholds)
+    return swap.get(verdict, verdict)
+
+
+def _never_decides(adv: Interval, thresholds: Thresholds) -> Verdict:
+    return Verdict.INCONCLUSIVE
+
+
+def _one_win_too_many(wins: int, n: int, alpha: float) -> Interval:
+    """Off by one: the interval of one more win than counted (capped at n)."""
+    return _interval(min(wins + 1, n), n, alpha)
+
+
+def _losses_for_wins(wins: int, n: int, alpha: float) -> Interval:
+    return _interval(n - wins, n, alpha)
+
+
+def _no_baseline(kind: Kind | str, success: float, n_choices: int | None = None) -> float:
+    """Forgets the 1/n baseline of guess-1-of-n: Adv = Pr[win] for every kind but hidden-bit."""
+    return abs(2 * success - 1) if Kind(kind) is Kind.HIDDEN_BIT else float(success)
+
+
+# Entries of tests/suites/calibration.toml: 1 dl.random-guess (bounded, tight), 2 dl.bsgs (broken),
+# 3 mp.ul-random-guess (bounded, guess-1-of-3). Without mutation the check passes, also with --strict
+# (test_calibration_suite_passes_strictly_with_json).
+MUTANTS = {
+    # verdict rule
+    "verdict: interval ends swapped": ("decide_verdict", _swapped_ends, [], {1: "failed"}),
+    "verdict: labels swapped": ("decide_verdict", _swapped_labels, [], {2: "failed"}),
+    "verdict: never decides": ("decide_verdict", _never_decides, [], {2: "inconclusive"}),
+    # estimator
+    "estimator: interval one win too wide": (
+        "clopper_pearson",
+        _one_win_too_many,
+        ["--strict"],
+        {1: "inconclusive"},
+    ),
+    "estimator: losses counted as wins": (
+        "clopper_pearson",
+        _losses_for_wins,
+        [],
+        {1: "failed", 2: "failed"},
+    ),
+    "estimator: guess-1-of-n without its baseline": (
+        "advantage",
+        _no_baseline,
+        [],
+        {3: "failed"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", MUTANTS)
+def test_mutated_estimator_or_verdict_fails_the_check(capsys, monkeypatch, name):
+    function, mutant, options, expected = MUTANTS[name]
+    monkeypatch.setattr(estimation, function, mutant)
+    status, out, err = _check(capsys, CALIBRATION, *options, "--json")
+    assert status == 1, f"mutant {name!r} survived the check"
+    assert _statuses(out).items() >= expected.items()
+    assert "FAIL" in err
+
+
+def test_a_suite_names_a_plugin_by_a_path_relative_to_itself(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the path is read from the suite's folder, not the working directory
+    status, out, err = _check(capsys, SUITES / "plugin.toml", "--json")
+    assert status == 0, err
+    assert [r["adversary"] for r in json.loads(out)["results"]] == ["test.constant-guess", "dl.bsgs"]
+
+
+def test_the_reference_solutions_of_the_exercises_pass(capsys):
+    status, _, err = _check(capsys, Path(__file__).parent.parent / "docs" / "exercises.toml")
+    assert status == 0, err
+    assert "13 passed, 0 failed, 0 inconclusive, 0 did not run" in err

@@ -1,0 +1,195 @@
+"""Suite files (harness §8): the shipped suites load, the format is validated line by line, budgets
+default to the demo's calibration, and Holm's procedure splits the suite's α.
+
+Nothing here plays a trial: tests/test_check.py runs the small suites.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adversaries.registry import adversaries_for
+from games.registry import all_games
+from games.suite import default_suite, demo_budget
+from games.suites import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, holm, load_suite
+from reports.estimation import Kind, Thresholds, Verdict, estimate
+
+CI_SUITE = SUITES_DIR / "ci.toml"
+
+
+def _key(entry) -> tuple[str, str, str, str, str]:
+    return (entry.game.id, entry.variant, entry.adversary.id, entry.tier, entry.expect)
+
+
+# -- the shipped suites ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [DEFAULT_SUITE, CI_SUITE], ids=lambda p: p.name)
+def test_shipped_suite_covers_every_game_with_null_and_reference_adversaries(path):
+    suite = load_suite(path)
+    for game in all_games():
+        played = [entry for entry in suite.entries if entry.game is game]
+        assert any(e.adversary.is_null() and e.expect == "bounded" for e in played), game.id
+        assert any(not e.adversary.is_null() and e.expect == "broken" for e in played), game.id
+    assert {entry.tier for entry in suite.entries} == {"toy", "standard"}
+
+
+def test_ci_suite_is_mostly_toy_and_plays_every_reference_attack():
+    suite = load_suite(CI_SUITE)
+    standard = [entry for entry in suite.entries if entry.tier == "standard"]
+    assert 0 < len(standard) <= len(suite.entries) // 4
+    attacks = {a.id for game in all_games() for a in adversaries_for(game.id) if not a.is_null()}
+    assert {e.adversary.id for e in suite.entries if e.expect == "broken"} == attacks
+
+
+def test_default_toml_is_generated_from_the_demo_suite():
+    regenerate = "regenerate it: .venv/bin/python -m games.suites > suites/default.toml"
+    assert DEFAULT_SUITE.read_text(encoding="utf-8") == default_suite_toml(), regenerate
+    suite = load_suite(DEFAULT_SUITE)
+    assert [_key(e) for e in suite.entries] == [_key(e) for e in default_suite(all_games(), adversaries_for)]
+
+
+def test_entries_without_budgets_take_the_calibration_at_their_level():
+    suite = load_suite(DEFAULT_SUITE)
+    assert suite.level == pytest.approx(suite.alpha / len(suite.entries))
+    for entry in suite.entries:
+        budget, thresholds = demo_budget(entry.game.kind, entry.game.n_choices, suite.level)
+        assert (entry.max_trials, entry.thresholds) == (budget, thresholds)
+
+
+def test_game_filter_splits_alpha_over_the_entries_kept():
+    suite = load_suite(DEFAULT_SUITE, ["ch.key-exposure"])
+    assert {entry.game.id for entry in suite.entries} == {"ch.key-exposure"}
+    assert suite.level == pytest.approx(suite.alpha / len(suite.entries))
+
+
+# -- the format ------------------------------------------------------------------------------------------
+
+HEADER = 'seed = "s"\nalpha = 0.01\n'
+NULL = '[[entry]]\ngame = "dl"\nadversary = "dl.random-guess"\ntier = "toy"\nexpect = "bounded"\n'
+BSGS = '[[entry]]\ngame = "dl"\nadversary = "dl.bsgs"\ntier = "toy"\nexpect = "broken"\n'
+GOOD = HEADER + NULL + BSGS
+
+
+def _load(tmp_path: Path, text: str):
+    path = tmp_path / "suite.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_suite(path)
+
+
+def test_budget_settings_entry_over_defaults_over_calibration(tmp_path):
+    text = (
+        HEADER
+        + "[defaults]\nmax_trials = 300\neps1 = 0.3\n"
+        + NULL
+        + BSGS.replace('expect = "broken"', 'expect = "broken"\nmax_trials = 50\neps0 = 0.01')
+    )
+    null, bsgs = _load(tmp_path, text).entries
+    level = 0.01 / 2
+    calibrated_eps0 = demo_budget(Kind.WIN_LOSE, None, level)[1].eps0
+    assert (null.max_trials, null.thresholds) == (300, Thresholds(calibrated_eps0, 0.3, level))
+    assert (bsgs.max_trials, bsgs.thresholds) == (50, Thresholds(0.01, 0.3, level))
+
+
+def test_optional_keys_and_their_defaults(tmp_path):
+    suite = _load(tmp_path, GOOD)
+    assert suite.name == "suite" and suite.seed == "s" and suite.time_limit == 10.0
+    assert suite.entries[0].variant == "subgroup"  # the game's default variant
+    assert _load(tmp_path, GOOD.replace('seed = "s"', "seed = 7")).seed == "7"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("seed = \n", "not valid TOML"),
+        ("alpha = 0.01\n" + NULL + BSGS, "missing key 'seed'"),
+        (GOOD.replace("alpha = 0.01", "alpha = 1.5"), "alpha must be a number strictly between 0 and 1"),
+        (GOOD.replace('seed = "s"', "seed = true"), "seed must be a non-empty string or an integer"),
+        (GOOD + "colour = 1\n", "unknown key 'colour'"),
+        (
+            GOOD.replace("alpha = 0.01", "alpha = 0.01\ntime_limit = -1"),
+            "time_limit must be a positive number",
+        ),
+        (HEADER + "[defaults]\ntier = 'toy'\n" + NULL + BSGS, "[defaults]: unknown key 'tier'"),
+        (HEADER + "entry = []\n", "entry must be a non-empty array"),
+        (HEADER + NULL.replace('game = "dl"', 'game = "nope"') + BSGS, "entry 1 (nope): unknown game 'nope'"),
+        (
+            HEADER + NULL + BSGS.replace('tier = "toy"', 'tier = "toy"\nvariant = "x"'),
+            "entry 2 (dl): game dl has no",
+        ),
+        (HEADER + NULL.replace("dl.random-guess", "nope") + BSGS, "unknown adversary 'nope'"),
+        (HEADER + NULL.replace("dl.random-guess", "sig.nonce-reuse") + BSGS, "does not target dl"),
+        (HEADER + NULL.replace('"toy"', '"huge"') + BSGS, "no tier 'huge'"),
+        (HEADER + NULL.replace('tier = "toy"\n', "") + BSGS, "entry 1: missing key 'tier'"),
+        (HEADER + NULL + BSGS + "expects = 'broken'\n", "entry 2: unknown key 'expects'"),
+        (HEADER + NULL.replace('"bounded"', '"safe"') + BSGS, "expect must be one of broken, bounded"),
+        (HEADER + NULL.replace('"bounded"', '"broken"') + BSGS, "dl.random-guess is a null adversary"),
+        (
+            GOOD.replace('adversary = "dl.bsgs"\ntier = "toy"', 'adversary = "dl.bsgs"\ntier = "standard"'),
+            "must come out bounded against subgroup at the standard tier",
+        ),
+        (GOOD + "eps0 = 0.3\neps1 = 0.2\n", "must not exceed eps1"),
+        (GOOD + "eps1 = 1.5\n", "eps1 must be a number strictly between 0 and 1"),
+        (GOOD + "max_trials = 0\n", "max_trials must be a positive integer"),
+        (GOOD + "max_trials = 2.5\n", "max_trials must be a positive integer"),
+        (GOOD + NULL, "entry 3 repeats entry 1"),
+        (HEADER + NULL, "no entry expects 'broken'"),
+        (HEADER + BSGS, "no entry expects 'bounded'"),
+    ],
+)
+def test_malformed_suites_are_one_line_naming_the_problem(tmp_path, text, fragment):
+    with pytest.raises(SuiteError) as raised:
+        _load(tmp_path, text)
+    message = str(raised.value)
+    assert fragment in message and "\n" not in message
+    assert message.startswith(str(tmp_path / "suite.toml"))
+
+
+def test_unreachable_eps1_is_refused(tmp_path):
+    # guess-1-of-3: the advantage is at most 2/3.
+    ul = '[[entry]]\ngame = "mp.ul"\nadversary = "mp.ul-random-guess"\ntier = "toy"\nexpect = "bounded"\n'
+    with pytest.raises(SuiteError, match=r"eps1 = 0\.7 is not below 0\.6667"):
+        _load(tmp_path, GOOD + ul + "eps1 = 0.7\n")
+
+
+def test_missing_file_and_empty_filter(tmp_path):
+    with pytest.raises(SuiteError, match="no such suite file"):
+        load_suite(tmp_path / "none.toml")
+    (tmp_path / "suite.toml").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(SuiteError, match=r"no entry plays sig\.euf-cma"):
+        load_suite(tmp_path / "suite.toml", ["sig.euf-cma"])
+
+
+# -- Holm ------------------------------------------------------------------------------------------------
+
+ALPHA = 0.05
+# One look, 0 wins of 80: Adv < 0.0533 at 0.025 (inconclusive at eps0 = 0.05), < 0.0451 at 0.05.
+NEAR = estimate(Kind.WIN_LOSE, 0, 80, Thresholds(alpha=ALPHA / 2))
+PERFECT = estimate(Kind.WIN_LOSE, 80, 80, Thresholds(alpha=ALPHA / 2))
+MIDDLING = estimate(Kind.WIN_LOSE, 10, 80, Thresholds(alpha=ALPHA / 2))
+
+
+def test_holm_decides_an_entry_once_the_others_are_decided():
+    assert NEAR.verdict is Verdict.INCONCLUSIVE  # Bonferroni at alpha/2 cannot decide it
+    near, perfect = holm([NEAR, PERFECT], ALPHA)
+    assert perfect.verdict is Verdict.BROKEN and perfect.thresholds.alpha == ALPHA / 2
+    assert near.verdict is Verdict.BOUNDED and near.thresholds.alpha == ALPHA
+
+
+def test_holm_keeps_alpha_split_while_another_entry_is_undecided():
+    near, middling = holm([NEAR, MIDDLING], ALPHA)
+    assert near.verdict is middling.verdict is Verdict.INCONCLUSIVE
+    assert near.thresholds.alpha == ALPHA / 2
+
+
+def test_an_entry_that_did_not_run_keeps_its_share():
+    near, perfect, missing = holm([NEAR, PERFECT, None], ALPHA)
+    assert missing is None and perfect.verdict is Verdict.BROKEN
+    assert near.verdict is Verdict.INCONCLUSIVE and near.thresholds.alpha == ALPHA / 2
+
+
+def test_holm_never_changes_a_decided_verdict():
+    decided = [PERFECT, estimate(Kind.WIN_LOSE, 0, 400, Thresholds(alpha=ALPHA / 2))]
+    assert [e.verdict for e in holm(decided, ALPHA)] == [e.verdict for e in decided]

@@ -1,0 +1,121 @@
+"""Regression vectors (harness §6): every committed won trial in tests/vectors/wins/ replays to the same
+outcome, every reference attack has one, and a vector that no longer matches is reported.
+
+Add or refresh vectors with `mpgames run GAME --variant V --adversary A --save-wins tests/vectors/wins`
+(docs/suites.md); a vector that stops replaying means the game, the attack or the transcript changed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from adversaries.registry import all_adversaries
+from games import cli
+from games.registry import get_game
+from games.vectors import (
+    MAX_SAVED_WINS,
+    SCHEMA,
+    VectorError,
+    WinVector,
+    bug_type,
+    check_vector,
+    load_vector,
+)
+
+WINS = Path(__file__).parent / "vectors" / "wins"
+VECTORS = sorted(WINS.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.stem)
+def test_committed_vector_replays_to_the_same_win(path):
+    vector = load_vector(path)
+    assert check_vector(vector) == []
+    assert path.name == vector.filename()
+
+
+def test_every_reference_attack_has_a_toy_vector():
+    vectors = [load_vector(path) for path in VECTORS]
+    attacks = {a.id for a in all_adversaries() if not a.is_null()}
+    assert {v.adversary for v in vectors if v.tier == "toy"} == attacks
+    # Generic attacks (toy tier only) break a sound variant through its small group.
+    generic = {a.id for a in all_adversaries() if a.breaks_tiers == ("toy",)}
+    for vector in vectors:
+        assert vector.bug_type == ("WEAK_PARAMETERS" if vector.adversary in generic else "KNOWN_WEAKNESS")
+
+
+def _vector_data() -> dict:
+    return json.loads(
+        (WINS / "sig.euf-cma_schnorr-nonce-reuse_sig.nonce-reuse_toy_svectors_t0.json").read_text()
+    )
+
+
+def test_a_vector_that_no_longer_matches_says_what_moved():
+    data = _vector_data()
+    data["parameters"]["budgets"]["sign"] = 1  # the vector was recorded with a budget of 16
+    assert check_vector(WinVector.from_dict(data)) == ["parameters changed: budgets"]
+
+    data = _vector_data()
+    data["seed"] = "another seed"  # another trial: other keys, so another transcript
+    problems = check_vector(WinVector.from_dict(data))
+    assert problems == [problems[0]] and problems[0].startswith(
+        "transcript differs at step 1: saved 'keygen: x="
+    )
+
+    data = _vector_data()
+    data["variant"] = "schnorr"  # the fix: the attack no longer wins
+    problems = check_vector(WinVector.from_dict(data))
+    assert problems[0] == "the trial is no longer won"
+
+
+def test_vectors_are_validated_when_read(tmp_path):
+    data = _vector_data()
+    data["transcript"][0]["data"]["x"] = "1"  # edited by hand: the digest no longer matches
+    with pytest.raises(VectorError, match="does not match the stored transcript"):
+        WinVector.from_dict(data)
+    for key, value, message in [
+        ("schema", "v0", "schema is 'v0'"),
+        ("trial", -1, "trial must be a non-negative integer"),
+        ("tier", "huge", "tier must be one of"),
+        ("transcript_digest", "XYZ", "64 lowercase hex digits"),
+        ("note", {"bugType": "BAD", "description": "", "effect": ""}, "bugType must be one of"),
+        ("transcript", [{"step": 1}], "transcript step 1 must be"),
+    ]:
+        data = {**_vector_data(), key: value}
+        with pytest.raises(VectorError, match=message):
+            WinVector.from_dict(data)
+    with pytest.raises(VectorError, match="missing key 'note'"):
+        WinVector.from_dict({k: v for k, v in _vector_data().items() if k != "note"})
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(VectorError, match="not valid JSON"):
+        load_vector(tmp_path / "bad.json")
+
+
+def test_bug_types_follow_the_variant_and_the_tier():
+    sig = get_game("sig.euf-cma")
+    assert bug_type(sig, "schnorr-nonce-reuse", "standard") == "KNOWN_WEAKNESS"
+    assert bug_type(sig, "schnorr", "toy") == "WEAK_PARAMETERS"
+    assert bug_type(sig, "schnorr", "standard") == "UNEXPECTED_WIN"
+
+
+def test_run_save_wins_writes_the_first_won_trials_and_nothing_for_a_null_adversary(capsys, tmp_path):
+    argv = ["run", "sig.euf-cma", "--variant", "schnorr-nonce-reuse", "--jobs", "1", "--seed", "t"]
+    assert cli.main([*argv, "--max-trials", "200", "--save-wins", str(tmp_path)]) == 0
+    assert f"wrote {MAX_SAVED_WINS} vector(s)" in capsys.readouterr().err
+    saved = sorted(tmp_path.iterdir())
+    assert len(saved) == MAX_SAVED_WINS  # the nonce-reuse forger's; the random forger never wins
+    vectors = [load_vector(path) for path in saved]
+    assert {(v.adversary, v.seed) for v in vectors} == {("sig.nonce-reuse", "t")}
+    assert sorted(v.trial for v in vectors) == list(range(MAX_SAVED_WINS))
+    assert all(check_vector(v) == [] for v in vectors)
+    assert json.loads(saved[0].read_text())["schema"] == SCHEMA
+
+
+def test_check_save_wins_keeps_the_wins_of_attacks_not_lucky_guesses(capsys, tmp_path):
+    # The suite's mp.ul-random-guess wins a third of its trials by guessing: its run is bounded.
+    suite = Path(__file__).parent / "suites" / "calibration.toml"
+    assert cli.main(["check", str(suite), "--jobs", "1", "--save-wins", str(tmp_path / "wins")]) == 0
+    assert f"wrote {MAX_SAVED_WINS} vector(s)" in capsys.readouterr().err
+    assert {load_vector(p).adversary for p in (tmp_path / "wins").iterdir()} == {"dl.bsgs"}
