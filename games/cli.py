@@ -3,11 +3,12 @@
     mpgames list [--json]
     mpgames run GAME [--variant V] [--adversary A] [--tier T] [--group G] [--max-trials N] [--seed S]
                      [--jobs N] [--time-limit SEC] [--eps0 E --eps1 E --alpha A] [--plan] [--json]
-                     [--out DIR [--plots]]
+                     [--out DIR [--plots]] [--save-wins DIR]
     mpgames explain GAME [--latex]
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
+    mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
 
 Bad input (an unknown id, a bad number, an adversary that does not target the game, an unwritable
@@ -29,14 +30,14 @@ from tabulate import tabulate
 from tqdm import tqdm
 
 from adversaries.registry import adversaries_for, all_adversaries, resolve
-from games import cli_plot, docgen
+from games import cli_check, cli_plot, docgen
 from games.base import Game
 from games.engine import DEFAULT_TIME_LIMIT, Engine, TrialSpec, make_spec, play_trial
 from games.errors import UsageError
 from games.explain import explain
 from games.outcome import TrialOutcome
 from games.registry import all_games, get_game
-from games.suite import SuiteEntry, default_suite
+from games.suite import SuiteEntry
 from games.walkthrough import walkthrough
 from reports import render
 from reports.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
@@ -106,6 +107,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--alpha", type=_probability, default=DEFAULT_ALPHA, help="false-verdict budget")
     run.add_argument("--plan", action="store_true", help="print the trials needed, do not run")
     run.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    run.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
     cli_plot.add_plots_option(run)
 
     explaining = commands.add_parser("explain", help="the game as pseudocode, from its own code")
@@ -123,14 +125,22 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--max-trials",
         type=_positive_int,
-        help="trial cap of every entry (default: per game, from its kind; see games/suite.py)",
+        help="trial cap of every entry (default: per game, from its kind; see docs/suites.md)",
     )
-    demo.add_argument("--seed", default=DEFAULT_SEED, help="suite seed")
+    demo.add_argument("--seed", help="suite seed (default: the seed of suites/default.toml)")
     demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
     demo.add_argument("--json", action="store_true", help="machine-readable output")
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     cli_plot.add_plots_option(demo)
     cli_plot.add_wall_command(commands, _positive_int, _probability)
+    check = commands.add_parser("check", help="play a suite file and check its expectations (CI mode)")
+    check.add_argument("suite", type=Path, help="suite file (TOML, see docs/suites.md)")
+    check.add_argument("--strict", action="store_true", help="an inconclusive entry fails the check")
+    check.add_argument("--junit", type=Path, help="write JUnit XML here")
+    check.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    check.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     return parser
@@ -277,6 +287,8 @@ def _run(args: argparse.Namespace) -> int:
         SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
     ]
     results = _play(entries, args)
+    if args.save_wins is not None:
+        cli_check.save_wins(args.save_wins, zip(entries, results, strict=True), args.time_limit)
     parameters = {
         "game": game.id,
         "variant": variant,
@@ -317,16 +329,12 @@ def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) ->
 
 
 def _demo(args: argparse.Namespace) -> int:
-    games = [get_game(game_id) for game_id in args.game] if args.game else all_games()
-    entries = default_suite(games, adversaries_for)
-    if args.max_trials is not None:
-        entries = tuple(dataclasses.replace(entry, max_trials=args.max_trials) for entry in entries)
-    results = _play(entries, args)
-    parameters = {"suite": "default", "games": [game.id for game in games], "max_trials": args.max_trials}
-    _report(results, args, parameters)
-    unmet = [r for r in results if r.expectation_met is False]
-    print(f"{len(results) - len(unmet)} of {len(results)} expectations met.", file=sys.stderr)
-    return 1 if unmet else 0
+    cli_plot.check_plots(args)
+    return cli_check.demo(args, _progress, _report)
+
+
+def _check(args: argparse.Namespace) -> int:
+    return cli_check.check(args, _progress, _report)
 
 
 def _walkthrough(args: argparse.Namespace) -> int:
@@ -397,6 +405,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "explain": _explain,
     "replay": _replay,
     "demo": _demo,
+    "check": _check,
     "walkthrough": _walkthrough,
     "plot-wall": cli_plot.plot_wall,
 }
