@@ -127,3 +127,12 @@ def test_the_example_adversary_is_measured_as_the_tutorial_says(capsys, group, r
     assert status == 0
     assert row in out
     assert row in TUTORIAL.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", ["tutorial.md", "pytest-plugin.md", "games/README.md"])
+def test_relative_links_point_to_files(page):
+    path = DOCS / page
+    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8"))
+    assert targets
+    missing = [target for target in targets if not (path.parent / target).exists()]
+    assert missing == []
