@@ -104,10 +104,14 @@ class CheckReport:
     def calibration_shown(self) -> bool:
         return self.calibrated(Verdict.BROKEN) and self.calibrated(Verdict.BOUNDED)
 
+    def failing(self) -> list[EntryRun]:
+        """The entries that fail the check: failed, did not run, and inconclusive when strict."""
+        bad = (FAILED, ERROR, INCONCLUSIVE) if self.strict else (FAILED, ERROR)
+        return [run for run in self.runs if run.status in bad]
+
     @property
     def passed(self) -> bool:
-        bad = (FAILED, ERROR, INCONCLUSIVE) if self.strict else (FAILED, ERROR)
-        return self.calibration_shown and not any(run.status in bad for run in self.runs)
+        return self.calibration_shown and not self.failing()
 
     @property
     def results(self) -> list[RunResult]:
@@ -127,7 +131,11 @@ class CheckReport:
         counts = ", ".join(f"{self.count(s)} {s}" for s in (PASSED, FAILED, INCONCLUSIVE))
         counts += f", {self.count(ERROR)} did not run"
         verdict = "PASS" if self.passed else "FAIL"
-        why = "" if self.calibration_shown else " (calibration not shown: no broken and bounded pair passed)"
+        why = (
+            ""
+            if self.calibration_shown
+            else " (calibration not shown: no entry passed as broken, or none as bounded)"
+        )
         budget = f"α = {self.suite.alpha} over {len(self.runs)} entries (Holm)"
         return f"{self.suite.name}: {counts}; {budget}: {verdict}{why}"
 
@@ -232,15 +240,13 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
         ET.SubElement(case, "error", {"message": run.error or "", "type": "error"}).text = run.detail
         return
     described = f"{run.result.estimate.verdict.value}: {run.result.estimate.describe()}"
+    message = f"expected {e.expect}, got {described}"
     if run.status == FAILED:
-        message = f"expected {e.expect}, got {described}"
         ET.SubElement(case, "failure", {"message": message, "type": "expectation"})
+    elif run.status == INCONCLUSIVE and strict:
+        ET.SubElement(case, "failure", {"message": message, "type": "inconclusive"})
     elif run.status == INCONCLUSIVE:
-        message = f"expected {e.expect}, got {described}"
-        if strict:
-            ET.SubElement(case, "failure", {"message": message, "type": "inconclusive"})
-        else:
-            ET.SubElement(case, "skipped", {"message": message})
+        ET.SubElement(case, "skipped", {"message": message})
     ET.SubElement(case, "system-out").text = f"{described}; trials: {run.result.estimate.trials}"
 
 
@@ -276,11 +282,8 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     if args.junit is not None:
         _write(args.junit, junit_xml(report), "JUnit report")
     _conclude(report, args, show, {})
-    for run in report.runs:
-        if run.status in (FAILED, ERROR) or (args.strict and run.status == INCONCLUSIVE):
-            print(
-                f"{run.status}: entry {run.number} ({run.name}), expected {run.entry.expect}", file=sys.stderr
-            )
+    for run in report.failing():
+        print(f"{run.status}: entry {run.number} ({run.name}), expected {run.entry.expect}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
     return 0 if report.passed else 1
 

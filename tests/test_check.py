@@ -218,13 +218,18 @@ MUTANTS = {
 
 
 @pytest.mark.parametrize("name", MUTANTS)
-def test_mutated_estimator_or_verdict_fails_the_check(capsys, monkeypatch, name):
+def test_mutated_estimator_or_verdict_fails_the_check(capsys, monkeypatch, tmp_path, name):
     function, mutant, options, expected = MUTANTS[name]
     monkeypatch.setattr(estimation, function, mutant)
-    status, out, err = _check(capsys, CALIBRATION, *options, "--json")
+    junit = tmp_path / "junit.xml"
+    status, out, err = _check(capsys, CALIBRATION, *options, "--json", "--junit", junit)
     assert status == 1, f"mutant {name!r} survived the check"
     assert _statuses(out).items() >= expected.items()
     assert "FAIL" in err
+    failures = ET.parse(junit).getroot().findall(".//failure")
+    assert failures and int(ET.parse(junit).getroot().get("failures")) == len(failures)
+    if name == "verdict: never decides":
+        assert [f.get("type") for f in failures] == ["calibration"]
 
 
 def test_a_suite_names_a_plugin_by_a_path_relative_to_itself(capsys, monkeypatch, tmp_path):
