@@ -29,7 +29,7 @@ from reports.estimation import Kind
 from scheme import ring, schnorr
 from scheme.groups import Group
 from scheme.randomness import RandomSource
-from scheme.ring import RingSignature, canonical_ring
+from scheme.ring import RingOracle, RingSignature, canonical_ring
 from scheme.schnorr import PublicKey, SecretKey
 
 # Ring size n: every verification costs n exponentiation pairs, and four members already exercise
@@ -113,20 +113,32 @@ class RingUnforgeability(Game):
         # O_cert(i, m) adds m to Q (the oracle's log) and returns Sign(sk_i, R, m).
         o_cert = ctx.oracle("cert", cert)
         # A^{O_cert}(R) outputs (m*, σ*).
-        view = ctx.view(group=group, variant=ctx.variant.name, ring=members, cert=o_cert)
+        hashes = self.hash_oracles(ctx, members)
+        view = ctx.view(group=group, variant=ctx.variant.name, ring=members, cert=o_cert, **hashes)
         forgery = ctx.play(adversary.attack, view)
         # It wins iff σ* verifies on m* for R and m* was never signed.
         return ctx.judge(self.is_forgery, members, o_cert, forgery)
 
+    def hash_oracles(self, ctx: TrialContext, members: tuple[PublicKey, ...]) -> dict[str, Oracle]:
+        """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
+        of the game (reductions/rom.py) offers H, whose queries a forking reduction answers."""
+        return {}
+
     @staticmethod
-    def is_forgery(members: tuple[PublicKey, ...], o_cert: Oracle, output: object) -> bool:
-        """Win: a well-formed (m*, σ*) such that Vrfy_R(m*, σ*) = 1 and m* ∉ Q."""
+    def is_forgery(
+        members: tuple[PublicKey, ...], o_cert: Oracle, output: object, oracle: RingOracle | None = None
+    ) -> bool:
+        """Win: a well-formed (m*, σ*) such that Vrfy_R(m*, σ*) = 1 and m* ∉ Q.
+
+        `oracle` is the hash to verify with: the real one in the game, a reduction's own when it
+        judges the forgery of an adversary it runs in the random-oracle model (reductions/).
+        """
         forgery = expect_output(output, RingForgery, "the forgery")
         message = expect_output(forgery.message, bytes, "the forged message m*")
         signature = expect_output(forgery.signature, RingSignature, "the forged ring signature σ*")
         expect_output(signature.s, tuple, "the responses of σ*")
         # σ* verifies on m* for the fixed ring R (a scalar outside Z_q or a wrong count is malformed) …
-        valid = ring.verify(members, message, signature)
+        valid = ring.verify(members, message, signature, oracle=oracle)
         # … and no member was asked to sign m* (Q holds messages, whoever signed them).
         fresh = all(query.args[1] != message for query in o_cert.log)
         return valid and fresh

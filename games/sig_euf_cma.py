@@ -15,7 +15,7 @@ from games.context import TrialContext
 from games.oracles import Oracle
 from reports.estimation import Kind
 from scheme import schnorr
-from scheme.schnorr import PublicKey, Signature
+from scheme.schnorr import ChallengeOracle, PublicKey, Signature
 
 NONCE_REUSE = "schnorr-nonce-reuse"
 
@@ -65,19 +65,31 @@ class SchnorrEufCma(Game):
 
         # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
         signing = ctx.oracle("sign", sign)
-        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, sign=signing)
+        hashes = self.hash_oracles(ctx, pk)
+        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, sign=signing, **hashes)
         forgery = ctx.play(adversary.attack, view)
         # It wins iff σ* is a valid signature on a message it never had signed.
         return ctx.judge(self.is_forgery, pk, signing, forgery)
 
+    def hash_oracles(self, ctx: TrialContext, pk: PublicKey) -> dict[str, Oracle]:
+        """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
+        of the game (reductions/rom.py) offers H, whose queries a forking reduction answers."""
+        return {}
+
     @staticmethod
-    def is_forgery(pk: PublicKey, signing: Oracle, output: object) -> bool:
-        """Win: a well-formed (m*, σ*) such that σ* verifies on m* and m* is fresh."""
+    def is_forgery(
+        pk: PublicKey, signing: Oracle, output: object, oracle: ChallengeOracle | None = None
+    ) -> bool:
+        """Win: a well-formed (m*, σ*) such that σ* verifies on m* and m* is fresh.
+
+        `oracle` is the hash to verify with: the real one in the game, a reduction's own when it
+        judges the forgery of an adversary it runs in the random-oracle model (reductions/).
+        """
         forgery = expect_output(output, Forgery, "the forgery")
         message = expect_output(forgery.message, bytes, "the forged message m*")
         signature = expect_output(forgery.signature, Signature, "the forged signature σ*")
         # σ* verifies on m* under pk (e, s out of Z_q is malformed: InvalidScalarError) …
-        valid = schnorr.verify(signature, pk, message)
+        valid = schnorr.verify(signature, pk, message, oracle=oracle)
         # … and m* was never a query to the signing oracle.
         fresh = not signing.queried(message)
         return valid and fresh
