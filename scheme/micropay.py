@@ -207,7 +207,11 @@ class PointOfSale:
         Each failed check raises `RuleViolation` naming it; a rejected payment changes nothing.
         """
         scheme, now = self._scheme, self._ledger.now
-        if not isinstance(payment, Payment) or payment.nonce not in self._nonces:
+        if (
+            not isinstance(payment, Payment)
+            or not isinstance(payment.nonce, bytes)
+            or payment.nonce not in self._nonces
+        ):
             raise RuleViolation("nonce-unknown", "the payment does not answer a nonce of this point of sale")
         price = check_price(payment.price)
         state = self._verified_state(payment.voucher)

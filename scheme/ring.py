@@ -35,6 +35,11 @@ class RingSignature:
     c0: int
     s: tuple[int, ...]
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.s, tuple | list):
+            raise SchemeError("ring signature responses must be a sequence of scalars")
+        object.__setattr__(self, "s", tuple(self.s))
+
     def to_bytes(self, group: Group) -> bytes:
         c0 = group.check_scalar(self.c0, "ring signature c0")
         responses = tuple(

@@ -195,6 +195,7 @@ def test_points_of_sale_check_in_order(group: Group) -> None:
         return replace(wallet.build_payment(pos.nonce(), 2, voucher=voucher, force=True), **changes)
 
     rejected(w, pos, replace(pay(), nonce=bytes(16)), "nonce-unknown")
+    rejected(w, pos, replace(pay(), nonce=[1, 2]), "nonce-unknown")
     rejected(w, pos, pay(price=0), "tx-amount")
     forged = replace(voucher, state=replace(voucher.state, paid=1))
     rejected(w, pos, pay(voucher=forged), "voucher-signature")

@@ -242,3 +242,9 @@ def test_out_of_range_scalars_do_not_encode_or_decode() -> None:
     responses = (TOY.scalar_bytes(681), TOY.scalar_bytes(TOY.q), TOY.scalar_bytes(14))
     with pytest.raises(DecodeError, match="out of range"):
         RingSignature.from_bytes(TOY, enc(Tag.RS_AOS, TOY.scalar_bytes(532), responses), 3)
+
+
+def test_responses_must_be_a_sequence() -> None:
+    with pytest.raises(SchemeError):
+        RingSignature(1, 5)  # type: ignore[arg-type]
+    assert RingSignature(1, [2, 3]).s == (2, 3)
