@@ -353,12 +353,20 @@ class Asserter:
         return self._used.used
 
     def _dummy(self, level: int, index: int) -> tuple[int, int]:
-        """(x_N, r_N) = (PRF_k("AA/X", ℓ, j), PRF_k("AA/R", ℓ, j))."""
-        q = self._sk.group.q
-        return (
-            prf_scalar(self._auxsk, q, Tag.AA_X, level, index),
-            prf_scalar(self._auxsk, q, Tag.AA_R, level, index),
-        )
+        """(x_N, r_N) = (PRF_k("AA/X", ℓ, j), PRF_k("AA/R", ℓ, j)).
+
+        V_N = g^(x_N + x·r_N) would be the identity, which is not a valid published entry (spec §2.2),
+        when x_N + x·r_N ≡ 0 (mod q): probability 1/q, so only toy groups meet it. Then r_N is redrawn
+        as PRF_k("AA/R", ℓ, j, attempt) for attempt = 1, 2, …; verification never sees the dummies.
+        """
+        q, x = self._sk.group.q, self._sk.x
+        x_n = prf_scalar(self._auxsk, q, Tag.AA_X, level, index)
+        r_n = prf_scalar(self._auxsk, q, Tag.AA_R, level, index)
+        attempt = 0
+        while (x_n + x * r_n) % q == 0:
+            attempt += 1
+            r_n = prf_scalar(self._auxsk, q, Tag.AA_R, level, index, attempt)
+        return x_n, r_n
 
     def _dummy_value(self, level: int, index: int) -> int:
         """V_N = Ch(x_N; r_N), one exponentiation with the trapdoor."""

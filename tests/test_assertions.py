@@ -461,3 +461,15 @@ def test_operation_counts(variant: Variant) -> None:
     with metered() as cost:
         assert extract(apk, 77, b"a", b"b", tau, other) is not None
     assert cost.exponentiations == 4 * depth + 1
+
+
+@pytest.mark.parametrize("variant", [FIXED, RKS_AS_PUBLISHED])
+def test_no_published_entry_is_the_identity_in_a_tiny_group(variant: str) -> None:
+    """With q = 1019 a dummy V_N = 1 occurs about once per thousand nodes: the asserter redraws it."""
+    toy = named_group("toy-2039")
+    for x in range(5, 205):
+        apk, asserter = generate(SecretKey(toy, x), 3, SeededRandom(x), variant=variant)
+        for ct in range(8):
+            tau = asserter.assert_(ct, b"st")
+            assert verify(apk, ct, b"st", tau)
+            assert Assertion.from_bytes(apk, tau.to_bytes()) == tau
