@@ -10,6 +10,7 @@
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
     mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
+    mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--max-trials N] [--seed S] [--json]
 
 Bad input (an unknown id, a bad number, an adversary that does not target the game, an unwritable
 output folder) gives one line on stderr and exit status 2, never a traceback.
@@ -30,7 +31,7 @@ from tabulate import tabulate
 from tqdm import tqdm
 
 from adversaries.registry import adversaries_for, all_adversaries, resolve
-from games import cli_check, cli_plot, docgen
+from games import cli_check, cli_plot, cli_reduce, docgen
 from games.base import Game
 from games.engine import DEFAULT_TIME_LIMIT, Engine, TrialSpec, make_spec, play_trial
 from games.errors import UsageError
@@ -143,6 +144,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
+    cli_reduce.add_command(commands, _positive_int)
     return parser
 
 
@@ -408,6 +410,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "walkthrough": _walkthrough,
     "plot-wall": cli_plot.plot_wall,
+    "reduce": cli_reduce.reduce,
 }
 
 

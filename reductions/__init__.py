@@ -1,1 +1,1 @@
-"""mpgames reductions package."""
+"""Reductions: adversaries against assumption games built around scheme-game adversaries (harness §5)."""

@@ -1,0 +1,3 @@
+"""A plugin file that fails to import, for tests/test_plugins.py."""
+
+raise RuntimeError("this plugin is broken")

@@ -1,0 +1,181 @@
+"""Adversary plugins: one-file references and entry points (harness §4 "Discovery"; adversaries/plugins.py).
+
+A plugin runs under the rules of a built-in adversary (view, budgets, time limit, seeded generator),
+is checked like one, and appears in reports under its own id. The fixtures are in tests/plugins/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from adversaries import plugins
+from adversaries.registry import get_adversary
+from games import cli
+from games.engine import Engine, make_spec, play_trial
+from games.errors import UsageError
+from games.registry import get_game
+
+ROOT = Path(__file__).resolve().parents[1]
+PLUGINS = Path(__file__).resolve().parent / "plugins"
+ATTACKS = PLUGINS / "student_attacks.py"
+
+
+def _ref(name: str, path: Path = ATTACKS) -> str:
+    return f"{path}:{name}"
+
+
+def _main(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """A distribution `mpgames-test-plugin` on sys.path, declaring two entry points of the group."""
+    dist = tmp_path / "mpgames_test_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mpgames-test-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        f"[{plugins.ENTRY_POINT_GROUP}]\n"
+        "test.ep-collision = mpgames_test_plugin:EntryPointCollision\n"
+        "test.misnamed = mpgames_test_plugin:Misnamed\n"
+    )
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+# -- one file ---------------------------------------------------------------------------------------
+
+
+def test_a_file_plugin_runs_and_is_reported(capsys):
+    status, out, _ = _main(
+        capsys, "run", "dl", "--adversary", _ref("StudentBsgs"), "--max-trials", "25", "--jobs", "1"
+    )
+    assert status == 0
+    row = next(line for line in out.splitlines() if "student.bsgs" in line)
+    assert "broken" in row and "broken ✓" in row
+
+
+def test_a_file_is_imported_once_and_its_class_reaches_worker_processes():
+    cls = get_adversary(_ref("StudentBsgs"))
+    assert get_adversary(_ref("StudentBsgs")) is cls
+    game = get_game("dl")
+    with Engine(jobs=2) as engine:
+        parallel = engine.run(game, None, cls, "toy", max_trials=25, seed="p")
+    serial = Engine(jobs=1).run(game, None, cls, "toy", max_trials=25, seed="p")
+    assert parallel.estimate == serial.estimate and parallel.estimate.wins == 25
+
+
+def test_a_plugin_loses_a_trial_for_one_query_over_budget_even_when_it_catches_the_refusal():
+    spec = make_spec(get_game("sig.euf-cma"), None, get_adversary(_ref("GreedySigner")), "toy", seed="b")
+    outcome = play_trial(spec, 0)
+    assert not outcome.won and outcome.error == "BudgetExceeded"
+    assert outcome.query_count("sign") == get_game("sig.euf-cma").budgets["sign"]
+
+
+def test_a_plugin_that_never_returns_loses_its_trial_to_the_time_limit():
+    spec = make_spec(get_game("dl"), None, get_adversary(_ref("Sleeper")), "toy", seed="t", time_limit=0.1)
+    outcome = play_trial(spec, 0)
+    assert not outcome.won and outcome.error == "Timeout"
+
+
+def test_a_plugin_draws_its_coins_from_the_seeded_generator_of_its_trial():
+    spec = make_spec(get_game("dl"), None, get_adversary(_ref("Dice")), "toy", seed="d")
+    first, again, other = play_trial(spec, 3), play_trial(spec, 3), play_trial(spec, 4)
+    assert first.output == again.output != other.output
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        (_ref("X", PLUGINS / "missing.py"), "no such file"),
+        (_ref("Nope"), "student_attacks.py defines no Nope"),
+        (_ref("NotAnAdversary"), "is not an Adversary subclass"),
+        (_ref("Impostor"), "id 'dl.bsgs' belongs to a built-in adversary"),
+        (_ref("Stranger"), "unknown game 'no.such-game'"),
+        (
+            _ref("Anything", PLUGINS / "broken_plugin.py"),
+            "importing it raised RuntimeError: this plugin is broken",
+        ),
+    ],
+)
+def test_a_bad_file_plugin_is_a_usage_error_naming_it(reference, message):
+    with pytest.raises(UsageError, match=re.escape(message)) as raised:
+        get_adversary(reference)
+    assert str(raised.value).startswith("plugin ")
+
+
+def test_on_the_command_line_a_bad_plugin_is_one_line_and_status_2(capsys):
+    status, out, err = _main(capsys, "run", "dl", "--adversary", _ref("Impostor"))
+    assert status == cli.USAGE_ERROR and out == ""
+    assert err.count("\n") == 1 and "belongs to a built-in adversary" in err
+
+
+def test_only_a_py_path_with_a_class_name_is_a_file_reference():
+    assert plugins.is_file_reference("a/b.py:Cls") and plugins.is_file_reference("b.py:Cls")
+    assert not plugins.is_file_reference("dl.bsgs")
+    assert not plugins.is_file_reference("b.txt:Cls") and not plugins.is_file_reference("b.py:not an id")
+
+
+# -- entry points ------------------------------------------------------------------------------------
+
+
+def test_an_entry_point_plugin_runs_and_is_reported(installed, capsys):
+    status, out, _ = _main(
+        capsys, "run", "ch.cr", "--adversary", "test.ep-collision", "--max-trials", "25", "--jobs", "1"
+    )
+    assert status == 0
+    row = next(line for line in out.splitlines() if "test.ep-collision" in line)
+    assert "broken ✓" in row
+
+
+def test_without_the_distribution_the_entry_point_id_is_unknown():
+    with pytest.raises(UsageError, match=re.escape("unknown adversary 'test.ep-collision'")):
+        get_adversary("test.ep-collision")
+
+
+def test_an_entry_point_must_be_named_after_the_id_it_loads(installed):
+    with pytest.raises(UsageError, match=re.escape("loads an adversary with id 'test.misnamed-id'")):
+        get_adversary("test.misnamed")
+
+
+# -- plugins inside reductions, and the documented example ---------------------------------------------
+
+
+def test_an_entry_point_plugin_is_an_inner_adversary_of_a_reduction(installed, capsys):
+    status, out, _ = _main(
+        capsys, "reduce", "cr-dl", "--inner", "test.ep-collision", "--max-trials", "10", "--json"
+    )
+    assert status == 0
+    (row,) = json.loads(out)["reductions"]
+    assert row["inner"]["adversary"] == "test.ep-collision"
+    assert row["outer"]["adversary"] == "cr-dl[test.ep-collision]"
+    assert row["outer"]["estimate"]["wins"] == row["inner"]["estimate"]["wins"] == 10
+
+
+def _documented_example() -> str:
+    text = (ROOT / "docs" / "adversaries.md").read_text(encoding="utf-8")
+    return next(
+        block
+        for block in re.findall(r"```python\n(.*?)```", text, re.S)
+        if "class BirthdayCollision" in block
+    )
+
+
+def test_the_documented_example_works_when_copied_into_a_new_file(tmp_path, capsys):
+    path = tmp_path / "birthday.py"
+    path.write_text(_documented_example(), encoding="utf-8")
+    reference = f"{path}:BirthdayCollision"
+    status, out, _ = _main(
+        capsys, "run", "ch.cr", "--adversary", reference, "--max-trials", "25", "--jobs", "1"
+    )
+    assert status == 0
+    assert "student.birthday-collision" in out and "broken ✓" in out
+    status, out, _ = _main(capsys, "reduce", "cr-dl", "--inner", reference, "--max-trials", "10", "--json")
+    (row,) = json.loads(out)["reductions"]
+    assert status == 0 and row["outer"]["estimate"]["wins"] == 10
