@@ -78,8 +78,6 @@ class Reduction(Adversary):
     outer_variant: ClassVar[str]
     fallback: ClassVar[type[Adversary]]
     inner_adversaries: ClassVar[tuple[type[Adversary], ...]]
-    # Runs of the inner adversary per trial: 2 for a forking reduction.
-    runs: ClassVar[int] = 1
     # The inner adversary, set by `around`.
     inner: ClassVar[type[Adversary]]
 

@@ -47,7 +47,7 @@ class _KeylessPayer(SimulatedPayer):
     def __init__(self, sim: Simulation, pk: PublicKey) -> None:
         super().__init__(sim)
         self.pk = pk
-        self.root_opening = (0, 0)
+        self.root_opening = (0, 0)  # (a, s), drawn by `commit`
 
     def commit(self, b: int, n: int, payee: PublicKey) -> Aux:
         group, rng = self.pk.group, self.sim.rng

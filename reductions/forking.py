@@ -75,8 +75,6 @@ class ForkRun:
 class Forking(Reduction):
     """Run A, rerun it with fresh answers from its hinge query on, extract x from the two forgeries."""
 
-    runs = 2
-
     def reduce(self, view: View, rng: RandomSource) -> int | None:
         group = view.group
         seed = rng.randbytes(SEED_LEN)

@@ -35,8 +35,10 @@ RING_HASH_BUDGET = 32
 
 
 def _commitment(group: Group, value: object) -> int:
-    """A hash input R: a subgroup element (`MalformedQuery`/`InvalidElementError`, i.e. ⊥, otherwise)."""
-    return group.check_element(expect_query(value, int, "commitment R"), "commitment R")
+    """A hash input R: an element of the order-q subgroup, the identity included (g^α for α = 0);
+    ⊥ (`MalformedQuery`, `InvalidElementError`) otherwise."""
+    commitment = expect_query(value, int, "commitment R")
+    return commitment if commitment == 1 else group.check_element(commitment, "commitment R")
 
 
 def schnorr_hash(pk: PublicKey, oracle: ChallengeOracle) -> Callable[[int, bytes], int]:

@@ -217,7 +217,7 @@ def _row(row: Tightness) -> tuple[str, ...]:
     inner, outer, eps = row.inner.estimate, row.outer.estimate, row.epsilon
     cost = (
         f"time {_times(row.time_ratio)}, exp {_times(row.exponentiation_ratio)}, "
-        f"queries {_queries(row.outer):.3g}/{_queries(row.inner):.3g}"
+        f"queries {_queries(row.outer):.4g}/{_queries(row.inner):.4g}"
     )
     return (
         row.reduction,

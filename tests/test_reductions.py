@@ -9,8 +9,12 @@ relation, so the check can fail. The simulation's building blocks are tested on 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
+from hypothesis import given, note
+from hypothesis import strategies as st
 
 from adversaries.base import Adversary
 from games import cli
@@ -36,6 +40,7 @@ from scheme.randomness import SeededRandom
 from scheme.ring import canonical_ring
 
 TOY = named_group("toy-64-20")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _reference(name: str) -> type:
@@ -177,14 +182,17 @@ def test_simulated_signatures_verify_under_the_programmed_oracle_only():
     assert not ring.verify(members, b"m", sigma)
 
 
-def test_an_honest_ring_signature_hinges_on_its_closing_query_at_the_signer():
-    keys = [schnorr.keygen(TOY, SeededRandom(i)) for i in range(RING_SIZE)]
+@given(signer=st.integers(0, RING_SIZE - 1), message=st.binary(max_size=8), seed=st.integers(0, 2**16))
+def test_an_honest_ring_signature_hinges_on_its_closing_query_at_the_signer(signer, message, seed):
+    """The signer opens the ring at π + 1 and closes it last: the gap is at π, the hinge the last query."""
+    keys = [schnorr.keygen(TOY, SeededRandom(f"{seed}/{i}")) for i in range(RING_SIZE)]
     members = canonical_ring(pk for pk, _ in keys)
-    signer = next(sk for pk, sk in keys if pk == members[2])
-    oracle = RandomOracle(TOY.q, SeededRandom("h"))
-    sigma = ring.sign(signer, members, b"m", SeededRandom("s"), oracle=oracle)
-    fork, pi, _, _ = ring_hinge(members, RingForgery(b"m", sigma), oracle)
-    assert (fork, pi) == (RING_SIZE - 1, 2)  # the last of the n queries produces c_π
+    secret = next(sk for pk, sk in keys if pk == members[signer])
+    oracle = RandomOracle(TOY.q, SeededRandom(seed))
+    sigma = ring.sign(secret, members, message, SeededRandom(-seed), oracle=oracle)
+    fork, pi, _, _ = ring_hinge(members, RingForgery(message, sigma), oracle)
+    note(f"asked {len(oracle.answers)} points")
+    assert (fork, pi) == (RING_SIZE - 1, signer)
 
 
 def test_the_leaf_collision_search_finds_equal_leaf_messages_on_a_toy_q_only():
@@ -304,3 +312,13 @@ def test_reduce_renders_the_table_and_rejects_bad_input_in_one_line(capsys):
         assert cli.main(argv) == cli.USAGE_ERROR
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
+
+
+def test_the_reductions_guide_quotes_the_code_as_it_is():
+    text = (ROOT / "docs" / "reductions.md").read_text(encoding="utf-8")
+    quotes = re.findall(r"```python\n# (reductions/\w+\.py)\n(.*?)```", text, re.S)
+    assert {path for path, _ in quotes} == {
+        f"reductions/{name}.py" for name in ("collision", "coin", "forking", "preimage", "detection")
+    }
+    for path, excerpt in quotes:
+        assert excerpt in (ROOT / path).read_text(encoding="utf-8"), f"docs/reductions.md misquotes {path}"
