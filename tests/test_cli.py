@@ -161,3 +161,28 @@ def test_walkthrough_narrates_detection_and_the_microcoin_payment(capsys):
     assert status == 0
     assert "g^x == pk_A: True" in out and "refused: blacklisted" in out
     assert "verifies it by hashing alone" in out
+
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone away."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return self._fd
+
+
+def test_a_closed_stdout_ends_quietly(monkeypatch, capfd, tmp_path):
+    """`mpgames list | head -1` when head has already exited: status 141, nothing on stderr."""
+    with open(tmp_path / "sink", "w") as sink:
+        monkeypatch.setattr(sys, "stdout", _ClosedPipe(sink.fileno()))
+        assert cli.main(["list"]) == 141
+    assert capfd.readouterr().err == ""
