@@ -23,14 +23,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
-from reports.records import RunResult
-
 from games.base import AdversaryLike, Game
 from games.context import TrialContext
 from games.errors import AdversaryFault, ChallengerBug, UsageError
 from games.outcome import TrialOutcome
 from games.seeds import SeedPath
 from reports.estimation import Estimate, SequentialPlan, Thresholds, Verdict
+from reports.records import RunResult
 from scheme.groups import named_group
 from scheme.metering import metered
 
