@@ -31,7 +31,7 @@ context registry, sibling ordering and the `StatefulAsserter` protocol.
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, InitVar, dataclass
-from typing import Literal, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 from scheme.chameleon import ch, ch_with_trapdoor, collision, extract_key
 from scheme.encoding import FieldReader, enc
@@ -140,6 +140,47 @@ class StatefulAsserter(Protocol[TauT_co]):
     def used_contexts(self) -> frozenset[int]: ...
 
     def assert_(self, ct: int, st: bytes) -> TauT_co: ...
+
+
+class _AssertionPublic(Protocol):
+    @property
+    def group(self) -> Group: ...
+
+    @property
+    def depth(self) -> int: ...
+
+
+ApkT = TypeVar("ApkT", bound=_AssertionPublic)
+
+
+class AsserterState(Generic[ApkT]):
+    """What every asserter holds besides its secrets: its public key and the used contexts U.
+
+    Subclasses set `_public` and `_used` in their constructor; `_describe` adds fields to the repr,
+    which never shows a key.
+    """
+
+    _public: ApkT
+    _used: ContextRegistry
+
+    def _describe(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        apk = self._public
+        return (
+            f"{type(self).__name__}(group={apk.group.label}, depth={apk.depth}, {self._describe()}"
+            f"used={len(self._used.used)}, keys=<hidden>)"
+        )
+
+    @property
+    def public(self) -> ApkT:
+        return self._public
+
+    @property
+    def used_contexts(self) -> frozenset[int]:
+        """A read-only snapshot of U."""
+        return self._used.used
 
 
 # -- tree layout ------------------------------------------------------------------------------------
@@ -319,7 +360,7 @@ def _check_entry(group: Group, entry: object, *, membership: bool) -> None:
 # -- Gen and Assert ---------------------------------------------------------------------------------
 
 
-class Asserter:
+class Asserter(AsserterState[AssertionPublicKey]):
     """The payer's side: ask = x, auxsk = k and the used contexts U (spec §3.4 Gen, Assert).
 
     Assert is stateful and refuses a second assertion in any context (`ContextReusedError`).
@@ -336,21 +377,8 @@ class Asserter:
         self._public = AssertionPublicKey(sk.public, root, depth, variant)
         self._used = ContextRegistry(depth)
 
-    def __repr__(self) -> str:
-        apk = self._public
-        return (
-            f"Asserter(group={apk.group.label}, depth={apk.depth}, variant={apk.variant}, "
-            f"used={len(self._used.used)}, keys=<hidden>)"
-        )
-
-    @property
-    def public(self) -> AssertionPublicKey:
-        return self._public
-
-    @property
-    def used_contexts(self) -> frozenset[int]:
-        """A read-only snapshot of U."""
-        return self._used.used
+    def _describe(self) -> str:
+        return f"variant={self._public.variant}, "
 
     def _dummy(self, level: int, index: int) -> tuple[int, int]:
         """(x_N, r_N) = (PRF_k("AA/X", ℓ, j), PRF_k("AA/R", ℓ, j)).

@@ -22,6 +22,7 @@ from dataclasses import KW_ONLY, InitVar, dataclass
 
 from scheme.assertions import (
     AUXSK_LEN,
+    AsserterState,
     ContextRegistry,
     check_assertion_keys,
     check_context,
@@ -174,7 +175,7 @@ def _challenge(apk: Aa2PublicKey, ct: int, st: bytes, nonce: int) -> int:
 # -- Gen and Assert ---------------------------------------------------------------------------------
 
 
-class Aa2Asserter:
+class Aa2Asserter(AsserterState[Aa2PublicKey]):
     """The payer's side of AA-2: x, the nonce PRF key and the used contexts U."""
 
     def __init__(self, sk: SecretKey, auxsk: bytes, depth: int = DEFAULT_DEPTH) -> None:
@@ -187,22 +188,6 @@ class Aa2Asserter:
         self._tree = _merkle_levels([_leaf(group, ct, nonce) for ct, nonce in enumerate(nonces)], depth)
         self._public = Aa2PublicKey(sk.public, self._tree[0][0], depth)
         self._used = ContextRegistry(depth)
-
-    def __repr__(self) -> str:
-        apk = self._public
-        return (
-            f"Aa2Asserter(group={apk.group.label}, depth={apk.depth}, "
-            f"used={len(self._used.used)}, keys=<hidden>)"
-        )
-
-    @property
-    def public(self) -> Aa2PublicKey:
-        return self._public
-
-    @property
-    def used_contexts(self) -> frozenset[int]:
-        """A read-only snapshot of U."""
-        return self._used.used
 
     def _nonce_scalar(self, ct: int) -> int:
         """a_k = PRF_k("AA2/NONCE", k), mapped into [1, q−1] so that R_k is never the identity."""

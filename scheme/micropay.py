@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from scheme import assertions, schnorr
 from scheme.assertions import AUXSK_LEN, DEFAULT_DEPTH, Asserter, Assertion
@@ -350,7 +350,34 @@ def _first_conflict(records: Sequence[PaymentRecord]) -> tuple[PaymentRecord, Pa
     return None
 
 
-class Merchant:
+class _Booked(Protocol):
+    status: str
+
+
+BookT = TypeVar("BookT", bound=_Booked)
+
+
+class MerchantBooks(Generic[BookT]):
+    """B's books, one per channel (each with a `status`), and its blacklist of payers.
+
+    Shared by the Micropay 1 merchant and the Micropay 2/3 merchant; each keeps its own kind of book.
+    """
+
+    _books: dict[bytes, BookT]
+
+    def __init__(self) -> None:
+        self._blacklist: set[PublicKey] = set()
+
+    @property
+    def blacklist(self) -> frozenset[PublicKey]:
+        return frozenset(self._blacklist)
+
+    def channel_status(self, cid: bytes) -> str:
+        """open, closed, penalized or refunded."""
+        return self._books[cid].status
+
+
+class Merchant(MerchantBooks[_Book]):
     """B: the co-signing key, its points of sale, the blacklist and the synchronization."""
 
     def __init__(
@@ -366,6 +393,7 @@ class Merchant:
     ) -> None:
         if not pos_keys:
             raise RuleViolation("parameter-range", "a merchant needs at least one point of sale")
+        super().__init__()
         self._ledger = ledger
         self._sk = sk
         self._rng = resolve(rng)
@@ -377,14 +405,6 @@ class Merchant:
             PointOfSale(i, key, scheme, ledger, self.public, self._rng) for i, key in enumerate(pos_keys)
         )
         self._books: dict[bytes, _Book] = {}
-        self._blacklist: set[PublicKey] = set()
-
-    @property
-    def blacklist(self) -> frozenset[PublicKey]:
-        return frozenset(self._blacklist)
-
-    def channel_status(self, cid: bytes) -> str:
-        return self._books[cid].status
 
     def check_terms(self, terms: EscrowTerms) -> None:
         """The merchant's conditions on a channel, public so that a payer can check before locking money."""

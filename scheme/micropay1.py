@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from scheme.channel_tx import EscrowTerms, UpdateTx, open_escrow, require_signature
 from scheme.errors import RuleViolation, SchemeError, VerificationError
 from scheme.ledger import Ledger
-from scheme.micropay import ChannelWallet, check_price, lock_escrow
+from scheme.micropay import ChannelWallet, MerchantBooks, check_price, lock_escrow
 from scheme.randomness import RandomSource, resolve
 from scheme.schnorr import PublicKey, SecretKey
 from scheme.vouchers import Mp1State, SchnorrVoucher, Voucher
@@ -52,12 +52,13 @@ class _Book:
     status: str = "open"  # open | closed
 
 
-class Mp1Merchant:
+class Mp1Merchant(MerchantBooks[_Book]):
     """B: the escrow co-signing key, the voucher key, the used certs and the blacklist."""
 
     def __init__(
         self, ledger: Ledger, sk: SecretKey, voucher_sk: SecretKey, rng: RandomSource | None = None
     ) -> None:
+        super().__init__()
         self._ledger = ledger
         self._sk = sk
         self._voucher_sk = voucher_sk
@@ -65,14 +66,6 @@ class Mp1Merchant:
         self.public = sk.public
         self.voucher_key = voucher_sk.public
         self._books: dict[bytes, _Book] = {}
-        self._blacklist: set[PublicKey] = set()
-
-    @property
-    def blacklist(self) -> frozenset[PublicKey]:
-        return frozenset(self._blacklist)
-
-    def channel_status(self, cid: bytes) -> str:
-        return self._books[cid].status
 
     def check_terms(self, terms: EscrowTerms) -> None:
         """B's conditions on a channel: it pays B, the payer is not blacklisted, no assertion key."""
