@@ -32,6 +32,7 @@ from games.mc_type1 import FUNDS, MAX_COINS, microcoin_variants
 from reports.estimation import Kind
 from scheme import schnorr
 from scheme.errors import VerificationError
+from scheme.groups import Group
 from scheme.ledger import Ledger
 from scheme.microcoin import (
     DEFAULT_TRUNCATE_BITS,
@@ -67,6 +68,17 @@ def coin_class(variant: MicrocoinVariant) -> type[PayWordCoin] | type[OpeningCoi
     return PayWordCoin if variant.coins is CoinKind.PAYWORD else OpeningCoin
 
 
+def check_setup_query(group: Group, b: object, n: object, payee: object) -> tuple[int, int, PublicKey]:
+    """The checks of O_setup(b, n, y_R): integers with n | b inside the game's limits, a key of the group."""
+    b, n = expect_query(b, int, "b"), expect_query(n, int, "n")
+    payee = expect_query(payee, PublicKey, "the payee key y_R")
+    if payee.group != group:
+        raise MalformedQuery("the payee key must belong to the game's group")
+    if not 1 <= n <= MAX_COINS or not 1 <= b <= FUNDS or b % n:
+        raise MalformedQuery(f"need 1 <= n <= {MAX_COINS} and 1 <= b <= {FUNDS} with n dividing b")
+    return b, n, payee
+
+
 class HonestPayer:
     """The challenger as payer: MicroCoinGen for A's (b, n, y_R), then c_1, c_2, … in order."""
 
@@ -84,12 +96,7 @@ class HonestPayer:
 
     def setup(self, b: int, n: int, payee: PublicKey) -> Aux:
         """MicroCoinGen(b, sk, pk, n) paying `payee`; the COMMIT goes on the ledger; Aux = c_0 to A."""
-        b, n = expect_query(b, int, "b"), expect_query(n, int, "n")
-        payee = expect_query(payee, PublicKey, "the payee key y_R")
-        if payee.group != self._sk.group:
-            raise MalformedQuery("the payee key must belong to the game's group")
-        if not 1 <= n <= MAX_COINS or not 1 <= b <= FUNDS or b % n:
-            raise MalformedQuery(f"need 1 <= n <= {MAX_COINS} and 1 <= b <= {FUNDS} with n dividing b")
+        b, n, payee = check_setup_query(self._sk.group, b, n, payee)
         gen = microcoin_gen(self._sk, payee, b, n, EXPIRY, variant=self._variant, rng=self._rng)
         self._ledger.submit(CommitTx(gen.commit, gen.signature))
         if isinstance(gen, PayWordGen):

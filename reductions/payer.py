@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from games.checks import expect_query
 from games.errors import MalformedQuery
-from games.mc_type1 import FUNDS, MAX_COINS
-from games.mc_type2 import FORGE, QUERY
+from games.mc_type1 import FUNDS
+from games.mc_type2 import FORGE, QUERY, check_setup_query
 from reductions.base import Simulation
 from scheme.microcoin import Aux, Coin
 from scheme.schnorr import PublicKey
@@ -34,12 +33,7 @@ class SimulatedPayer:
 
     def setup(self, b: int, n: int, payee: PublicKey) -> Aux:
         """O_setup(b, n, y_R), with the game's checks; Aux = c_0 to A."""
-        b, n = expect_query(b, int, "b"), expect_query(n, int, "n")
-        payee = expect_query(payee, PublicKey, "the payee key y_R")
-        if payee.group != self.sim.group:
-            raise MalformedQuery("the payee key must belong to the game's group")
-        if not 1 <= n <= MAX_COINS or not 1 <= b <= FUNDS or b % n:
-            raise MalformedQuery(f"need 1 <= n <= {MAX_COINS} and 1 <= b <= {FUNDS} with n dividing b")
+        b, n, payee = check_setup_query(self.sim.group, b, n, payee)
         self.aux = self.commit(b, n, payee)
         return self.aux
 
