@@ -7,6 +7,7 @@ itself runs in .ci/run, not in pytest.
 
 from __future__ import annotations
 
+import functools
 import json
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
@@ -243,3 +244,17 @@ def test_the_reference_solutions_of_the_exercises_pass(capsys):
     status, _, err = _check(capsys, Path(__file__).parent.parent / "docs" / "exercises.toml")
     assert status == 0, err
     assert "13 passed, 0 failed, 0 inconclusive, 0 did not run" in err
+
+
+def test_a_reference_attack_that_stops_working_fails_the_check(capsys, monkeypatch, tmp_path):
+    """The same check that passes above fails once baby-step giant-step is crippled (its step budget cut
+    to one step, so it falls back to a random guess): entry 2 expects broken and comes out bounded."""
+    from adversaries import dl
+
+    monkeypatch.setattr(dl, "budgeted_log", functools.partial(dl.budgeted_log, max_steps=1))
+    junit = tmp_path / "junit.xml"
+    status, out, err = _check(capsys, CALIBRATION, "--json", "--junit", junit)
+    assert status == 1
+    assert _statuses(out)[2] == "failed"
+    assert "FAIL" in err
+    assert int(ET.parse(junit).getroot().get("failures")) >= 1
