@@ -9,7 +9,9 @@
   depend on the index only, so any job count gives identical results.
 * `Engine.run(...)` checks the trials at the checkpoints of a `SequentialPlan` (the false-alarm
   budget α spent over geometric checkpoints) and stops as soon as the verdict is decided, or at
-  `max_trials`. It returns a `RunResult`.
+  `max_trials`. It returns a `RunResult`; an `on_outcome` hook sees every trial played, in index
+  order, in the calling process, whatever the job count (a `TrialLog` keeps what the command line
+  needs: each trial's win for the running plot, the first won trials, traced, for vectors).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from games.base import AdversaryLike, Game
@@ -41,6 +43,7 @@ DEFAULT_TIME_LIMIT = 10.0
 CHUNKS_PER_JOB = 4
 
 Progress = Callable[[int], None]
+OutcomeHook = Callable[[TrialOutcome], None]
 
 
 @dataclass(frozen=True)
@@ -180,21 +183,54 @@ class Engine:
         time_limit: float | None = DEFAULT_TIME_LIMIT,
         group: str | None = None,
         progress: Progress | None = None,
+        tracing: bool = False,
+        on_outcome: OutcomeHook | None = None,
     ) -> RunResult:
-        """Play the game against the adversary until the verdict is decided or `max_trials` is reached."""
-        spec = make_spec(game, variant, adversary, tier, seed=seed, time_limit=time_limit, group=group)
+        """Play the game against the adversary until the verdict is decided or `max_trials` is reached.
+
+        `on_outcome` is called with every trial's outcome, in index order, as the batches come in;
+        `tracing` records the trials' transcripts (a cost: only for a hook that needs them).
+        """
+        spec = make_spec(
+            game, variant, adversary, tier, seed=seed, time_limit=time_limit, group=group, tracing=tracing
+        )
         _check_positive(max_trials, "--max-trials", integer=True)
         thresholds = Thresholds() if thresholds is None else thresholds
         plan = SequentialPlan.for_budget(max_trials, thresholds)
         started = time.perf_counter()
         outcomes: list[TrialOutcome] = []
         for checkpoint in plan.checkpoints:
-            outcomes += self.play(spec, len(outcomes), checkpoint, progress)
+            batch = self.play(spec, len(outcomes), checkpoint, progress)
+            if on_outcome is not None:
+                for outcome in batch:
+                    on_outcome(outcome)
+            outcomes += batch
             wins = sum(outcome.won for outcome in outcomes)
             estimate = plan.decide(game.kind, wins, len(outcomes), game.n_choices)
             if estimate.verdict is not Verdict.INCONCLUSIVE:
                 break
         return summarize_run(spec, outcomes, estimate, time.perf_counter() - started)
+
+
+@dataclass
+class TrialLog:
+    """An `on_outcome` hook: every trial's win, in index order, and the first `keep` won trials.
+
+    Kept won trials carry their transcript when the run is traced (`tracing`: some are kept).
+    """
+
+    keep: int = 0
+    won: list[bool] = field(default_factory=list)
+    wins: list[TrialOutcome] = field(default_factory=list)
+
+    @property
+    def tracing(self) -> bool:
+        return self.keep > 0
+
+    def __call__(self, outcome: TrialOutcome) -> None:
+        self.won.append(outcome.won)
+        if outcome.won and len(self.wins) < self.keep:
+            self.wins.append(outcome)
 
 
 def make_spec(

@@ -9,7 +9,7 @@ import pytest
 
 from adversaries.base import Adversary
 from adversaries.registry import get_adversary
-from games.engine import Engine, make_spec, play_trial, run
+from games.engine import Engine, TrialLog, make_spec, play_trial, run
 from games.errors import ChallengerBug, UsageError
 from games.registry import get_game
 from games.seeds import SeedPath
@@ -118,6 +118,46 @@ def test_thresholds_change_the_stopping_point():
     )
     assert loose.estimate.verdict is Verdict.BOUNDED
     assert loose.estimate.trials < 200
+
+
+# -- the outcome hook -------------------------------------------------------------------------------
+
+
+def test_the_outcome_hook_sees_every_trial_once_in_order_whatever_the_job_count():
+    null = get_adversary("dl.random-guess")
+    seen: dict[int, list] = {1: [], 2: []}
+    results = {}
+    for jobs, outcomes in seen.items():
+        with Engine(jobs=jobs) as engine:
+            results[jobs] = engine.run(
+                DL, None, null, "toy", max_trials=1000, seed="h", on_outcome=outcomes.append
+            )
+    assert results[1].estimate.trials == 200  # four looks: 25, 50, 100, 200 trials
+    assert [o.index for o in seen[1]] == list(range(200))
+    assert _comparable(seen[1]) == _comparable(seen[2])
+    assert sum(o.won for o in seen[1]) == results[1].estimate.wins
+    assert not any(o.transcript for o in seen[1])  # untraced unless asked
+
+
+def test_a_traced_run_logs_the_first_won_trials_and_gives_the_same_result():
+    args = (SIG, "schnorr-nonce-reuse", NONCE_REUSE, "toy")
+    log = TrialLog(keep=3)
+    with Engine(jobs=2) as engine:
+        plain = engine.run(*args, max_trials=60, seed="t")
+        traced = engine.run(*args, max_trials=60, seed="t", tracing=log.tracing, on_outcome=log)
+    assert dataclasses.replace(plain, seconds=0.0) == dataclasses.replace(traced, seconds=0.0)
+    assert log.won == [True] * traced.estimate.trials
+    assert [o.index for o in log.wins] == [0, 1, 2]
+    assert [o.comparable() for o in log.wins] == [
+        play_trial(_spec("t", tracing=True), i).comparable() for i in range(3)
+    ]
+    # The opposite: against the fixed variant the forger never wins and nothing is kept.
+    fixed = TrialLog(keep=3)
+    Engine(jobs=1).run(
+        SIG, "schnorr", NONCE_REUSE, "toy", max_trials=25, seed="t", tracing=fixed.tracing, on_outcome=fixed
+    )
+    assert fixed.won == [False] * 25 and fixed.wins == []
+    assert not TrialLog().tracing
 
 
 # -- workers and errors ------------------------------------------------------------------------------
