@@ -7,6 +7,7 @@
     mpgames explain GAME [--latex]
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
+    mpgames replay --vector FILE [--json]      (a saved win: status 0 if it replays the same, else 1)
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
     mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
@@ -40,6 +41,7 @@ from games.explain import explain
 from games.outcome import TrialOutcome
 from games.registry import all_games, get_game
 from games.suite import SuiteEntry
+from games.vectors import load_vector, replay_report, replay_vector
 from games.walkthrough import walkthrough
 from reports import render
 from reports.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
@@ -85,8 +87,8 @@ def _build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="games, variants, tiers and adversaries")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
-    def trial_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("game", help="game id (see `mpgames list`)")
+    def trial_options(p: argparse.ArgumentParser, game_nargs: str | None = None) -> None:
+        p.add_argument("game", nargs=game_nargs, help="game id (see `mpgames list`)")
         p.add_argument("--variant", help="scheme variant (default: the game's default variant)")
         p.add_argument("--tier", help="toy or standard (default: the tier of --group, else toy)")
         p.add_argument("--group", help="named group (default: the game's group for the tier)")
@@ -117,9 +119,10 @@ def _build_parser() -> argparse.ArgumentParser:
     explaining.add_argument("--latex", action="store_true", help="LaTeX for slides (see games/docgen.py)")
 
     replay = commands.add_parser("replay", help="replay one trial of a run")
-    trial_options(replay)
-    replay.add_argument("--adversary", required=True, help="adversary id")
-    replay.add_argument("--trial", type=_index, required=True, help="trial index")
+    trial_options(replay, "?")
+    replay.add_argument("--adversary", help="adversary id (required without --vector)")
+    replay.add_argument("--trial", type=_index, help="trial index (required without --vector)")
+    replay.add_argument("--vector", type=Path, help="replay a saved win vector instead (docs/suites.md)")
     replay.add_argument("--trace", action="store_true", help="print the transcript step by step")
 
     demo = commands.add_parser("demo", help="every game against its null and reference adversaries")
@@ -355,6 +358,20 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    trial = {"GAME": args.game, "--adversary": args.adversary, "--trial": args.trial}
+    if args.vector is not None:
+        fixed = {**trial, "--variant": args.variant, "--tier": args.tier, "--group": args.group}
+        given = [name for name, value in fixed.items() if value is not None]
+        if given:
+            raise UsageError(f"--vector fixes the trial: give it without {', '.join(given)}")
+        vector = load_vector(args.vector)
+        outcome, problems = replay_vector(vector)
+        record = {"vector": str(args.vector), "outcome": dataclasses.asdict(outcome), "problems": problems}
+        print(json.dumps(record, indent=2) if args.json else replay_report(vector, outcome, problems))
+        return 1 if problems else 0
+    missing = [name for name, value in trial.items() if value is None]
+    if missing:
+        raise UsageError(f"give GAME --adversary A --trial I or --vector FILE (missing {', '.join(missing)})")
     game = get_game(args.game)
     adversary = resolve(args.adversary, game.id)
     spec = make_spec(

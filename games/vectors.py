@@ -15,7 +15,8 @@ canonical transcript, and a note in the style of Project Wycheproof:
 The canonical transcript is the `enc` encoding of the trial's steps, each step its name and its
 (key, rendered value) pairs. Replaying a vector (`check_vector`) plays the trial again with tracing
 and compares: the same parameters, a win, the same digest. Any difference is reported by the first
-step that changed, so a failing vector says what moved.
+step that changed, so a failing vector says what moved; `mpgames replay --vector FILE` prints the
+replayed steps and that verdict (`replay_report`), with exit status 0 when the vector still holds.
 
 Finding the won trials of a finished run (`save_wins`) replays its trials in index order with
 tracing, up to `MAX_SAVED_WINS` wins: the engine keeps no per-trial record, and a run without wins
@@ -244,6 +245,11 @@ def load_vector(path: str | os.PathLike[str]) -> WinVector:
 
 def check_vector(vector: WinVector) -> list[str]:
     """Replay the vector's trial; the differences from the saved trial (empty: same outcome)."""
+    return replay_vector(vector)[1]
+
+
+def replay_vector(vector: WinVector) -> tuple[TrialOutcome, list[str]]:
+    """Replay the vector's trial: the traced outcome and its differences from the saved trial."""
     spec = vector.spec()
     problems = []
     now = trial_parameters(spec)
@@ -255,7 +261,24 @@ def check_vector(vector: WinVector) -> list[str]:
         problems.append("the trial is no longer won")
     if transcript_digest(outcome.transcript) != vector.digest:
         problems.append(_first_difference(vector.transcript, outcome.transcript))
-    return problems
+    return outcome, problems
+
+
+def replay_report(vector: WinVector, outcome: TrialOutcome, problems: Sequence[str]) -> str:
+    """What `mpgames replay --vector` prints: the trial, its replayed steps, the result, the verdict."""
+    result = "won" if outcome.won else "lost"
+    lines = [
+        f"{vector.game} variant={vector.variant} adversary={vector.adversary} tier={vector.tier} "
+        f"group={vector.group} seed={vector.seed!r} trial={vector.trial}",
+        f"note: {vector.bug_type}: {vector.effect}",
+        *(f"  {number:2}. {entry.format()}" for number, entry in enumerate(outcome.transcript, 1)),
+        f"result: {result}; transcript digest {transcript_digest(outcome.transcript)}",
+    ]
+    if problems:
+        lines += ["does not match the vector:", *(f"  - {problem}" for problem in problems)]
+    else:
+        lines.append(f"matches the vector: won, digest {vector.digest}")
+    return "\n".join(lines)
 
 
 def _first_difference(saved: Sequence[TraceEntry], replayed: Sequence[TraceEntry]) -> str:

@@ -121,6 +121,10 @@ def test_demo_plays_the_default_suite(capsys):
         (["run", "dl", "--bogus"], "unrecognized arguments"),
         (["replay", "dl", "--adversary", "dl.bsgs"], "--trial"),
         (["replay", "dl", "--adversary", "dl.bsgs", "--trial", "-1"], "not a non-negative integer"),
+        (["replay"], "give GAME --adversary A --trial I or --vector FILE"),
+        (["replay", "--adversary", "dl.bsgs", "--trial", "0"], "(missing GAME)"),
+        (["replay", "dl", "--trial", "0", "--vector", "v.json"], "give it without GAME, --trial"),
+        (["replay", "--tier", "toy", "--vector", "v.json"], "give it without --tier"),
         (["explain", "nope"], "unknown game"),
         (["demo", "--game", "nope"], "unknown game"),
         (["frobnicate"], "invalid choice"),
@@ -161,7 +165,6 @@ def test_walkthrough_narrates_detection_and_the_microcoin_payment(capsys):
     assert status == 0
     assert "g^x == pk_A: True" in out and "refused: blacklisted" in out
     assert "verifies it by hashing alone" in out
-
 
 
 class _ClosedPipe:

@@ -7,6 +7,7 @@ Add or refresh vectors with `mpgames run GAME --variant V --adversary A --save-w
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from adversaries.registry import all_adversaries
 from games import cli
+from games.outcome import TraceEntry
 from games.registry import get_game
 from games.vectors import (
     MAX_SAVED_WINS,
@@ -91,6 +93,62 @@ def test_vectors_are_validated_when_read(tmp_path):
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     with pytest.raises(VectorError, match="not valid JSON"):
         load_vector(tmp_path / "bad.json")
+
+
+def _replay(capsys, *argv) -> tuple[int, str, str]:
+    status = cli.main(["replay", "--vector", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_replay_vector_prints_the_steps_and_exits_0_when_the_vector_holds(capsys):
+    path = WINS / "sig.euf-cma_schnorr-nonce-reuse_sig.nonce-reuse_toy_svectors_t0.json"
+    vector = load_vector(path)
+    status, out, err = _replay(capsys, path)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("sig.euf-cma variant=schnorr-nonce-reuse adversary=sig.nonce-reuse tier=toy")
+    assert lines[1] == "note: KNOWN_WEAKNESS: nonce-reuse key recovery, then sign"
+    assert lines[2 : 2 + len(vector.transcript)] == [
+        f"  {number:2}. {entry.format()}" for number, entry in enumerate(vector.transcript, 1)
+    ]
+    assert lines[-1] == f"matches the vector: won, digest {vector.digest}"
+    status, out, _ = _replay(capsys, path, "--json")
+    assert status == 0 and json.loads(out)["problems"] == []
+
+
+def test_replay_vector_exits_1_when_the_replay_differs(capsys, tmp_path):
+    """A well-formed vector whose transcript and digest were altered together no longer matches."""
+    vector = load_vector(WINS / "dl_subgroup_dl.bsgs_toy_svectors_t0.json")
+    altered = dataclasses.replace(
+        vector, transcript=(TraceEntry("challenge", (("x", "1"),)), *vector.transcript[1:])
+    )
+    assert altered.digest != vector.digest
+    path = tmp_path / "altered.json"
+    path.write_text(json.dumps(altered.as_dict()), encoding="utf-8")
+    status, out, err = _replay(capsys, path)
+    assert (status, err) == (1, "")
+    assert f"result: won; transcript digest {vector.digest}" in out  # the replay is the committed trial
+    assert "does not match the vector:\n  - transcript differs at step 1: saved 'challenge: x=1'" in out
+    status, out, _ = _replay(capsys, path, "--json")
+    assert status == 1 and len(json.loads(out)["problems"]) == 1
+
+
+def test_replay_vector_bad_files_are_one_line_on_stderr_and_status_2(capsys, tmp_path):
+    edited = _vector_data()
+    edited["transcript_digest"] = "0" * 64  # the digest alone edited: the file contradicts itself
+    files = {"edited.json": json.dumps(edited), "bad.json": "{", "list.json": "[]"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for name, fragment in [
+        ("missing.json", "cannot read the vector"),
+        ("bad.json", "not valid JSON"),
+        ("list.json", "must be a JSON object"),
+        ("edited.json", "transcript_digest does not match the stored transcript"),
+    ]:
+        status, out, err = _replay(capsys, tmp_path / name)
+        assert (status, out) == (2, "")
+        assert err.count("\n") == 1 and fragment in err and str(tmp_path / name) in err
 
 
 def test_bug_types_follow_the_variant_and_the_tier():
