@@ -35,7 +35,7 @@ from tqdm import tqdm
 from adversaries.registry import adversaries_for, all_adversaries, resolve
 from games import cli_check, cli_plot, cli_reduce, docgen
 from games.base import Game
-from games.engine import DEFAULT_TIME_LIMIT, Engine, TrialSpec, make_spec, play_trial
+from games.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog, TrialSpec, make_spec, play_trial
 from games.errors import UsageError
 from games.explain import explain
 from games.outcome import TrialOutcome
@@ -226,13 +226,15 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def _play(entries: Sequence[SuiteEntry], args: argparse.Namespace) -> list[RunResult]:
+def _play(
+    entries: Sequence[SuiteEntry], args: argparse.Namespace, logs: Sequence[TrialLog]
+) -> list[RunResult]:
     cli_plot.check_plots(args)
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
     results = []
     with Engine(args.jobs) as engine:
-        for entry in entries:
+        for entry, log in zip(entries, logs, strict=True):
             label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
             with _progress(entry.max_trials, label) as progress:
                 results.append(
@@ -247,19 +249,26 @@ def _play(entries: Sequence[SuiteEntry], args: argparse.Namespace) -> list[RunRe
                         time_limit=time_limit,
                         group=group,
                         progress=progress,
+                        tracing=log.tracing,
+                        on_outcome=log,
                     )
                 )
     return results
 
 
-def _report(results: list[RunResult], args: argparse.Namespace, parameters: dict[str, Any]) -> None:
+def _report(
+    results: list[RunResult],
+    args: argparse.Namespace,
+    parameters: dict[str, Any],
+    logs: Sequence[TrialLog] = (),
+) -> None:
     if args.out is not None:
         try:
             render.write_run_folder(args.out, results, render.manifest(args.seed, parameters))
         except OSError as exc:
             raise UsageError(f"cannot write the run folder {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}", file=sys.stderr)
-        cli_plot.write_plots(results, args)
+        cli_plot.write_plots(results, args, [log.won for log in logs])
     if args.json:
         print(render.to_json(results, {"command": args.command, "seed": args.seed, **parameters}))
     else:
@@ -292,9 +301,10 @@ def _run(args: argparse.Namespace) -> int:
     entries = [
         SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
     ]
-    results = _play(entries, args)
+    logs = [cli_check.saving_log(args.save_wins) for _ in entries]
+    results = _play(entries, args, logs)
     if args.save_wins is not None:
-        cli_check.save_wins(args.save_wins, zip(entries, results, strict=True), args.time_limit)
+        cli_check.save_wins(args.save_wins, zip(entries, results, logs, strict=True), args.time_limit)
     parameters = {
         "game": game.id,
         "variant": variant,
@@ -305,7 +315,7 @@ def _run(args: argparse.Namespace) -> int:
         "time_limit": args.time_limit,
         "thresholds": thresholds.as_dict(),
     }
-    _report(results, args, parameters)
+    _report(results, args, parameters, logs)
     return 0
 
 

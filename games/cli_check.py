@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from games.engine import Engine
+from games.engine import Engine, TrialLog
 from games.errors import UsageError
 from games.suite import SuiteEntry
 from games.suites import DEFAULT_SUITE, Suite, entry_record, holm, load_suite
+from games.vectors import MAX_SAVED_WINS
 from games.vectors import save_wins as save_run_wins
 from reports.estimation import Verdict
 from reports.records import RunResult
@@ -152,6 +153,7 @@ def play_suite(
     with Engine(jobs) as engine:
         for number, entry in enumerate(suite.entries, 1):
             label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
+            log = saving_log(save_wins)
             try:
                 with progress(entry.max_trials, label) as bar:
                     result = engine.run(
@@ -164,13 +166,15 @@ def play_suite(
                         thresholds=entry.thresholds,
                         time_limit=suite.time_limit,
                         progress=bar,
+                        tracing=log.tracing,
+                        on_outcome=log,
                     )
             except Exception as exc:  # a bug stops this entry, not the suite; it fails the check
                 run = EntryRun(number, entry, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 print(f"entry {number} ({run.name}) did not run: {run.error}", file=sys.stderr)
                 runs.append(run)
                 continue
-            vectors = () if save_wins is None else _save(save_wins, [(entry, result)], suite.time_limit)
+            vectors = () if save_wins is None else _save(save_wins, [(entry, result, log)], suite.time_limit)
             runs.append(EntryRun(number, entry, result, vectors=tuple(map(str, vectors))))
     decided = holm([None if run.result is None else run.result.estimate for run in runs], suite.alpha)
     return tuple(
@@ -303,20 +307,27 @@ def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     return 0 if report.passed else 1
 
 
+def saving_log(save_wins: Path | None) -> TrialLog:
+    """The outcome hook of one run: with `--save-wins`, its first won trials, traced."""
+    return TrialLog(keep=0 if save_wins is None else MAX_SAVED_WINS)
+
+
 def _save(
-    directory: Path, runs: Iterable[tuple[SuiteEntry, RunResult]], time_limit: float | None
+    directory: Path, runs: Iterable[tuple[SuiteEntry, RunResult, TrialLog]], time_limit: float | None
 ) -> list[Path]:
     return [
         path
-        for entry, result in runs
-        for path in save_run_wins(directory, entry.game, entry.adversary, result, time_limit=time_limit)
+        for entry, result, log in runs
+        for path in save_run_wins(
+            directory, entry.game, entry.adversary, result, log.wins, time_limit=time_limit
+        )
     ]
 
 
 def save_wins(
-    directory: Path, runs: Iterable[tuple[SuiteEntry, RunResult]], time_limit: float | None
+    directory: Path, runs: Iterable[tuple[SuiteEntry, RunResult, TrialLog]], time_limit: float | None
 ) -> list[Path]:
-    """`--save-wins DIR` of `mpgames run`: the vectors of every run's first won trials."""
+    """`--save-wins DIR` of `mpgames run`: the vectors of every run's first won trials (from its log)."""
     written = _save(directory, runs, time_limit)
     print(f"wrote {len(written)} vector(s) to {directory}", file=sys.stderr)
     return written

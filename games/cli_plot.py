@@ -5,9 +5,9 @@
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
                                                DIR/wall.png and DIR/wall.json
 
-`running.png` needs each trial's outcome, which a `RunResult` does not keep: it replays the run's
-trials, which give the same outcomes (seeds depend on the trial index only) and doubles the run's
-time. The demo has too many entries for a readable running plot and draws only the advantages.
+`running.png` needs each trial's outcome, which a `RunResult` does not keep: `run` logs every
+trial's win as it is played (a `TrialLog` on the engine's outcome hook) and hands the logs over.
+The demo has too many entries for a readable running plot and draws only the advantages.
 
 `plot-wall` measures the √q wall of generic attacks. The budgeted baby-step giant-step attacks of
 `dl`, `ch.cr` and `sig.euf-cma` (`adversaries.dl.STEP_BUDGET` group steps per trial) are played on
@@ -23,18 +23,18 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tabulate import tabulate
 
 from adversaries.base import Adversary
 from adversaries.dl import STEP_BUDGET, budgeted_log, is_log
-from adversaries.registry import adversaries_for, get_adversary, resolve
+from adversaries.registry import get_adversary
 from adversaries.sig import TARGET, random_forgery
 from games.base import AdversaryLike, Game
 from games.context import TrialContext
-from games.engine import DEFAULT_TIME_LIMIT, Engine, make_spec
+from games.engine import DEFAULT_TIME_LIMIT
 from games.errors import AdversaryFault, UsageError
 from games.registry import get_game
 from games.seeds import SeedPath
@@ -112,34 +112,16 @@ def check_plots(args: argparse.Namespace) -> None:
     _require_matplotlib()
 
 
-def _replayed_wins(result: RunResult, args: argparse.Namespace, engine: Engine) -> list[bool]:
-    """The per-trial outcomes of a run, by replaying its trials (deterministic: same seeds)."""
-    game = get_game(result.game)
-    known = {a.id: a for a in adversaries_for(game.id)}
-    if args.adversary:
-        chosen = resolve(args.adversary, game.id)
-        known[chosen.id] = chosen
-    spec = make_spec(
-        game,
-        result.variant,
-        known[result.adversary],
-        result.tier,
-        seed=result.seed,
-        time_limit=getattr(args, "time_limit", DEFAULT_TIME_LIMIT),
-        group=result.group,
-    )
-    return [outcome.won for outcome in engine.play(spec, 0, result.estimate.trials)]
-
-
-def write_plots(results: list[RunResult], args: argparse.Namespace) -> None:
-    """advantage.png into `args.out`; for `run` also running.png (replaying the trials)."""
+def write_plots(
+    results: list[RunResult], args: argparse.Namespace, won: Sequence[Sequence[bool]] = ()
+) -> None:
+    """advantage.png into `args.out`; with `won`, each run's trials won in index order, also running.png."""
     if not getattr(args, "plots", False) or not results:
         return
     folder: Path = args.out
     written = [plots.advantage_plot(folder / plots.ADVANTAGE_PNG, results)]
-    if args.command == "run":
-        with Engine(args.jobs) as engine:
-            runs = [plots.running_estimate(r, _replayed_wins(r, args, engine)) for r in results]
+    if won:
+        runs = [plots.running_estimate(r, w) for r, w in zip(results, won, strict=True)]
         written.append(plots.running_plot(folder / plots.RUNNING_PNG, runs))
     print(f"wrote {', '.join(str(path) for path in written)}", file=sys.stderr)
 

@@ -18,16 +18,15 @@ and compares: the same parameters, a win, the same digest. Any difference is rep
 step that changed, so a failing vector says what moved; `mpgames replay --vector FILE` prints the
 replayed steps and that verdict (`replay_report`), with exit status 0 when the vector still holds.
 
-Finding the won trials of a finished run (`save_wins`) replays its trials in index order with
-tracing, up to `MAX_SAVED_WINS` wins: the engine keeps no per-trial record, and a run without wins
-costs nothing. Any win of a win-lose game is a concrete break (a forgery, an extra coin) and is
-saved; the wins of a guessing game only when its run is broken, since a guess is right by luck.
+The won trials come from the run itself: with `--save-wins` the engine plays the run with tracing
+and a `TrialLog` keeps its first `MAX_SAVED_WINS` won trials by index (`save_wins` writes them), so
+no trial is played twice. Any win of a win-lose game is a concrete break (a forgery, an extra coin)
+and is saved; the wins of a guessing game only when its run is broken, since a guess is right by luck.
 Vectors are external input when read back: every field is validated (`VectorError`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -113,8 +112,8 @@ class WinVector:
 
     @classmethod
     def of(cls, spec: TrialSpec, outcome: TrialOutcome) -> WinVector:
-        """The vector of a traced, won trial of `spec`."""
-        if not (spec.tracing and outcome.won):
+        """The vector of a won trial of `spec`, played with tracing."""
+        if not (outcome.won and outcome.transcript):
             raise ValueError("a vector records a won trial played with tracing")
         return cls(
             game=spec.game.id,
@@ -288,35 +287,22 @@ def _first_difference(saved: Sequence[TraceEntry], replayed: Sequence[TraceEntry
     return f"transcript has {len(replayed)} steps, the saved one {len(saved)}"
 
 
-def won_trials(spec: TrialSpec, trials: int, limit: int = MAX_SAVED_WINS) -> list[TrialOutcome]:
-    """The first `limit` won trials among trials 0 … trials−1 of `spec`, replayed with tracing."""
-    traced = dataclasses.replace(spec, tracing=True)
-    wins: list[TrialOutcome] = []
-    for index in range(trials):
-        if len(wins) >= limit:
-            break
-        outcome = play_trial(traced, index)
-        if outcome.won:
-            wins.append(outcome)
-    return wins
-
-
 def save_wins(
     directory: str | os.PathLike[str],
     game: type[Game],
     adversary: type[AdversaryLike],
     result: RunResult,
+    wins: Sequence[TrialOutcome],
     *,
     time_limit: float | None,
-    limit: int = MAX_SAVED_WINS,
 ) -> list[Path]:
-    """Write the vectors of the first won trials of a finished run; the files written.
+    """Write the vectors of a finished run's first won trials, `wins` (traced); the files written.
 
-    A run without wins replays nothing. In a guessing game (guess-1-of-n, hidden-bit) a single win
-    is luck as often as not, so its wins are saved only when the run as a whole is broken.
+    In a guessing game (guess-1-of-n, hidden-bit) a single win is luck as often as not, so its wins
+    are saved only when the run as a whole is broken.
     """
     guessing = result.estimate.kind is not Kind.WIN_LOSE
-    if result.estimate.wins == 0 or (guessing and result.estimate.verdict is not Verdict.BROKEN):
+    if not wins or (guessing and result.estimate.verdict is not Verdict.BROKEN):
         return []
     spec = make_spec(
         game,
@@ -332,7 +318,7 @@ def save_wins(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for outcome in won_trials(spec, result.estimate.trials, min(limit, result.estimate.wins)):
+        for outcome in wins:
             vector = WinVector.of(spec, outcome)
             path = folder / vector.filename()
             path.write_text(

@@ -124,18 +124,24 @@ def test_thresholds_change_the_stopping_point():
 
 
 def test_the_outcome_hook_sees_every_trial_once_in_order_whatever_the_job_count():
-    null = get_adversary("dl.random-guess")
+    guess = get_adversary("ring.random-guess")  # wins about half its trials: never decided in 200
     seen: dict[int, list] = {1: [], 2: []}
     results = {}
     for jobs, outcomes in seen.items():
         with Engine(jobs=jobs) as engine:
             results[jobs] = engine.run(
-                DL, None, null, "toy", max_trials=1000, seed="h", on_outcome=outcomes.append
+                get_game("ring.anon"),
+                None,
+                guess,
+                "toy",
+                max_trials=200,
+                seed="h",
+                on_outcome=outcomes.append,
             )
-    assert results[1].estimate.trials == 200  # four looks: 25, 50, 100, 200 trials
+    assert results[1].estimate.looks > 1 and results[1].estimate.trials == 200
     assert [o.index for o in seen[1]] == list(range(200))
     assert _comparable(seen[1]) == _comparable(seen[2])
-    assert sum(o.won for o in seen[1]) == results[1].estimate.wins
+    assert 0 < sum(o.won for o in seen[1]) == results[1].estimate.wins < 200
     assert not any(o.transcript for o in seen[1])  # untraced unless asked
 
 

@@ -11,7 +11,7 @@ import pytest
 from adversaries.dl import STEP_BUDGET, BabyStepGiantStep, RandomLogGuess
 from games import cli, cli_plot
 from games.dl import DiscreteLog
-from games.engine import make_spec, play_trial, run
+from games.engine import Engine, TrialLog, make_spec, play_trial
 from reports import plots
 from scheme.groups import named_group
 
@@ -68,9 +68,14 @@ def test_plot_wall_refuses_bad_sizes(capsys, tmp_path, bits):
 
 
 def test_running_estimate_ends_at_the_runs_own_interval():
-    result = run(DiscreteLog, None, RandomLogGuess, "toy", max_trials=400, seed="p", jobs=1)
+    log = TrialLog()  # what `run --plots` logs of each run: every trial's win, in index order
+    with Engine(jobs=2) as engine:
+        result = engine.run(
+            DiscreteLog, None, RandomLogGuess, "toy", max_trials=400, seed="p", on_outcome=log
+        )
     spec = make_spec(DiscreteLog, None, RandomLogGuess, "toy", seed="p")
     won = [play_trial(spec, i).won for i in range(result.estimate.trials)]
+    assert log.won == won  # the same trials as a replay of the run would give
     path = plots.running_estimate(result, won)
     # The looks are the engine's checkpoints; the last one is the run's estimate.
     assert [n for n, _, _ in path.looks] == [25, 50, 100, 200]

@@ -171,6 +171,25 @@ def test_run_save_wins_writes_the_first_won_trials_and_nothing_for_a_null_advers
     assert json.loads(saved[0].read_text())["schema"] == SCHEMA
 
 
+def test_run_save_wins_plays_each_trial_once(capsys, monkeypatch, tmp_path):
+    sig = get_game("sig.euf-cma")
+    experiment, played = sig.experiment, []
+
+    def counted(self, ctx, adversary):
+        played.append(ctx.index)
+        return experiment(self, ctx, adversary)
+
+    monkeypatch.setattr(sig, "experiment", counted)
+    argv = ["run", sig.id, "--variant", "schnorr-nonce-reuse", "--adversary", "sig.nonce-reuse"]
+    assert cli.main([*argv, "--jobs", "1", "--seed", "once", "--json", "--save-wins", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    trials = json.loads(out)["results"][0]["estimate"]["trials"]
+    assert played == list(range(trials))  # the vectors come from the run itself, not from a replay
+    assert f"wrote {MAX_SAVED_WINS} vector(s)" in err
+    assert all(check_vector(load_vector(path)) == [] for path in tmp_path.iterdir())
+    assert len(played) == trials + MAX_SAVED_WINS  # each check replays its trial: counting works
+
+
 def test_check_save_wins_keeps_the_wins_of_attacks_not_lucky_guesses(capsys, tmp_path):
     # The suite's mp.ul-random-guess wins a third of its trials by guessing: its run is bounded.
     suite = Path(__file__).parent / "suites" / "calibration.toml"
