@@ -32,6 +32,17 @@ def is_log(group: Group, x: int, h: int) -> bool:
     return 0 < x < group.q and group.gexp(x) == h
 
 
+def recovered_log(group: Group, h: int, rng: RandomSource) -> int | None:
+    """log_g(h) by budgeted BSGS, checked against h; None when the budget ran out.
+
+    The generic key recovery of the BSGS forgers. A search that runs out draws its guess from rng as
+    `budgeted_log` does (and keeps it in the rare case that it is right), so the coins of whatever
+    the attack does next are the same as before.
+    """
+    x = budgeted_log(group, h, rng)
+    return x if is_log(group, x, h) else None
+
+
 class RandomLogGuess(Adversary):
     """Null adversary: guess x' uniformly."""
 

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from adversaries import ring as ring_attacks
 from adversaries import sig as sig_attacks
 from adversaries.base import Adversary
-from adversaries.dl import STEP_BUDGET, budgeted_log, is_log
+from adversaries.dl import STEP_BUDGET, recovered_log
 from adversaries.microcoin import B2, N2, random_coin
 from adversaries.micropay import DS_PENALTY, DS_PRICE, PayerDevice, one_slot_close
 from games.mc_type1 import distinct_keypair
@@ -71,8 +71,8 @@ class RomBsgsForgery(Adversary):
 
     def attack(self, view: View, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk
-        x = budgeted_log(group, pk.y, rng)
-        if not is_log(group, x, pk.y):  # the step budget ran out (standard tier)
+        x = recovered_log(group, pk.y, rng)
+        if x is None:  # the step budget ran out (standard tier)
             return sig_attacks.random_forgery(group, rng)
         # One candidate commitment R_j = g^(k_j) per hash query the game allows.
         nonces = [group.random_secret(rng) for _ in range(view.H.budget)]
@@ -101,9 +101,8 @@ class RomBsgsRingForgery(Adversary):
 
     def attack(self, view: View, rng: RandomSource) -> RingForgery:
         group, members = view.group, view.ring
-        member = members[0]
-        x = budgeted_log(group, member.y, rng)
-        if not is_log(group, x, member.y):
+        x = recovered_log(group, members[0].y, rng)
+        if x is None:
             return ring_attacks.random_forgery(group, members, rng)
         signature = ring.sign(SecretKey(group, x), members, ring_attacks.TARGET, rng, oracle=view.H)
         return RingForgery(ring_attacks.TARGET, signature)
@@ -132,10 +131,10 @@ class BsgsMint(Adversary):
             return random_coin(aux, j, rng)  # a chain word or an ADM opening: nothing to solve
         group = aux.group
         # Ch(μ_l*; r) = g^μ · y^r = R_root  ⇔  x·r = log(R_root · g^−μ) = t.
-        x = budgeted_log(group, aux.payer.y, rng)
+        x = recovered_log(group, aux.payer.y, rng)
         mu = message_scalar(group, coin_message(aux.cid, j))
         t = bsgs(group, group.mul(aux.commit.root, group.gexp(group.q - mu)), max_steps=STEP_BUDGET)
-        if t is None or not is_log(group, x, aux.payer.y):  # a budget ran out
+        if x is None or t is None:  # a budget ran out
             return random_coin(aux, j, rng)
         return OpeningCoin(group, aux.cid, j, t * group.inv_scalar(x) % group.q)
 
