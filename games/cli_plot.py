@@ -29,7 +29,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from adversaries.base import Adversary
-from adversaries.dl import STEP_BUDGET, budgeted_log, is_log
+from adversaries.dl import STEP_BUDGET, recovered_log
 from adversaries.registry import get_adversary
 from adversaries.sig import TARGET, random_forgery
 from games.base import AdversaryLike, Game
@@ -73,8 +73,8 @@ class BsgsForger(Adversary):
 
     def attack(self, view: View, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk
-        x = budgeted_log(group, pk.y, rng)
-        if not is_log(group, x, pk.y):  # the budget ran out: a random forgery
+        x = recovered_log(group, pk.y, rng)
+        if x is None:  # the budget ran out: a random forgery
             return random_forgery(group, rng)
         return Forgery(TARGET, schnorr.sign(SecretKey(group, x), TARGET, rng))
 

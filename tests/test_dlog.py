@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from kat import kat
 
+from adversaries.dl import STEP_BUDGET, recovered_log
 from scheme.dlog import bsgs
 from scheme.errors import InvalidElementError, SchemeError
 from scheme.groups import Group, named_group
@@ -64,3 +65,14 @@ def test_rejects_non_members(toy: Group, bad: object) -> None:
 def test_rejects_a_bad_budget(toy: Group, bad: object) -> None:
     with pytest.raises(SchemeError):
         bsgs(toy, 72, max_steps=bad)  # type: ignore[arg-type]
+
+
+
+def test_recovered_log_is_checked_against_h() -> None:
+    """The BSGS forgers' key recovery on a 32-bit q, beyond what its 2^12-step budget covers (about
+    2^22 exponents): the log when it lies within reach, None (not a wrong guess) when it does not."""
+    group = named_group("toy-128-32")
+    rng = SeededRandom(11)
+    assert group.q > STEP_BUDGET**2
+    assert recovered_log(group, group.gexp(12345), rng) == 12345
+    assert recovered_log(group, group.gexp(group.q - 3), rng) is None
