@@ -39,7 +39,7 @@ from typing import Any
 from games.engine import Engine, TrialLog
 from games.errors import UsageError
 from games.suite import SuiteEntry
-from games.suites import DEFAULT_SUITE, Suite, entry_record, holm, load_suite
+from games.suites import Suite, entry_record, holm, load_default_suite, load_suite
 from games.vectors import MAX_SAVED_WINS
 from games.vectors import save_wins as save_run_wins
 from reports.estimation import Verdict
@@ -294,7 +294,7 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
 
 def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     """`mpgames demo`: suites/default.toml, optionally narrowed to some games, with its table."""
-    suite = load_suite(DEFAULT_SUITE, args.game)
+    suite = load_default_suite(args.game)
     if args.max_trials is not None:
         entries = tuple(dataclasses.replace(entry, max_trials=args.max_trials) for entry in suite.entries)
         suite = dataclasses.replace(suite, entries=entries)

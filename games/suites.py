@@ -250,8 +250,21 @@ def load_suite(path: str | Path, games: Iterable[str] | None = None) -> Suite:
     α is split over the entries kept. Raises `SuiteError` (one line) on any problem.
     """
     path = Path(path)
+    return parse_suite(_read_toml(path), path, games)
+
+
+def load_default_suite(games: Iterable[str] | None = None) -> Suite:
+    """The suite of `mpgames demo`: suites/default.toml in a checkout; elsewhere (an installed
+    package has no suites/ folder) the same suite generated from `games.suite`."""
+    if DEFAULT_SUITE.exists():
+        return load_suite(DEFAULT_SUITE, games)
+    return parse_suite(tomllib.loads(default_suite_toml()), Path(DEFAULT_SUITE.name), games)
+
+
+def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = None) -> Suite:
+    """Validate the parsed TOML of a suite file at `path` (named in errors; plugin paths are relative
+    to its folder); see `load_suite`."""
     where = str(path)
-    data = _read_toml(path)
     _check_keys(data, SUITE_KEYS, ("seed", "alpha", "entry"), where)
     seed = data["seed"]
     if isinstance(seed, bool) or not isinstance(seed, str | int) or seed == "":

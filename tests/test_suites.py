@@ -193,3 +193,15 @@ def test_an_entry_that_did_not_run_keeps_its_share():
 def test_holm_never_changes_a_decided_verdict():
     decided = [PERFECT, estimate(Kind.WIN_LOSE, 0, 400, Thresholds(alpha=ALPHA / 2))]
     assert [e.verdict for e in holm(decided, ALPHA)] == [e.verdict for e in decided]
+
+
+def test_the_demo_suite_needs_no_suites_folder(monkeypatch, tmp_path):
+    """An installed package has no suites/ folder: `mpgames demo` then plays the generated suite,
+    which is the same suite as the committed file."""
+    from games import suites
+
+    committed = suites.load_default_suite()
+    monkeypatch.setattr(suites, "DEFAULT_SUITE", tmp_path / "absent" / "default.toml")
+    generated = suites.load_default_suite()
+    assert generated.entries == committed.entries
+    assert (generated.seed, generated.alpha) == (committed.seed, committed.alpha)
