@@ -13,8 +13,8 @@ The demo has too many entries for a readable running plot and draws only the adv
 `dl`, `ch.cr` and `sig.euf-cma` (`adversaries.dl.STEP_BUDGET` group steps per trial) are played on
 generated toy groups (`scheme.groups.toy_group`) with q of `--min-bits` to `--max-bits` bits. They win
 every trial while the budget covers √q, then their success falls as B²/(4q): the generic bound that
-makes a 256-bit q safe. The engine looks groups up by name, so this command plays its trials on the
-generated groups itself, with the engine's seed derivation and fault rules.
+makes a 256-bit q safe. The trials are the engine's (`play_trial` of a spec holding the generated
+group), seeded by the group's name.
 """
 
 from __future__ import annotations
@@ -33,17 +33,15 @@ from adversaries.dl import STEP_BUDGET, recovered_log
 from adversaries.registry import get_adversary
 from adversaries.sig import TARGET, random_forgery
 from games.base import AdversaryLike, Game
-from games.context import TrialContext
-from games.engine import DEFAULT_TIME_LIMIT
-from games.errors import AdversaryFault, UsageError
+from games.engine import make_spec, play_trial
+from games.errors import UsageError
 from games.registry import get_game
-from games.seeds import SeedPath
 from games.sig_euf_cma import Forgery
 from games.view import View
 from reports import plots
 from reports.records import RunResult
 from scheme import schnorr
-from scheme.groups import Group, toy_group
+from scheme.groups import toy_group
 from scheme.randomness import RandomSource
 from scheme.schnorr import SecretKey
 
@@ -162,35 +160,14 @@ def predicted_success(q: int, steps: int) -> float:
     return covered + (1 - covered) / (q - 1)
 
 
-def wall_trial(game: type[Game], adversary: type[AdversaryLike], group: Group, seed: str, index: int) -> bool:
-    """Trial `index` of the game's default variant on `group`: seeds and faults as in `engine.play_trial`."""
-    variant = game.variant()
-    path = SeedPath(seed, game.id, variant.name, adversary.id, group.tier, group.name)
-    challenger_rng, adversary_rng = path.streams(index)
-    ctx = TrialContext(
-        variant=variant,
-        tier=group.tier,
-        group=group,
-        index=index,
-        rng=challenger_rng,
-        adversary_rng=adversary_rng,
-        budgets=game.budgets,
-        stages=game.stages,
-        time_limit=DEFAULT_TIME_LIMIT,
-    )
-    try:
-        return game().experiment(ctx, adversary())
-    except AdversaryFault:
-        return False
-
-
 def measure_wall(bits: range, trials: int, seed: str) -> list[plots.WallPoint]:
     """Wins of each wall attack on a generated toy group of every size in `bits`."""
     points = []
     for q_bits in bits:
         group = toy_group(q_bits, WALL_P_BITS)
         for game, adversary in _wall_attacks():
-            wins = sum(wall_trial(game, adversary, group, seed, i) for i in range(trials))
+            spec = make_spec(game, None, adversary, group.tier, seed=seed, group=group)
+            wins = sum(play_trial(spec, i).won for i in range(trials))
             predicted = predicted_success(group.q, STEP_BUDGET)
             points.append(plots.WallPoint(game.id, adversary.id, group.q, wins, trials, predicted))
     return points

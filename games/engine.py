@@ -3,7 +3,9 @@
 * `play_trial(spec, i)` plays trial i of a run: it derives the challenger's and the adversary's
   generators from the run's `SeedPath`, meters exponentiations and hash calls, times the trial, and
   turns an `AdversaryFault` into a lost trial with its type name. Anything else (a challenger bug)
-  propagates and stops the run.
+  propagates and stops the run. The spec's group is a named group's name or a `Group` itself (a
+  generated toy group, as `plot-wall` plays); either way its name (`Group.label`) is the seed path's
+  group, so a named group gives the same seeds whichever form the spec holds.
 * `Engine(jobs)` plays index ranges in worker processes (fork), split into a few chunks per worker
   so that the per-task overhead stays far below the work; outcomes come back in index order and
   depend on the index only, so any job count gives identical results.
@@ -32,7 +34,7 @@ from games.outcome import TrialOutcome
 from games.seeds import SeedPath
 from reports.estimation import Estimate, SequentialPlan, Thresholds, Verdict
 from reports.records import RunResult
-from scheme.groups import named_group
+from scheme.groups import Group, named_group
 from scheme.metering import metered
 
 # Per-trial time limit of an adversary, in seconds, unless the caller sets one: generous for any
@@ -54,14 +56,23 @@ class TrialSpec:
     adversary: type[AdversaryLike]
     variant: str
     tier: str
-    group: str
+    group: str | Group
     seed: str
     time_limit: float | None = DEFAULT_TIME_LIMIT
     tracing: bool = False
 
     @property
+    def group_name(self) -> str:
+        """The group's name: a named group's, or a `Group`'s label (its name if it has one)."""
+        return self.group if isinstance(self.group, str) else self.group.label
+
+    def resolved_group(self) -> Group:
+        """The group the trials are played on."""
+        return named_group(self.group) if isinstance(self.group, str) else self.group
+
+    @property
     def seed_path(self) -> SeedPath:
-        return SeedPath(self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group)
+        return SeedPath(self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group_name)
 
 
 def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
@@ -70,7 +81,7 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
     ctx = TrialContext(
         variant=spec.game.variant(spec.variant),
         tier=spec.tier,
-        group=named_group(spec.group),
+        group=spec.resolved_group(),
         index=index,
         rng=challenger_rng,
         adversary_rng=adversary_rng,
@@ -181,7 +192,7 @@ class Engine:
         seed: str,
         thresholds: Thresholds | None = None,
         time_limit: float | None = DEFAULT_TIME_LIMIT,
-        group: str | None = None,
+        group: str | Group | None = None,
         progress: Progress | None = None,
         tracing: bool = False,
         on_outcome: OutcomeHook | None = None,
@@ -241,10 +252,13 @@ def make_spec(
     *,
     seed: str,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
-    group: str | None = None,
+    group: str | Group | None = None,
     tracing: bool = False,
 ) -> TrialSpec:
-    """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`."""
+    """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`.
+
+    `group` is a group's name (the tier's default if None) or a `Group`, which must belong to `tier`.
+    """
     chosen = game.variant(variant)
     if game.id not in adversary.targets:
         raise UsageError(
@@ -256,11 +270,21 @@ def make_spec(
         adversary=adversary,
         variant=chosen.name,
         tier=tier,
-        group=game.group(tier, group).name,
+        group=_spec_group(game, tier, group),
         seed=str(seed),
         time_limit=time_limit,
         tracing=tracing,
     )
+
+
+def _spec_group(game: type[Game], tier: str, group: str | Group | None) -> str | Group:
+    """A named group's name, checked against the game's tiers, or a `Group` of `tier`."""
+    if not isinstance(group, Group):
+        return game.group(tier, group).name
+    game.group(tier)  # the tier must be one of the game's
+    if group.tier != tier:
+        raise UsageError(f"group {group.label} belongs to tier {group.tier!r}, not {tier!r}")
+    return group
 
 
 def summarize_run(
@@ -280,7 +304,7 @@ def summarize_run(
         variant=spec.variant,
         adversary=spec.adversary.id,
         tier=spec.tier,
-        group=spec.group,
+        group=spec.group_name,
         expect=spec.adversary.expected_verdict(spec.variant, spec.tier),
         estimate=estimate,
         lost=dict(sorted(lost.items())),
@@ -303,7 +327,7 @@ def run(
     jobs: int | None = None,
     thresholds: Thresholds | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
-    group: str | None = None,
+    group: str | Group | None = None,
 ) -> RunResult:
     """One run with a short-lived `Engine` (see `Engine.run`)."""
     with Engine(jobs) as engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import time
 
 import pytest
@@ -15,11 +16,13 @@ from games.registry import get_game
 from games.seeds import SeedPath
 from games.view import View
 from reports.estimation import Thresholds, Verdict
+from scheme.groups import named_group, toy_group
 from scheme.randomness import RandomSource
 
 SIG = get_game("sig.euf-cma")
 DL = get_game("dl")
 NONCE_REUSE = get_adversary("sig.nonce-reuse")
+BSGS = get_adversary("dl.bsgs")
 
 
 def _spec(seed: str = "s", *, variant: str = "schnorr-nonce-reuse", tracing: bool = False):
@@ -86,6 +89,39 @@ def test_a_replayed_trial_equals_the_trial_inside_a_run():
     with Engine(jobs=2) as engine:
         in_run = engine.play(_spec(tracing=True), 0, 8)[5]
     assert play_trial(_spec(tracing=True), 5).comparable() == in_run.comparable()
+
+
+# -- groups given as a Group -------------------------------------------------------------------------
+
+
+def test_a_named_group_given_as_a_group_plays_the_trials_of_its_name():
+    by_name = make_spec(SIG, None, NONCE_REUSE, "toy", seed="g", group="toy-643")
+    by_group = make_spec(SIG, None, NONCE_REUSE, "toy", seed="g", group=named_group("toy-643"))
+    assert by_group.seed_path == by_name.seed_path and by_group.group_name == "toy-643"
+    assert _comparable([play_trial(by_group, i) for i in range(3)]) == _comparable(
+        [play_trial(by_name, i) for i in range(3)]
+    )
+
+
+def test_a_generated_group_is_played_and_seeded_by_its_name():
+    small, large = toy_group(12, 64), toy_group(40, 64)
+    specs = [make_spec(DL, None, BSGS, "toy", seed="g", group=group) for group in (small, large)]
+    assert [spec.seed_path.group for spec in specs] == [small.name, large.name]
+    unnamed = make_spec(DL, None, BSGS, "toy", seed="g", group=dataclasses.replace(small, name=""))
+    assert unnamed.seed_path.group == "64/12-bit"
+    # The budget covers √q of the 12-bit q, not of the 40-bit one (success ≈ 2^-18 there).
+    wins = [sum(play_trial(spec, i).won for i in range(10)) for spec in specs]
+    assert wins == [10, 0]
+
+
+def test_a_spec_holding_a_group_crosses_to_worker_processes():
+    group = toy_group(20, 64)
+    spec = make_spec(DL, None, BSGS, "toy", seed="g", group=group)
+    assert pickle.loads(pickle.dumps(spec)) == spec
+    with Engine(jobs=1) as serial, Engine(jobs=2) as parallel:
+        assert _comparable(serial.play(spec, 0, 8)) == _comparable(parallel.play(spec, 0, 8))
+        result = parallel.run(DL, None, BSGS, "toy", max_trials=25, seed="g", group=group)
+    assert result.group == group.name and result.estimate.trials == 25
 
 
 # -- sequential stopping -----------------------------------------------------------------------------
@@ -242,6 +278,14 @@ def test_a_predicate_that_returns_no_bool_is_a_bug():
         (
             lambda: make_spec(SIG, None, NONCE_REUSE, "toy", seed="s", group="rfc5114-1024-160"),
             "belongs to tier",
+        ),
+        (
+            lambda: make_spec(SIG, None, NONCE_REUSE, "standard", seed="s", group=toy_group(12, 64)),
+            "belongs to tier",
+        ),
+        (
+            lambda: make_spec(SIG, None, NONCE_REUSE, "huge", seed="s", group=toy_group(12, 64)),
+            "no tier 'huge'",
         ),
         (lambda: make_spec(DL, None, NONCE_REUSE, "toy", seed="s"), "does not target dl"),
         (lambda: make_spec(DL, None, _Sleeper, "toy", seed="s", time_limit=0), "--time-limit"),

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from adversaries.dl import STEP_BUDGET, BabyStepGiantStep, RandomLogGuess
+from adversaries.dl import STEP_BUDGET, RandomLogGuess
 from games import cli, cli_plot
 from games.dl import DiscreteLog
 from games.engine import Engine, TrialLog, make_spec, play_trial
 from reports import plots
-from scheme.groups import named_group
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FAST = ["--jobs", "1"]
@@ -86,13 +85,6 @@ def test_running_estimate_ends_at_the_runs_own_interval():
 
 
 # -- the wall ---------------------------------------------------------------------------------------
-
-
-def test_wall_trials_are_the_engines_trials_on_a_named_group():
-    spec = make_spec(DiscreteLog, None, BabyStepGiantStep, "toy", seed="w")
-    group = named_group(spec.group)
-    engine = [play_trial(spec, i).won for i in range(6)]
-    assert [cli_plot.wall_trial(DiscreteLog, BabyStepGiantStep, group, "w", i) for i in range(6)] == engine
 
 
 def test_predicted_success_is_one_inside_the_budget_and_b2_over_4q_beyond():
