@@ -399,7 +399,7 @@ def _replay(args: argparse.Namespace) -> int:
         print(json.dumps({"spec": _spec_record(spec), "outcome": dataclasses.asdict(outcome)}, indent=2))
         return 0
     print(
-        f"{game.id} variant={spec.variant} adversary={adversary.id} tier={spec.tier} group={spec.group} "
+        f"{game.id} variant={spec.variant} adversary={adversary.id} tier={spec.tier} group={spec.group_name} "
         f"seed={spec.seed!r} trial={args.trial}"
     )
     if args.trace:
@@ -415,7 +415,7 @@ def _spec_record(spec: TrialSpec) -> dict[str, Any]:
         "variant": spec.variant,
         "adversary": spec.adversary.id,
         "tier": spec.tier,
-        "group": spec.group,
+        "group": spec.group_name,
         "seed": spec.seed,
     }
 

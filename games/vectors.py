@@ -45,7 +45,6 @@ from games.registry import get_game
 from reports.estimation import Kind, Verdict
 from reports.records import TIERS, RunResult
 from scheme.encoding import enc
-from scheme.groups import named_group
 
 SCHEMA = "mpgames/win-vector/v1"
 DIGEST_DOMAIN = b"mpgames/transcript/v1"
@@ -77,7 +76,7 @@ def trial_parameters(spec: TrialSpec) -> dict[str, Any]:
     """What besides the seed path shapes a trial: oracle budgets, the group, the time limit."""
     return {
         "budgets": dict(spec.game.budgets),
-        "group_fingerprint": named_group(spec.group).fingerprint(),
+        "group_fingerprint": spec.resolved_group().fingerprint(),
         "time_limit": spec.time_limit,
     }
 
@@ -120,7 +119,7 @@ class WinVector:
             variant=spec.variant,
             adversary=spec.adversary.id,
             tier=spec.tier,
-            group=spec.group,
+            group=spec.group_name,
             seed=spec.seed,
             trial=outcome.index,
             parameters=trial_parameters(spec),
