@@ -29,6 +29,7 @@ from typing import ClassVar
 
 from adversaries.base import Adversary
 from adversaries.dl import is_log
+from games.hash_preimage import random_word
 from games.mc_type1 import distinct_keypair
 from games.mc_type2 import HASH_BUDGET
 from games.view import View
@@ -50,7 +51,6 @@ from scheme.microcoin import (
     mc0_forge_coin,
 )
 from scheme.microcoin_tx import CommitTx
-from scheme.payword import ChainHash
 from scheme.pebbling import PebbledChain
 from scheme.randomness import RandomSource
 from scheme.schnorr import SecretKey
@@ -129,12 +129,6 @@ class Overspend(Adversary):
 
 
 # -- Type II: the payee -------------------------------------------------------------------------------
-
-
-def random_word(chain_hash: ChainHash, rng: RandomSource) -> bytes:
-    """A uniform κ-bit chain word: `word_len` bytes with the spare low bits clear."""
-    spare = 8 * chain_hash.word_len - chain_hash.bits
-    return (rng.randbelow(2**chain_hash.bits) << spare).to_bytes(chain_hash.word_len, "big")
 
 
 def random_coin(aux: Aux, index: int, rng: RandomSource) -> Coin:

@@ -73,7 +73,7 @@ class SchnorrEufCma(Game):
 
     def hash_oracles(self, ctx: TrialContext, pk: PublicKey) -> dict[str, Oracle]:
         """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
-        of the game (reductions/rom.py) offers H, whose queries a forking reduction answers."""
+        of the game (games/rom.py) offers H, whose queries a forking reduction answers."""
         return {}
 
     @staticmethod

@@ -8,7 +8,7 @@ with h_J ≠ h'_J with probability at least ε·(ε/Q − 1/q). Two such forgeri
 they hinge on (it was fixed before the J-th answer) and differ in its challenge, which gives x.
 
 What is run for real, on toy groups (`mpgames reduce sig-dl`, `ring-dl`): the inner adversary plays
-the random-oracle game (reductions/rom.py) twice per trial, from the same seed, against B's oracle
+the random-oracle game (games/rom.py) twice per trial, from the same seed, against B's oracle
 (`RandomOracle`): the second run replays the first run's answers up to the hinge query and draws fresh
 ones from there. Signing queries are answered without the key by programming the oracle, and a
 point already defined aborts the run. The extracted x is B's answer in `dl`, judged by the `dl`
@@ -34,13 +34,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adversaries.dl import RandomLogGuess
+from adversaries.rom import RomBsgsForgery, RomBsgsRingForgery, RomRandomForgery, RomRandomRingForgery
 from games.checks import expect_output, expect_query
 from games.dl import DiscreteLog
 from games.ring_uf import RING_SIZE, RingForgery, RingUnforgeability, member_index
+from games.rom import RingUnforgeabilityRom, SchnorrEufCmaRom, ring_hash, schnorr_hash
 from games.sig_euf_cma import Forgery, SchnorrEufCma
 from games.view import View
 from reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
-from reductions.inner import RomBsgsForgery, RomBsgsRingForgery, RomRandomForgery, RomRandomRingForgery
 from reductions.oracle import (
     RandomOracle,
     ring_commitment,
@@ -48,7 +49,6 @@ from reductions.oracle import (
     simulated_ring_signature,
     simulated_schnorr,
 )
-from reductions.rom import RingUnforgeabilityRom, SchnorrEufCmaRom, ring_hash, schnorr_hash
 from scheme import schnorr
 from scheme.groups import Group
 from scheme.randomness import RandomSource, SeededRandom

@@ -3,14 +3,6 @@
 A reduction is measured against a real inner adversary that wins on the toy tier; these are generic
 attacks on toy groups, shaped to what each reduction can simulate:
 
-* `sig.rom-bsgs-forgery` (ROM, sig.euf-cma.rom): x by budgeted baby-step giant-step, then q_H
-  candidate commitments hashed through H, and the candidate the answers select (their sum mod q_H)
-  signed. A real forger, and the forking lemma's worst case: a rerun with fresh answers from the
-  selected query on selects the same query again with probability 1/q_H only.
-* `ring.rom-bsgs-forgery` (ROM, ring.uf.rom): a member's key by BSGS, then one AOS signature whose
-  links go through H.
-* `sig.rom-random-forgery`, `ring.rom-random-forgery`: the null adversaries of adversaries/sig.py and
-  adversaries/ring.py, retargeted to the random-oracle games (they never query H).
 * `mc.bsgs-mint` (mc.type2): takes no coin; on MC-0 it solves x = log y and t = log(R_root·g^−μ) by
   BSGS and opens the root to coin l* with r = t/x. A winner that needs no coin is what the MC-0
   reduction can simulate (reductions/coin.py).
@@ -18,7 +10,8 @@ attacks on toy groups, shaped to what each reduction can simulate:
   messages H_q("AA/S", st) collide modulo a toy q (about 2·√q hashes): both open one tree path, so
   one assertion makes both spends of a voucher pass and Extract finds no node opened twice.
 
-They are not in the adversary registry: `mpgames reduce` offers them with their reductions.
+They are not in the adversary registry: `mpgames reduce` offers them with their reductions. The
+forgers of the random-oracle games, registered, are in adversaries/rom.py.
 """
 
 from __future__ import annotations
@@ -26,19 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from adversaries import ring as ring_attacks
-from adversaries import sig as sig_attacks
 from adversaries.base import Adversary
 from adversaries.dl import STEP_BUDGET, recovered_log
 from adversaries.microcoin import B2, N2, random_coin
 from adversaries.micropay import DS_PENALTY, DS_PRICE, PayerDevice, one_slot_close
 from games.mc_type1 import distinct_keypair
 from games.mp_ds import MICROPAY3
-from games.ring_uf import RingForgery
-from games.sig_euf_cma import Forgery
 from games.view import View
-from reductions.rom import RingUnforgeabilityRom, SchnorrEufCmaRom
-from scheme import ring
 from scheme.assertions import Assertion
 from scheme.chameleon import message_scalar
 from scheme.channel_tx import UpdateTx
@@ -47,66 +34,7 @@ from scheme.hashing import Tag, hash_to_scalar
 from scheme.microcoin import Aux, Coin, CoinKind, OpeningCoin, RootHash, coin_message
 from scheme.micropay import Payment
 from scheme.randomness import RandomSource
-from scheme.schnorr import SecretKey, Signature
 from scheme.vouchers import Voucher
-
-# -- random-oracle forgers ------------------------------------------------------------------------------
-
-
-class RomRandomForgery(sig_attacks.RandomForgery):
-    """Null adversary of sig.euf-cma.rom: uniform (e, s) on a fresh message, no query to H."""
-
-    id = "sig.rom-random-forgery"
-    targets = (SchnorrEufCmaRom.id,)
-
-
-class RomBsgsForgery(Adversary):
-    """Reference attack: BSGS key recovery, q_H candidates hashed through H, the selected one signed."""
-
-    id = "sig.rom-bsgs-forgery"
-    label = "BSGS key, sign the candidate the H answers select"
-    targets = (SchnorrEufCmaRom.id,)
-    expect = "breaks:schnorr"
-    breaks_tiers = ("toy",)
-
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
-        group, pk = view.group, view.pk
-        x = recovered_log(group, pk.y, rng)
-        if x is None:  # the step budget ran out (standard tier)
-            return sig_attacks.random_forgery(group, rng)
-        # One candidate commitment R_j = g^(k_j) per hash query the game allows.
-        nonces = [group.random_secret(rng) for _ in range(view.H.budget)]
-        challenges = [view.H(group.gexp(k), sig_attacks.TARGET) for k in nonces]
-        # The answers choose which candidate to sign: fresh answers choose anew.
-        chosen = sum(challenges) % len(nonces)
-        k, e = nonces[chosen], challenges[chosen]
-        return Forgery(sig_attacks.TARGET, Signature(e, (k + e * x) % group.q))
-
-
-class RomRandomRingForgery(ring_attacks.RandomRingForgery):
-    """Null adversary of ring.uf.rom: a uniform ring signature on a fresh message, no query to H."""
-
-    id = "ring.rom-random-forgery"
-    targets = (RingUnforgeabilityRom.id,)
-
-
-class RomBsgsRingForgery(Adversary):
-    """Reference attack: a member's key by BSGS, then an AOS signature whose links are hashed through H."""
-
-    id = "ring.rom-bsgs-forgery"
-    label = "BSGS key of one member, sign through H"
-    targets = (RingUnforgeabilityRom.id,)
-    expect = "breaks:aos"
-    breaks_tiers = ("toy",)
-
-    def attack(self, view: View, rng: RandomSource) -> RingForgery:
-        group, members = view.group, view.ring
-        x = recovered_log(group, members[0].y, rng)
-        if x is None:
-            return ring_attacks.random_forgery(group, members, rng)
-        signature = ring.sign(SecretKey(group, x), members, ring_attacks.TARGET, rng, oracle=view.H)
-        return RingForgery(ring_attacks.TARGET, signature)
-
 
 # -- microcoins -------------------------------------------------------------------------------------------
 

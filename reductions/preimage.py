@@ -1,10 +1,9 @@
 """`pw-preimage`: a Type II winner against truncated MC-B gives a preimage of the chain hash (harness §5).
 
-The target is the assumption game `hash.preimage`: one step f = H_κ("MC/PW", cid, 1, ·) of the chain
-hash, at a fresh channel id, given as an oracle O_f, and y = f(w) for a uniform word w; find w' with
-f(w') = y. For κ = 256 (variant `full`) that is out of reach; for κ = 12 (`trunc`, the hash of
-mc-b-trunc) q_f queries succeed with probability about q_f·2^(1−κ). The game is not in the game
-registry: `mpgames reduce` plays it.
+The target is the assumption game `hash.preimage` (games/hash_preimage.py): one step
+f = H_κ("MC/PW", cid, 1, ·) of the chain hash, at a fresh channel id, given as an oracle O_f, and
+y = f(w) for a uniform word w; find w' with f(w') = y. For κ = 12 (`trunc`, the hash of mc-b-trunc)
+q_f queries succeed with probability about q_f·2^(1−κ).
 
 Proof sketch (random-oracle model: the chain hash is the oracle O_hash of mc.type2, and each pair
 (cid, i) is an independent random function). B plays the honest payer of `mc.type2` on mc-b-trunc,
@@ -20,108 +19,18 @@ Adv_pre(B) ≥ Adv_type2(A) / n_max. B makes A's queries to O_hash at (cid, j + 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from types import MappingProxyType
-
-from adversaries.base import Adversary
-from adversaries.microcoin import PreimageSearch, RandomCoin, random_word
-from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output
-from games.context import TrialContext
-from games.errors import MalformedOutput, MalformedQuery
+from adversaries.hash import RandomPreimage
+from adversaries.microcoin import PreimageSearch, RandomCoin
+from games.hash_preimage import TRUNC, ChainHashPreimage
 from games.mc_type1 import MAX_COINS
-from games.mc_type2 import EXPIRY, HASH_BUDGET, MicrocoinTypeTwo, hash_oracle
+from games.mc_type2 import EXPIRY, MicrocoinTypeTwo, hash_oracle
 from games.view import View
 from reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
 from reductions.payer import SimulatedPayer, play_type_two
-from reports.estimation import Kind
 from scheme import schnorr
-from scheme.microcoin import CID_LEN, VARIANTS, Aux, Link, PayWordCoin, link_randomness, microcoin_gen
-from scheme.payword import ChainHash
+from scheme.microcoin import VARIANTS, Aux, Link, PayWordCoin, link_randomness, microcoin_gen
 from scheme.randomness import RandomSource
 from scheme.schnorr import PublicKey, SecretKey
-
-TRUNC = "mc-b-trunc"
-# The chain hash of each variant of hash.preimage: MC-B's, and mc-b-trunc's κ-bit cut.
-CHAIN_HASHES = MappingProxyType({"full": ChainHash(), "trunc": VARIANTS[TRUNC].chain_hash})
-# The index of the step f: any fixed index names one function of the family.
-STEP_INDEX = 1
-
-
-class ChainHashPreimage(Game):
-    """
-    ┌────────────────────────────────────────────────────────────────────┐
-    │ PRE: preimage of one step of the chain hash                        │
-    │                                                                    │
-    │ Given:    f = H_κ("MC/PW", cid, 1, ·) for a fresh channel id cid,  │
-    │           as an oracle O_f (q_f = budgets["f"] queries), and       │
-    │           y = f(w) for a uniform κ-bit word w.                     │
-    │ Produce:  a word w'.                                               │
-    │ Wins iff  f(w') = y.                                               │
-    └────────────────────────────────────────────────────────────────────┘
-    """
-
-    id = "hash.preimage"
-    title = "Chain-hash preimage"
-    kind = Kind.WIN_LOSE
-    notion = "one-wayness of one step of the PayWord chain hash, full or cut to κ bits"
-    source = "scheme §4.3, §4.4; harness §5 (assumption game of a reduction)"
-    variants = variant_table(
-        Variant("full", False, "the 256-bit chain hash of MC-B"),
-        Variant(
-            "trunc",
-            True,
-            f"cut to κ = {CHAIN_HASHES['trunc'].bits} bits as in mc-b-trunc: q_f queries find a preimage "
-            "with probability ≈ q_f·2^(1−κ)",
-        ),
-    )
-    default_variant = "full"
-    budgets = budget_table(f=HASH_BUDGET)
-
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
-        chain_hash = CHAIN_HASHES[ctx.variant.name]
-        # A fresh step f = H_κ("MC/PW", cid, 1, ·) and the image y of a uniform word.
-        cid = ctx.rng.randbytes(CID_LEN)
-        step = functools.partial(chain_hash.step, cid, STEP_INDEX)
-        w = random_word(chain_hash, ctx.rng)
-        y = step(w)
-        ctx.trace("challenge", cid=cid, w=w, y=y)
-
-        def f(word: bytes) -> bytes:
-            if not chain_hash.is_word(word):
-                raise MalformedQuery(f"f takes {chain_hash.bits}-bit words")
-            return step(word)
-
-        # The adversary sees y and O_f (and the group, for reductions that simulate a game over it).
-        view = ctx.view(
-            group=ctx.group, variant=ctx.variant.name, bits=chain_hash.bits, y=y, f=ctx.oracle("f", f)
-        )
-        guess = ctx.play(adversary.attack, view)
-        # It wins iff f(w') = y.
-        return ctx.judge(self.found_preimage, chain_hash, step, y, guess)
-
-    @staticmethod
-    def found_preimage(
-        chain_hash: ChainHash, step: Callable[[bytes], bytes], y: bytes, guess: object
-    ) -> bool:
-        """Win: w' is a κ-bit word (else a malformed output) and f(w') = y."""
-        word = expect_output(guess, bytes, "the preimage w'")
-        if not chain_hash.is_word(word):
-            raise MalformedOutput(f"the preimage must be a {chain_hash.bits}-bit word")
-        return step(word) == y
-
-
-class RandomPreimage(Adversary):
-    """Null adversary of hash.preimage: a uniform word, no query."""
-
-    id = "hash.preimage-random"
-    label = "random word"
-    targets = (ChainHashPreimage.id,)
-    expect = "null"
-
-    def attack(self, view: View, rng: RandomSource) -> bytes:
-        return random_word(CHAIN_HASHES[view.variant], rng)
 
 
 class _EmbeddedChainPayer(SimulatedPayer):

@@ -4,8 +4,7 @@ Built-in reductions are "module:Class" references, one line each, like the game 
 registries. An inner adversary is named by id: one the reduction ships with (reductions/inner.py and
 the adversaries it reuses), a registered adversary, or a plugin (an entry point of the group
 `mpgames.adversaries`, or "path/to/file.py:ClassName", adversaries/plugins.py). It must play the
-reduction's inner game; the random-oracle games of the forking reductions are not in the game
-registry, so a plugin is checked here against the inner game itself.
+reduction's inner game: a plugin is checked here against the inner game itself.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ TOY_CASES = [
     ("ch.key-exposure", "kr", "ch.random-trapdoor", Verdict.BOUNDED),
     ("ch.key-exposure", "kr", "ch.kr-extract", Verdict.BROKEN),
     ("ch.key-exposure", "adm", "ch.kr-extract", Verdict.BOUNDED),
+    ("hash.preimage", "trunc", "hash.preimage-random", Verdict.BOUNDED),
+    ("hash.preimage", "trunc", "hash.preimage-search", Verdict.BROKEN),
 ]
 
 
@@ -72,6 +74,15 @@ def test_budgeted_generic_attacks_fail_on_the_standard_tier(game, adversary):
     assert not any(o.won for o in outcomes)
     assert all(o.error is None for o in outcomes)  # a plain loss: the budget ran out, no fault
     assert get_adversary(adversary).expected_verdict(spec.variant, "standard") == "bounded"
+
+
+def test_the_word_search_spends_its_budget_in_vain_on_the_full_hash():
+    spec = make_spec(
+        get_game("hash.preimage"), "full", get_adversary("hash.preimage-search"), "toy", seed="t"
+    )
+    outcomes = [play_trial(spec, i) for i in range(3)]
+    assert not any(o.won for o in outcomes)
+    assert all(o.error is None and o.query_count("f") == spec.game.budgets["f"] for o in outcomes)
 
 
 # -- win predicates on hand-made outputs ---------------------------------------------------------------

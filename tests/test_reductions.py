@@ -17,21 +17,23 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from adversaries.base import Adversary
+from adversaries.hash import RandomPreimage
+from adversaries.rom import RomBsgsForgery
 from games import cli
 from games.ch_cr import ChameleonCollision
 from games.engine import make_spec, play_trial
 from games.errors import UsageError
+from games.hash_preimage import ChainHashPreimage
 from games.mp_ds import DoubleSpendDetection
 from games.ring_uf import RING_SIZE, RingForgery
+from games.rom import SIG_HASH_BUDGET, RingUnforgeabilityRom, SchnorrEufCmaRom
 from games.sig_euf_cma import SchnorrEufCma
 from reductions.base import BoundParameters, Reduction
 from reductions.collision import CollisionToDl
 from reductions.forking import Forking, SchnorrForking, ring_hinge
-from reductions.inner import BsgsMint, LeafCollisionDoubleSpend, RomBsgsForgery, leaf_collision, leaf_message
+from reductions.inner import BsgsMint, LeafCollisionDoubleSpend, leaf_collision, leaf_message
 from reductions.oracle import RandomOracle, simulated_ring_signature, simulated_schnorr
-from reductions.preimage import ChainHashPreimage, RandomPreimage
 from reductions.registry import all_reductions, get_reduction, inner_adversary
-from reductions.rom import SIG_HASH_BUDGET, RingUnforgeabilityRom, SchnorrEufCmaRom
 from reductions.runner import Relation, judge_relation, tightness
 from reports.estimation import Thresholds, estimate
 from scheme import ring, schnorr

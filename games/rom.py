@@ -1,4 +1,4 @@
-"""Random-oracle versions of the signature games: the inner games of the forking reductions (harness §5).
+"""Random-oracle versions of the signature games, inner games of the forking reductions (harness §3, §5).
 
 `sig.euf-cma.rom` and `ring.uf.rom` are `sig.euf-cma` and `ring.uf` with the challenge hash offered
 as one more oracle, H, with a budget q_H. The games are otherwise the same: H answers the real hash,
@@ -8,7 +8,7 @@ lemma rewinds it (reductions/forking.py). An adversary that computes the hash it
 these games, but no reduction can fork it: Python is no sandbox, and the random-oracle model is an
 assumption about how the adversary hashes.
 
-They are not in the game registry (`mpgames list`): `mpgames reduce` plays them.
+Their null adversaries and reference attacks are in adversaries/rom.py.
 """
 
 from __future__ import annotations
