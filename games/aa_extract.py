@@ -36,8 +36,10 @@ from scheme.assertions import FIXED, Assertion, AssertionPublicKey
 from scheme.groups import Group
 
 NO_LEAF_BINDING = "no-leaf-binding"
-# Tree depth D of the public keys the game accepts: 2^8 contexts, 2D exponentiations per Verify.
-DEPTH = 8
+# Tree depth D of the public keys the game accepts, 2D exponentiations per Verify: the depth of the
+# trees merchant B accepts in mp.ds (2^6 contexts cover ⌊d/u1⌋ payments of the games' channels), so
+# that the ds-extract reduction plays mp.ds unchanged.
+DEPTH = 6
 # What the no-leaf-binding variant opens every leaf to, whatever the statement.
 UNBOUND_LEAF = b""
 

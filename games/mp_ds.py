@@ -29,6 +29,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from games.aa_extract import DEPTH  # the depth of the assertion trees B accepts
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from games.checks import expect_query
 from games.context import TrialContext
@@ -49,9 +50,6 @@ from scheme.vouchers import Voucher
 NO_AA = "micropay3-no-aa"
 # B's points of sale: two for a double spend, a third for an honest payer to move on to.
 POS_COUNT = 3
-# Depth D of the assertion trees B accepts: 2^6 contexts cover ⌊d/u1⌋ payments of the games'
-# channels, and Assert, Verify cost 2D exponentiations each.
-DEPTH = 6
 # B's synchronization schedule in mp.ds: slots of 10 time units, T_conf = 3. Time never moves in
 # mp.ds (every spend happens in the first slot); mp.profit runs its own clock.
 SCHEDULE = Schedule(slot=10, t_conf=3)

@@ -9,10 +9,8 @@ spend passed B_i's check that τ verifies for st in context k under the apk of c
 pair is itself an aa.extract win: both assertions verify, the statements differ, Extract misses the
 key. B outputs it: Adv_ext(B) ≥ Adv_ds(A), at the cost of A's run.
 
-The two games fix their tree depth D separately (mp.ds: 6, aa.extract: 8), and aa.extract accepts
-only keys of its own D. B therefore runs mp.ds at the outer game's depth: its points of sale accept
-trees of that D, and the view tells A so (`depth`). That is mp.ds with one parameter changed; an
-inner adversary that reads the depth from its view, as the payers here do, plays it unchanged.
+Both games use one tree depth D (games/aa_extract.py), so B runs mp.ds unchanged: its points of sale
+accept the trees aa.extract accepts.
 """
 
 from __future__ import annotations
@@ -33,28 +31,7 @@ from games.view import View
 from reductions.base import SEED_LEN, BoundParameters, Reduction
 from reductions.inner import LeafCollisionDoubleSpend
 from scheme.assertions import FIXED
-from scheme.channel_tx import EscrowTerms
-from scheme.errors import RuleViolation
-from scheme.groups import Group
 from scheme.randomness import RandomSource
-
-
-class _DeskAtDepth(PaymentDesk):
-    """Merchant B of mp.ds with Micropay 3's assertions, accepting trees of depth `depth`."""
-
-    def __init__(self, group: Group, rng: RandomSource, depth: int) -> None:
-        super().__init__(group, rng, accountable=True, schedule=SCHEDULE, points_of_sale=POS_COUNT)
-        self.depth = depth
-
-    def public(self) -> dict[str, object]:
-        return {**super().public(), "depth": self.depth}
-
-    def check_terms(self, terms: EscrowTerms) -> None:
-        apk = terms.apk
-        if apk is not None and (apk.depth, apk.variant) != (self.depth, FIXED):
-            raise RuleViolation(
-                "escrow-terms", f"B accepts assertion trees of depth {self.depth}, {FIXED} layout"
-            )
 
 
 class DetectionToExtract(Reduction):
@@ -76,7 +53,7 @@ class DetectionToExtract(Reduction):
     def reduce(self, view: View, rng: RandomSource) -> Equivocation | None:
         group = view.group
         sim = self.simulation(group, rng.randbytes(SEED_LEN))
-        desk = _DeskAtDepth(group, sim.rng, view.depth)
+        desk = PaymentDesk(group, sim.rng, accountable=True, schedule=SCHEDULE, points_of_sale=POS_COUNT)
         o_open = sim.oracle("open", desk.open)
         o_nonce = sim.oracle("nonce", desk.nonce)
         o_spend = sim.oracle("spend", desk.spend)
