@@ -13,16 +13,25 @@ Extractability (`aa.extract`), the adversary being the payer with a key of its o
 * `aa.unbound-equivocation` (reference): asserts once, as the no-leaf-binding scheme asserts (the
   leaf opened to the constant message), and presents that one τ for two different statements. On
   the fixed tree τ verifies for neither statement, so it loses there.
+* `aa.leaf-collision` (reference, generic): a birthday search for two statements st0 ≠ st1 whose leaf
+  messages H_q("AA/S", st) collide modulo q, then one assertion of st0, presented for both. It breaks
+  the fixed tree on the toy tier only (extractability holds "unless H_q collided", and on a 20-bit q
+  it does); `leaf_collision` is the search, shared with `mp.ds-leaf-collision`
+  (adversaries/micropay.py).
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable
 
 from adversaries.base import Adversary
 from games.aa_extract import UNBOUND_LEAF, Equivocation
 from games.view import View
 from scheme import assertions, schnorr
-from scheme.assertions import AUXSK_LEN, Asserter, AssertionPublicKey
+from scheme.assertions import AUXSK_LEN, FIXED, Asserter, AssertionPublicKey
 from scheme.groups import Group
+from scheme.hashing import Tag, hash_to_scalar
 from scheme.randomness import RandomSource
 from scheme.schnorr import SecretKey
 
@@ -95,4 +104,75 @@ class UnboundEquivocation(Adversary):
         ct = rng.randbelow(asserter.public.contexts)
         tau = asserter.assert_(ct, UNBOUND_LEAF)
         st0, st1 = STATEMENTS
+        return Equivocation(asserter.public, ct, st0, st1, tau, tau)
+
+
+# -- the generic attack: a birthday collision of the leaf messages ------------------------------------
+
+# Table size cap of the birthday search: √q for a toy q (about 2^10 for toy-64-20), and this many
+# entries where √q is out of reach (a standard q: the search then fails, as it should).
+SEARCH_LIMIT = 2**11
+# Lookups per table entry: the chance that none of FACTOR·√q lookups hits a √q-entry table is about
+# e^−FACTOR = 0.25%.
+FACTOR = 6
+# The two statement families of `aa.leaf-collision`: "state 7: pay x coins to Bob" and "… to Carol".
+PAYEES = (b"Bob", b"Carol")
+
+
+def leaf_message(q: int, statement: bytes) -> int:
+    """m = H_q("AA/S", st): the message an assertion opens its leaf to (scheme §3.4)."""
+    return hash_to_scalar(q, Tag.AA_S, statement)
+
+
+def leaf_collision(
+    q: int, statement: Callable[[bytes, int], bytes], families: tuple[bytes, bytes]
+) -> tuple[int, int] | None:
+    """Counters (x0, x1) with H_q("AA/S", st(f0, x0)) = H_q("AA/S", st(f1, x1)): a table of
+    min(√q, SEARCH_LIMIT) counters in family f0, then up to FACTOR times as many counters of family f1
+    looked up in it; None if none collide. `statement` must keep the two families apart (st(f0, ·) ≠
+    st(f1, ·)), so that a hit is two different statements."""
+    first, second = families
+    width = min(math.isqrt(q) + 1, SEARCH_LIMIT)
+    table = {leaf_message(q, statement(first, x)): x for x in range(1, width + 1)}
+    for x1 in range(1, FACTOR * width + 1):
+        x0 = table.get(leaf_message(q, statement(second, x1)))
+        if x0 is not None:
+            return x0, x1
+    return None
+
+
+def payment_statement(payee: bytes, coins: int) -> bytes:
+    """The statement "state 7: pay `coins` coins to `payee`" (one context, many possible payments)."""
+    return b"state 7: pay %d coins to %s" % (coins, payee)
+
+
+class LeafCollisionEquivocation(Adversary):
+    """Reference attack (generic, toy tier): two statements with colliding leaf messages, one assertion.
+
+    A birthday search (`leaf_collision`, about 2·√q hashes of H_q) finds st0 ≠ st1 with
+    H_q("AA/S", st0) = H_q("AA/S", st1). Both then open the same tree path: the one assertion τ of st0,
+    under a key of its own (a depth-D key of the fixed layout, as the game demands), verifies for st1
+    too, and Extract, shown τ twice, finds no node opened to two messages and returns ⊥.
+
+    Tiers: it plays both, with the same budget. On the toy tier (a 20-bit q) the search succeeds
+    with probability about 1 − e^−6. On the standard tier it still runs, capped at SEARCH_LIMIT table
+    entries and FACTOR·SEARCH_LIMIT lookups (about 14,000 hashes, some 40 ms), and against a 256-bit
+    q it finds nothing (success about 2^−230): it then presents τ for two statements whose leaf
+    messages differ, which does not verify, and loses. Against `no-leaf-binding`, whose leaves carry
+    a constant, its τ verifies for neither statement: that variant is `aa.unbound-equivocation`'s.
+    """
+
+    id = "aa.leaf-collision"
+    label = "birthday collision of H_q(st) on a toy q, one τ for two statements"
+    targets = ("aa.extract",)
+    expect = f"breaks:{FIXED}"
+    breaks_tiers = ("toy",)
+
+    def attack(self, view: View, rng: RandomSource) -> Equivocation:
+        asserter = Asserter(*_own_keys(view.group, rng), view.depth)
+        ct = rng.randbelow(asserter.public.contexts)
+        counters = leaf_collision(view.group.q, payment_statement, PAYEES)
+        x0, x1 = (1, 1) if counters is None else counters  # no collision: two unrelated statements
+        st0, st1 = payment_statement(PAYEES[0], x0), payment_statement(PAYEES[1], x1)
+        tau = asserter.assert_(ct, st0)
         return Equivocation(asserter.public, ct, st0, st1, tau, tau)

@@ -19,6 +19,10 @@ Type II, the payee (`mc.type2`):
   κ = 12 each try wins with probability 2^(1−κ) − 2^(−2κ); the default `tries` = q_H = 2^(κ−1)
   succeeds in about 59% of the trials (1 − E[(1 − K/2^κ)^tries], K = 1 + Poisson(1) preimages), and
   a budget of 100 tries in about tries·2^(1−κ) ≈ 4.9%. Against the full hash it never succeeds.
+* `mc.bsgs-mint` (reference, generic): takes no coin; on MC-0 it solves x = log y and
+  t = log(R_root·g^−μ) by budgeted BSGS and opens the root to coin l* with r = t/x. It breaks `mc-0`
+  on the toy tier only. A winner that needs no coin is what the reduction `mc0-dl` can simulate
+  (reductions/coin.py), whose inner adversary it is.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from adversaries.base import Adversary
-from adversaries.dl import is_log
+from adversaries.dl import STEP_BUDGET, is_log, recovered_log
 from games.hash_preimage import random_word
 from games.mc_type1 import distinct_keypair
 from games.mc_type2 import HASH_BUDGET
 from games.view import View
+from scheme.chameleon import message_scalar
+from scheme.dlog import bsgs
 from scheme.errors import SchemeError
 from scheme.microcoin import (
     SEED_LEN,
@@ -45,6 +51,7 @@ from scheme.microcoin import (
     PayWordCoin,
     PayWordGen,
     RootHash,
+    coin_message,
     get_variant,
     link_randomness,
     mc0_extract_key,
@@ -230,3 +237,43 @@ class PreimageSearch(_Payee):
                 return PayWordCoin(aux.cid, target, guess)
         # Budget spent without a match: hand in one last, unchecked guess.
         return random_coin(aux, target, rng)
+
+
+class BsgsMint(Adversary):
+    """Reference attack (generic, toy tier): no coin taken; on MC-0 the key and the root's discrete log
+    by BSGS, then coin l*.
+
+    Ch(μ_l*; r) = g^μ · y^r = R_root iff x·r = log(R_root · g^−μ) = t: with x = log y and t, both by
+    baby-step giant-step (`adversaries.dl.recovered_log`, `scheme.dlog.bsgs`, STEP_BUDGET steps each),
+    r = t/x opens the root to coin l*. Against MC-0′ (ADM openings) and the PayWord variants there is
+    nothing this solves, and it hands in a random coin.
+
+    Tiers: it plays both, with the same step budget. On the toy tier (a 20-bit q) both logarithms are
+    found; on the standard tier the budget covers a vanishing part of the exponents, both searches
+    give up after their steps (milliseconds on a 2048-bit group), and it hands in a random coin and
+    loses.
+    """
+
+    id = "mc.bsgs-mint"
+    label = "no coin: BSGS on y and on the root, open it to coin l*"
+    targets = ("mc.type2",)
+    expect = "breaks:mc-0"
+    breaks_tiers = ("toy",)
+
+    def query(self, view: View, rng: RandomSource) -> None:
+        payee, _ = distinct_keypair(view.group, rng, view.pk)
+        self.aux: Aux = view.setup(B2, N2, payee)
+
+    def forge(self, view: View, rng: RandomSource) -> Coin:
+        aux, j = self.aux, view.challenge
+        variant = aux.variant
+        if variant.coins is not CoinKind.OPENING or variant.root_hash is not RootHash.KR:
+            return random_coin(aux, j, rng)  # a chain word or an ADM opening: nothing to solve
+        group = aux.group
+        # Ch(μ_l*; r) = g^μ · y^r = R_root  ⇔  x·r = log(R_root · g^−μ) = t.
+        x = recovered_log(group, aux.payer.y, rng)
+        mu = message_scalar(group, coin_message(aux.cid, j))
+        t = bsgs(group, group.mul(aux.commit.root, group.gexp(group.q - mu)), max_steps=STEP_BUDGET)
+        if x is None or t is None:  # a budget ran out
+            return random_coin(aux, j, rng)
+        return OpeningCoin(group, aux.cid, j, t * group.inv_scalar(x) % group.q)

@@ -17,6 +17,11 @@ Double-spending detection (`mp.ds`) and profit (`mp.profit`), the adversary bein
 * `mp.ds-honest` (null): pays at each point of sale in turn, each time with its newest voucher.
 * `mp.ds-double-spend` (reference): shows its first voucher at two points of sale in one slot.
   Without assertions the pair gives no key; with them Extract returns its key and it loses.
+* `mp.ds-leaf-collision` (reference, generic): a birthday search over its prices finds two
+  statements whose leaf messages H_q("AA/S", st) collide modulo a toy q (about 2·√q hashes): both
+  open one tree path, so one assertion makes both spends of a voucher pass and Extract finds no node
+  opened twice. It breaks `micropay3` on the toy tier only; it is also the inner adversary of the
+  reduction `ds-extract` (reductions/detection.py).
 * `mp.profit-honest` (null): spends its deposit in purchases of u2 over two slots.
 * `mp.profit-forks` (reference, spec §5.6): pays honestly in the first slot down to δ = u2, then in
   the second slot spends the entry voucher at N points of sale, one purchase of u2 each. It buys
@@ -30,11 +35,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from adversaries.assertions import FACTOR, SEARCH_LIMIT, leaf_collision
 from adversaries.base import Adversary
-from games.mp_uf import UNBOUND
+from games.mp_ds import NO_AA
+from games.mp_uf import MICROPAY3, UNBOUND
 from games.view import View
 from scheme import schnorr
-from scheme.assertions import AUXSK_LEN, Asserter
+from scheme.assertions import AUXSK_LEN, Asserter, Assertion
 from scheme.channel_tx import EscrowTerms, EscrowTx, UpdateTx
 from scheme.groups import Group
 from scheme.micropay import Payment
@@ -188,6 +195,70 @@ class TwoPosDoubleSpend(Adversary):
         voucher = device.open(2 * DS_PRICE, DS_PENALTY, one_slot_close(view))
         device.pay(0, voucher, DS_PRICE)
         device.pay(1, voucher, DS_PRICE)
+
+
+class _SplitPayer(PayerDevice):
+    """The payer device with a purchase split in two: the nonces first, the spends once prices are set."""
+
+    def assertion(self, index: int, statement: bytes) -> Assertion | None:
+        """τ for st in context k (None where payments carry no assertion)."""
+        return None if self._asserter is None else self._asserter.assert_(index, statement)
+
+    def spend(
+        self, pos: int, voucher: Voucher, price: int, nonce: bytes, assertion: Assertion | None
+    ) -> Voucher:
+        """Pay `price` at B_pos with `voucher`, answering its nonce with the given assertion."""
+        update = UpdateTx.create(self._sk, self.cid, voucher.state.paid + price, self._rng)
+        return self._view.spend(pos, Payment(voucher, price, nonce, update, assertion))
+
+
+# The birthday search of `mp.ds-leaf-collision` picks prices up to FACTOR·SEARCH_LIMIT; the deposit
+# covers the largest.
+LEAF_COLLISION_DEPOSIT = FACTOR * SEARCH_LIMIT
+
+
+class LeafCollisionDoubleSpend(Adversary):
+    """Reference attack (generic, toy tier): one voucher at B_0 and B_1 with statements whose leaf
+    messages collide.
+
+    It asks B_0 and B_1 for their nonces r0, r1, then searches prices x0, x1 with
+    H_q("AA/S", st(r0, x0)) = H_q("AA/S", st(r1, x1)) (`leaf_collision`: a table of √q prices at r0,
+    up to 6·√q lookups at r1). The two statements differ (their nonces do) but open one tree path, so
+    the one assertion τ of st(r0, x0) in context k passes both points of sale's checks, and Extract,
+    shown τ twice, returns ⊥.
+
+    Tiers: it plays both, with the same budget. On the toy tier (a 20-bit q) the search succeeds with
+    probability about 1 − e^−6. On the standard tier it still runs, capped at 2^11 table entries and
+    6·2^11 lookups (about 14,000 hashes), and against a 256-bit q finds nothing: it then makes one
+    honest purchase at B_0 and loses. Against `micropay3-no-aa`, whose payments carry no assertion,
+    any double spend wins, and so does this one where its search succeeds, on the toy tier
+    (`also_breaks`; `expect` names `micropay3`, the variant the birthday search is about, and
+    `mp.ds-double-spend` is the attack of `micropay3-no-aa`).
+    """
+
+    id = "mp.ds-leaf-collision"
+    label = "birthday collision of H_q(st) on a toy q, one assertion for two spends"
+    targets = ("mp.ds",)
+    expect = f"breaks:{MICROPAY3}"
+    breaks_tiers = ("toy",)
+    also_breaks = (NO_AA,)  # any double spend wins without assertions
+
+    def attack(self, view: View, rng: RandomSource) -> None:
+        device = _SplitPayer(view, rng)
+        voucher = device.open(LEAF_COLLISION_DEPOSIT, DS_PENALTY, one_slot_close(view))
+        k, nonces = voucher.state.index, (view.nonce(0), view.nonce(1))
+
+        def statement(nonce: bytes, price: int) -> bytes:
+            return view.vouchers.statement(device.cid, nonce, price)
+
+        prices = leaf_collision(view.group.q, statement, nonces)
+        if prices is None:  # no collision within the search: one honest purchase
+            device.spend(0, voucher, DS_PRICE, nonces[0], device.assertion(k, statement(nonces[0], DS_PRICE)))
+            return
+        # Both statements open the same leaf message: one assertion verifies for both.
+        tau = device.assertion(k, statement(nonces[0], prices[0]))
+        for pos in (0, 1):
+            device.spend(pos, voucher, prices[pos], nonces[pos], tau)
 
 
 def spend_down_to(device: PayerDevice, view: View, voucher: Voucher, capacity: int) -> Voucher:

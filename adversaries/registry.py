@@ -4,8 +4,8 @@ Built-in adversaries are listed as "module:Class" references, one line each, imp
 use; registering a new adversary is one line in `BUILTIN_ADVERSARIES`. An id that is not built in
 may name a plugin, an entry point of the group `mpgames.adversaries` or "path/to/file.py:ClassName"
 (adversaries/plugins.py), which goes through the same checks.
-Each adversary is checked against the game registry: its targets must exist, and the variant a
-reference attack claims to break must belong to one of them.
+Each adversary is checked against the game registry: its targets must exist, and every variant a
+reference attack claims to break (`expect`, `also_breaks`) must belong to one of them.
 """
 
 from __future__ import annotations
@@ -40,11 +40,13 @@ BUILTIN_ADVERSARIES: tuple[str, ...] = (
     "adversaries.assertions:SiblingLeak",
     "adversaries.assertions:HonestEquivocator",
     "adversaries.assertions:UnboundEquivocation",
+    "adversaries.assertions:LeafCollisionEquivocation",
     "adversaries.microcoin:HonestPayer",
     "adversaries.microcoin:Overspend",
     "adversaries.microcoin:RandomCoin",
     "adversaries.microcoin:KeyExposure",
     "adversaries.microcoin:PreimageSearch",
+    "adversaries.microcoin:BsgsMint",
     "adversaries.hash:RandomPreimage",
     "adversaries.hash:WordSearch",
     "adversaries.micropay:RandomVoucherForgery",
@@ -53,6 +55,7 @@ BUILTIN_ADVERSARIES: tuple[str, ...] = (
     "adversaries.micropay:ReadSigner",
     "adversaries.micropay:HonestPayer",
     "adversaries.micropay:TwoPosDoubleSpend",
+    "adversaries.micropay:LeafCollisionDoubleSpend",
     "adversaries.micropay:HonestShopper",
     "adversaries.micropay:SlotForks",
 )
@@ -66,9 +69,11 @@ def _checked(reference: str, cls: object) -> type[Adversary]:
         missing = [s for s in game.stages if getattr(cls, s, None) is getattr(Adversary, s, None)]
         if missing:
             raise TypeError(f"adversary {cls.id} lacks the stage(s) {', '.join(missing)} of {game.id}")
-    broken = cls.broken_variant()
-    if broken is not None and not any(broken in game.variants for game in games):
-        raise TypeError(f"adversary {cls.id} claims to break {broken!r}, a variant of none of its targets")
+    for broken in cls.broken_variants():
+        if not any(broken in game.variants for game in games):
+            raise TypeError(
+                f"adversary {cls.id} claims to break {broken!r}, a variant of none of its targets"
+            )
     return cls
 
 

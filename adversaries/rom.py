@@ -10,7 +10,8 @@
   adversaries/ring.py, retargeted to the random-oracle games (they never query H).
 
 The BSGS forgers are generic attacks: they break the toy tier only. They are the inner adversaries
-of the forking reductions (reductions/forking.py).
+of the forking reductions (reductions/forking.py). A recovered key signs whatever the signer's nonces
+are, so `sig.rom-bsgs-forgery` breaks `schnorr-nonce-reuse` on the toy tier as well (`also_breaks`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class RomBsgsForgery(Adversary):
     targets = (SchnorrEufCmaRom.id,)
     expect = "breaks:schnorr"
     breaks_tiers = ("toy",)
+    also_breaks = ("schnorr-nonce-reuse",)  # the key by BSGS, whatever the nonces
 
     def attack(self, view: View, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk

@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from games.base import AdversaryLike, Game, Variant, variant_table
-from games.checks import expect_output
 from games.context import TrialContext
 from games.errors import MalformedOutput
 from reports.estimation import Kind
@@ -97,21 +96,19 @@ class AssertionExtractability(Game):
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
         group = ctx.group
         # No keys for the challenger: A picks apk itself and outputs (apk, ct, st0, st1, τ0, τ1).
-        output = ctx.play(adversary.attack, ctx.view(group=group, variant=ctx.variant.name, depth=DEPTH))
+        view = ctx.view(group=group, variant=ctx.variant.name, depth=DEPTH)
+        output = ctx.play(adversary.attack, view, returns=Equivocation)
         # It wins iff both assertions verify, the statements differ, and Extract misses the key.
         return ctx.judge(self.escapes_extraction, group, ctx.variant.name, output)
 
     @staticmethod
-    def escapes_extraction(group: Group, variant: str, output: object) -> bool:
-        """Win: a well-formed equivocation that verifies twice, on different statements, with
-        Extract returning ⊥ or a scalar that is not the key of apk."""
-        eq = expect_output(output, Equivocation, "the equivocation")
-        apk = expect_output(eq.apk, AssertionPublicKey, "the public key apk")
+    def escapes_extraction(group: Group, variant: str, eq: Equivocation) -> bool:
+        """Win: an equivocation (converted at the boundary) that verifies twice, on different
+        statements, with Extract returning ⊥ or a scalar that is not the key of apk."""
+        apk = eq.apk
         if (apk.group, apk.depth, apk.variant) != (group, DEPTH, FIXED):
             raise MalformedOutput(f"apk must be a depth-{DEPTH} {FIXED}-layout key over {group.label}")
-        ct = expect_output(eq.ct, int, "the context ct")
-        st0, st1 = (expect_output(st, bytes, "a statement") for st in (eq.st0, eq.st1))
-        tau0, tau1 = (expect_output(tau, Assertion, "an assertion τ") for tau in (eq.tau0, eq.tau1))
+        ct, st0, st1, tau0, tau1 = eq.ct, eq.st0, eq.st1, eq.tau0, eq.tau1
         leaf0, leaf1 = leaf_statement(variant, st0), leaf_statement(variant, st1)
         # Verify(apk, ct, st_b, τ_b) = 1 for b = 0, 1 (a malformed τ or ct is a loss) …
         both_verify = assertions.verify(apk, ct, leaf0, tau0) and assertions.verify(apk, ct, leaf1, tau1)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_query
 from games.context import TrialContext
 from reports.estimation import Kind
 from scheme import assertions, schnorr
@@ -73,8 +72,7 @@ class AssertionSecrecy(Game):
         asked: dict[int, set[bytes]] = {}
 
         def assert_(ct: int, st: bytes) -> Assertion:
-            ct = check_context(expect_query(ct, int, "context ct"), DEPTH)
-            st = expect_query(st, bytes, "statement st")
+            ct = check_context(ct, DEPTH)
             asked.setdefault(ct, set()).add(st)
             return asserter.assert_(ct, st)
 
@@ -83,13 +81,14 @@ class AssertionSecrecy(Game):
         o_assert = ctx.oracle("assert_", assert_)
         # A^{Assert'}(apk) outputs ask*.
         view = ctx.view(group=group, variant=ctx.variant.name, apk=apk, assert_=o_assert)
-        guess = ctx.play(adversary.attack, view)
+        guess = ctx.play(adversary.attack, view, returns=int)
         # It wins iff ask* = ask and no context was asserted with two different statements.
         return ctx.judge(self.recovered_key, group, ask.x, asked, guess)
 
     @staticmethod
-    def recovered_key(group: Group, ask: int, asked: Mapping[int, Set[bytes]], output: object) -> bool:
-        """Win: ask* is a well-formed key, ask* = ask, and Q has at most one statement per context."""
+    def recovered_key(group: Group, ask: int, asked: Mapping[int, Set[bytes]], output: int) -> bool:
+        """Win: ask* (an exact int from the boundary) is a well-formed key, ask* = ask, and Q has at
+        most one statement per context."""
         guess = group.check_secret(output, "the recovered key ask*")
         # ask* = ask (the key is unique for apk) …
         correct = guess == ask

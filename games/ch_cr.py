@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from games.base import AdversaryLike, Game, Variant, variant_table
-from games.checks import expect_output
 from games.context import TrialContext
 from reports.estimation import Kind
 from scheme import chameleon, schnorr
@@ -54,14 +53,14 @@ class ChameleonCollision(Game):
         pk, trapdoor = schnorr.keygen(group, ctx.rng)
         ctx.trace("keygen", x=trapdoor.x, y=pk.y)
         # The adversary sees only the public key, and outputs two openings.
-        output = ctx.play(adversary.attack, ctx.view(group=group, variant=ctx.variant.name, pk=pk))
+        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk)
+        output = ctx.play(adversary.attack, view, returns=Collision)
         # It wins iff they open one hash value to two different messages.
         return ctx.judge(self.is_collision, pk, output)
 
     @staticmethod
-    def is_collision(pk: PublicKey, output: object) -> bool:
+    def is_collision(pk: PublicKey, collision: Collision) -> bool:
         """Win: m0 ≠ m1 (as scalars) and Ch(m0; r0) = Ch(m1; r1); a value outside Z_q is malformed."""
-        collision = expect_output(output, Collision, "the collision")
         # Two different messages …
         different = collision.m0 != collision.m1
         # … with the same hash value (`ch` rejects scalars outside Z_q).

@@ -1,8 +1,19 @@
-"""Shape checks on what the adversary hands in (harness §10: every external value is validated).
+"""The boundary between adversary and challenger (harness §6a; docs/games-framework.md "Boundary").
 
-Win predicates and oracles call these before touching an adversary-supplied value, so that a value
-of the wrong type is a typed, counted loss (`MalformedOutput`, `MalformedQuery`) rather than a
-`TypeError` deep in the scheme that would look like a bug of the challenger.
+Everything the adversary hands over — each oracle argument, each stage output — is converted by
+the challenger, before any use, into a fresh object of the challenger's own exact types:
+`scheme.revalidate.canonical` rebuilds it field by field from exact built-ins through the scheme's
+own constructors (which validate every field), and every `Group` inside it must be the trial's
+group. Only that copy is compared, stored, hashed or judged, so an `int` or `bytes` subclass that
+lies in `__eq__`, an object made without its constructor or a property that answers differently on
+each read reaches nothing of the challenger.
+
+The framework applies the conversion itself: `Oracle` converts each argument by the type the
+oracle's function declares for it, and `TrialContext.play` converts a stage's output by the type
+the game declares (`returns=`). A value that cannot be converted is the adversary's fault: a
+`MalformedQuery` (the oracle answers ⊥) or a `MalformedOutput` (the trial is lost).
+`expect_output` / `expect_query` are the same conversion for code that receives a value another
+way (a reduction judging what its inner adversary produced).
 """
 
 from __future__ import annotations
@@ -10,23 +21,23 @@ from __future__ import annotations
 from typing import TypeVar
 
 from games.errors import MalformedOutput, MalformedQuery
+from scheme.groups import Group
+from scheme.revalidate import NotCanonicalError, canonical
 
 T = TypeVar("T")
 
 
-def expect_output(value: object, cls: type[T], what: str) -> T:
-    """`value` if it is a `cls` (bool never passes for int), else `MalformedOutput`."""
-    if not _is(value, cls):
-        raise MalformedOutput(f"{what} must be a {cls.__name__}, got {type(value).__name__}")
-    return value  # type: ignore[return-value]
+def expect_output(value: object, cls: type[T], what: str, group: Group | None = None) -> T:
+    """The canonical `cls` copy of an output value, else `MalformedOutput`."""
+    try:
+        return canonical(value, cls, what, group=group)
+    except NotCanonicalError as exc:
+        raise MalformedOutput(str(exc)) from None
 
 
-def expect_query(value: object, cls: type[T], what: str) -> T:
-    """`value` if it is a `cls`, else `MalformedQuery` (the oracle answers ⊥)."""
-    if not _is(value, cls):
-        raise MalformedQuery(f"{what} must be a {cls.__name__}, got {type(value).__name__}")
-    return value  # type: ignore[return-value]
-
-
-def _is(value: object, cls: type) -> bool:
-    return isinstance(value, cls) and not (isinstance(value, bool) and cls is not bool)
+def expect_query(value: object, cls: type[T], what: str, group: Group | None = None) -> T:
+    """The canonical `cls` copy of an oracle argument, else `MalformedQuery` (the oracle answers ⊥)."""
+    try:
+        return canonical(value, cls, what, group=group)
+    except NotCanonicalError as exc:
+        raise MalformedQuery(str(exc)) from None

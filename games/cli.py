@@ -421,7 +421,11 @@ def _spec_record(spec: TrialSpec) -> dict[str, Any]:
 
 
 def _outcome_line(outcome: TrialOutcome) -> str:
-    result = "won" if outcome.won else f"lost by fault ({outcome.error})" if outcome.error else "lost"
+    if outcome.error:
+        scored = "won" if outcome.won else "lost"
+        result = f"fault ({outcome.error}), scored {scored}"
+    else:
+        result = "won" if outcome.won else "lost"
     queries = ", ".join(f"{name}: {used}" for name, used in outcome.queries) or "none"
     return (
         f"result: {result}; output: {outcome.output or '-'}; queries: {queries}; "

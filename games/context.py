@@ -5,15 +5,17 @@ challenger's random generator, and it builds what the experiment needs:
 
 * `ctx.oracle(name, fn)` wraps challenger code as an `Oracle` with the budget the game declares;
 * `ctx.view(**public)` builds the adversary's read-only `View`;
-* `ctx.play(adversary.attack, view)` runs one adversary stage with the adversary's own generator,
-  under the time limit, and turns whatever goes wrong on the adversary's side into an
-  `AdversaryFault` (the trial is lost and counted by type); a multi-stage game names each stage,
-  `ctx.play(adversary.guess, view, phase="guess")`;
+* `ctx.play(adversary.attack, view, returns=Forgery)` runs one adversary stage with the adversary's
+  own generator, under the time limit, converts its output to the declared type (games.checks: a
+  fresh object of the challenger's exact types; `returns=None` for a stage whose output the game
+  never reads) and turns whatever goes wrong on the adversary's side into an `AdversaryFault` (the
+  trial is faulted and counted by type: engine.score_fault); a multi-stage game names each stage,
+  `ctx.play(adversary.guess, view, returns=int, phase="guess")`;
 * `ctx.judge(predicate, ...)` evaluates the win predicate: a `SchemeError` raised while judging
   the adversary's output (a malformed forgery, an out-of-range scalar) is the adversary's loss;
 * `ctx.trace(step, **data)` appends a step to the transcript (kept only when tracing).
 
-Only adversary-side failures become lost trials. An exception of the challenger's own code (in
+Only adversary-side failures become faulted trials. An exception of the challenger's own code (in
 the experiment, or inside an oracle even if the adversary catches it) is a `ChallengerBug` and
 stops the run.
 """
@@ -22,9 +24,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from games.errors import AdversaryFault, ChallengerBug, TrialTimeout
+from games.checks import expect_output
+from games.errors import AdversaryFault, ChallengerBug, MalformedOutput, TrialTimeout
 from games.oracles import Oracle
 from games.outcome import TraceEntry
 from games.summary import summarize
@@ -33,12 +36,15 @@ from games.view import View
 from scheme.errors import SchemeError
 from scheme.groups import Group
 from scheme.randomness import RandomSource
+from scheme.revalidate import check_declared
 
 if TYPE_CHECKING:
     from games.base import Variant
 
 # The stage name of a single-stage adversary (`attack`); oracles are open in it by default.
 ATTACK = "attack"
+
+T = TypeVar("T")
 
 
 class TrialContext:
@@ -107,39 +113,66 @@ class TrialContext:
 
     # -- running the adversary -------------------------------------------------------------------
     def play(
-        self, stage: Callable[[View, RandomSource], object], view: View, *, phase: str = ATTACK
-    ) -> object:
-        """Run one adversary stage, e.g. `adversary.attack`, on `view`; its output.
+        self,
+        stage: Callable[[View, RandomSource], object],
+        view: View,
+        *,
+        returns: type[T] | None,
+        phase: str = ATTACK,
+    ) -> T:
+        """Run one adversary stage, e.g. `adversary.attack`, on `view`; its output converted to `returns`.
 
-        `phase` names the stage for the oracles (a multi-stage game passes it: `phase="guess"`).
-        Anything that goes wrong on the adversary's side raises `AdversaryFault`.
+        The output is converted (games.checks) before anything of the challenger sees it; with
+        `returns=None` it is never read by the challenger (only rendered for the outcome record) and
+        None is returned. `phase` names the stage for the oracles (a multi-stage game passes it:
+        `phase="guess"`). Anything that goes wrong on the adversary's side, a conversion that fails
+        included, raises `AdversaryFault`.
         """
         if phase not in self._stages:
             raise ChallengerBug(f"phase {phase!r} is not among the game's stages {self._stages}")
+        try:
+            check_declared(returns)
+        except TypeError as exc:
+            raise ChallengerBug(f"stage {phase!r}: {exc}") from None
         self.trace(f"adversary {phase}", view=tuple(view))
         remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
         self._phase = phase
         start = time.perf_counter()
+
+        def run_stage() -> Any:
+            output = stage(view, self._adversary_rng)
+            # Reading the adversary's object runs its code too (properties): under the same limit.
+            if returns is None:
+                # Never read by the challenger; its rendering is kept for the record only.
+                self.output_summary = _rendering(output)
+                return None
+            try:
+                return expect_output(output, returns, f"the output of stage {phase!r}", self.group)
+            except MalformedOutput:
+                # Kept for the record only (the outcome's output column): what was handed in.
+                self.output_summary = _rendering(output)
+                raise
+
         try:
-            output = call_with_limit(lambda: stage(view, self._adversary_rng), remaining)
-            # Rendering the adversary's object runs its code too (properties, nesting): same rules.
-            summary = summarize(output)
+            output = call_with_limit(run_stage, remaining)
+            summary = "" if returns is None else summarize(output)
         except (Exception, TrialTimeout) as exc:
             self._raise_if_bug()
             raise AdversaryFault(self._fault or exc) from exc
         finally:
             self._phase = None
             self._adversary_seconds += time.perf_counter() - start
-        # A fault the adversary caught and swallowed still loses the trial.
+        # A fault the adversary caught and swallowed still faults the trial.
         self._raise_if_bug()
         if self._fault is not None:
             raise AdversaryFault(self._fault)
-        self.output_summary = summary
-        self._record(f"adversary {phase} output", (("output", summary),))
-        return output
+        if returns is not None:
+            self.output_summary = summary
+        self._record(f"adversary {phase} output", (("output", self.output_summary),))
+        return output  # type: ignore[no-any-return]
 
     def judge(self, predicate: Callable[..., bool], *args: object) -> bool:
-        """Evaluate the win predicate; a `SchemeError` on the adversary's output loses the trial."""
+        """Evaluate the win predicate; a `SchemeError` on the adversary's output faults the trial."""
         try:
             won = predicate(*args)
         except SchemeError as exc:
@@ -174,3 +207,11 @@ class TrialContext:
     @property
     def transcript(self) -> tuple[TraceEntry, ...]:
         return tuple(self._transcript)
+
+
+def _rendering(output: object) -> str:
+    """The summary of a refused output, or a placeholder if rendering it fails too."""
+    try:
+        return summarize(output)
+    except Exception:
+        return "<unprintable output>"

@@ -41,12 +41,12 @@ class DiscreteLog(Game):
         h = group.gexp(x)
         ctx.trace("challenge", x=x, h=h)
         # The adversary sees the group and h, and answers with x'.
-        guess = ctx.play(adversary.attack, ctx.view(group=group, h=h))
+        guess = ctx.play(adversary.attack, ctx.view(group=group, h=h), returns=int)
         # It wins iff g^x' = h.
         return ctx.judge(self.found_log, group, h, guess)
 
     @staticmethod
-    def found_log(group: Group, h: int, guess: object) -> bool:
+    def found_log(group: Group, h: int, guess: int) -> bool:
         """Win: x' is a scalar in Z_q (out of range is a malformed output) and g^x' = h."""
         x_guess = group.check_scalar(guess, "discrete-log answer x'")
         return group.gexp(x_guess) == h

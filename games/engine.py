@@ -2,10 +2,15 @@
 
 * `play_trial(spec, i)` plays trial i of a run: it derives the challenger's and the adversary's
   generators from the run's `SeedPath`, meters exponentiations and hash calls, times the trial, and
-  turns an `AdversaryFault` into a lost trial with its type name. Anything else (a challenger bug)
-  propagates and stops the run. The spec's group is a named group's name or a `Group` itself (a
-  generated toy group, as `plot-wall` plays); either way its name (`Group.label`) is the seed path's
-  group, so a named group gives the same seeds whichever form the spec holds.
+  records an `AdversaryFault` as the trial's fault type name. A fault carries no information
+  (`score_fault`, harness §6a): it is a loss in a win-lose game and, in a hidden-bit or guess-1-of-n
+  game, a uniform guess the challenger draws from the trial's own generator after the fault (won
+  with probability 1/2, or 1/n). Scored as a loss there, a fault would be information: a consistent
+  loser of a hidden-bit game has |2·Pr[win] − 1| = 1. Either way the fault is counted in the run's
+  `lost`. Anything else (a challenger bug) propagates and stops the run. The spec's group is a
+  named group's name or a `Group` itself (a generated toy group, as `plot-wall` plays); either way
+  its name (`Group.label`) is the seed path's group, so a named group gives the same seeds whichever
+  form the spec holds.
 * `Engine(jobs)` plays index ranges in worker processes (fork), split into a few chunks per worker
   so that the per-task overhead stays far below the work; outcomes come back in index order and
   depend on the index only, so any job count gives identical results.
@@ -32,7 +37,7 @@ from games.context import TrialContext
 from games.errors import AdversaryFault, ChallengerBug, UsageError
 from games.outcome import TrialOutcome
 from games.seeds import SeedPath
-from reports.estimation import Estimate, SequentialPlan, Thresholds, Verdict
+from reports.estimation import Estimate, Kind, SequentialPlan, Thresholds, Verdict
 from reports.records import RunResult
 from scheme.groups import Group, named_group
 from scheme.metering import metered
@@ -75,6 +80,27 @@ class TrialSpec:
         return SeedPath(self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group_name)
 
 
+def score_fault(game: type[Game], ctx: TrialContext) -> bool:
+    """The score of a trial in which the adversary faulted: a fault carries no information (harness §6a).
+
+    * win-lose: a loss;
+    * hidden-bit (n = 2) and guess-1-of-n (n = `game.n_choices`): the challenger's own guess
+      g ←$ [0, n), drawn from the trial's challenger generator `ctx.rng` after the fault, so the
+      score depends on the trial index alone (the same for any job count). g is independent of the
+      hidden value h, so [g = h] and [g = 0] are both won with probability exactly 1/n, whatever the
+      adversary did; the engine, which never sees h, scores g = 0 as the win.
+    """
+    if game.kind is Kind.WIN_LOSE:
+        ctx.trace("fault scored", won=False)
+        return False
+    choices = 2 if game.kind is Kind.HIDDEN_BIT else game.n_choices
+    if choices is None or choices < 2:
+        raise ChallengerBug(f"{game.id}: a {game.kind.value} game needs n_choices >= 2, got {choices!r}")
+    guess = ctx.rng.randbelow(choices)
+    ctx.trace("fault scored as the challenger's uniform guess", guess=guess, of=choices, won=guess == 0)
+    return guess == 0
+
+
 def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
     """Play trial `index` of the run described by `spec`."""
     challenger_rng, adversary_rng = spec.seed_path.streams(index)
@@ -95,8 +121,8 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
         try:
             won, error = spec.game().experiment(ctx, spec.adversary()), None
         except AdversaryFault as fault:
-            ctx.trace("trial lost by fault", error=fault.kind, detail=str(fault.cause))
-            won, error = False, fault.kind
+            ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
+            won, error = score_fault(spec.game, ctx), fault.kind
     if not isinstance(won, bool):
         raise ChallengerBug(f"{spec.game.id}.experiment returned {type(won).__name__}, not bool")
     return TrialOutcome(
@@ -227,7 +253,9 @@ class Engine:
 class TrialLog:
     """An `on_outcome` hook: every trial's win, in index order, and the first `keep` won trials.
 
-    Kept won trials carry their transcript when the run is traced (`tracing`: some are kept).
+    Kept won trials carry their transcript when the run is traced (`tracing`: some are kept). A
+    faulted trial scored as won (the challenger's guess in a guessing game) counts in `won` but is
+    never kept: it exhibits nothing the adversary did.
     """
 
     keep: int = 0
@@ -240,7 +268,7 @@ class TrialLog:
 
     def __call__(self, outcome: TrialOutcome) -> None:
         self.won.append(outcome.won)
-        if outcome.won and len(self.wins) < self.keep:
+        if outcome.won and not outcome.lost_by_fault and len(self.wins) < self.keep:
             self.wins.append(outcome)
 
 

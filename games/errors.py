@@ -44,7 +44,8 @@ class MalformedOutput(SchemeError):
 
 
 class AdversaryFault(Exception):
-    """Carries an adversary-side exception to the engine: the trial is lost and counted by `kind`."""
+    """Carries an adversary-side exception to the engine: the trial is faulted and counted by `kind`
+    (a loss in a win-lose game, the challenger's uniform guess in a guessing game: engine.score_fault)."""
 
     def __init__(self, cause: BaseException) -> None:
         self.cause = cause

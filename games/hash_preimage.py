@@ -15,7 +15,6 @@ from collections.abc import Callable
 from types import MappingProxyType
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output
 from games.context import TrialContext
 from games.errors import MalformedOutput, MalformedQuery
 from games.mc_type2 import HASH_BUDGET
@@ -90,16 +89,15 @@ class ChainHashPreimage(Game):
         view = ctx.view(
             group=ctx.group, variant=ctx.variant.name, bits=chain_hash.bits, y=y, f=ctx.oracle("f", f)
         )
-        guess = ctx.play(adversary.attack, view)
+        guess = ctx.play(adversary.attack, view, returns=bytes)
         # It wins iff f(w') = y.
         return ctx.judge(self.found_preimage, chain_hash, step, y, guess)
 
     @staticmethod
     def found_preimage(
-        chain_hash: ChainHash, step: Callable[[bytes], bytes], y: bytes, guess: object
+        chain_hash: ChainHash, step: Callable[[bytes], bytes], y: bytes, word: bytes
     ) -> bool:
         """Win: w' is a κ-bit word (else a malformed output) and f(w') = y."""
-        word = expect_output(guess, bytes, "the preimage w'")
         if not chain_hash.is_word(word):
             raise MalformedOutput(f"the preimage must be a {chain_hash.bits}-bit word")
         return step(word) == y

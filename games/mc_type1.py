@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_query
 from games.context import TrialContext
 from games.errors import MalformedQuery
 from reports.estimation import Kind
@@ -38,7 +37,6 @@ from scheme.microcoin import (
     ChainTerms,
     Channel,
     Commit,
-    Link,
     MicrocoinVariant,
     PayWordCoin,
     accept_link,
@@ -71,18 +69,16 @@ def distinct_keypair(group: Group, rng: RandomSource, other: PublicKey) -> tuple
     return pk, sk
 
 
-def recordable(tx: object, group: Group, variant: MicrocoinVariant) -> CommitTx:
-    """`tx` if it is a commit transaction of the game's variant and group; else `MalformedQuery`.
+def recordable(tx: CommitTx, group: Group, variant: MicrocoinVariant) -> CommitTx:
+    """`tx` (converted at the boundary) if it is a commit transaction of the game's variant and
+    group; else `MalformedQuery`.
 
     The ledger of a game runs one scheme: a COMMIT of another variant (one that omits n, say) is
     not a transaction of this ledger. The ledger's own rules check everything else.
     """
-    tx = expect_query(tx, CommitTx, "the commit transaction")
-    commit = expect_query(tx.commit, Commit, "COMMIT")
+    commit = tx.commit
     if commit.variant != variant or commit.group != group:
         raise MalformedQuery(f"this ledger records {variant.name} commitments over {group.label} only")
-    if commit.terms is not None:
-        expect_query(commit.terms, ChainTerms, "(n, v) of COMMIT")
     return tx
 
 
@@ -100,11 +96,9 @@ class HonestPayee:
         self._accepted: list[PayWordCoin] = []
 
     def accept(self, aux: Aux) -> ChainTerms:
-        """AcceptLink of an Aux for cid*: (n, v) as R reads them; ⊥ if R refuses the Aux."""
-        aux = expect_query(aux, Aux, "Aux")
-        expect_query(aux.commit, Commit, "the COMMIT of Aux")
-        expect_query(aux.link, Link, "the link of Aux")
-        terms = expect_query(aux.terms, ChainTerms, "(n, v) of Aux")
+        """AcceptLink of an Aux for cid* (converted at the boundary): (n, v) as R reads them; ⊥ if R
+        refuses the Aux."""
+        terms = aux.terms
         if aux.cid != self._cid:
             raise VerificationError("this Aux is not for the challenge commitment")
         if terms.n > MAX_COINS:
@@ -113,8 +107,8 @@ class HonestPayee:
         return terms
 
     def pay(self, coin: PayWordCoin) -> int:
-        """Transact(c, Aux): the value R credits; ⊥ if it refuses the coin."""
-        coin = expect_query(coin, PayWordCoin, "the coin c")
+        """Transact(c, Aux) on a coin converted at the boundary: the value R credits; ⊥ if it refuses
+        the coin."""
         if self._channel is None:
             raise VerificationError("the payee has accepted no Aux for the challenge commitment")
         credit = self._channel.transact(coin)
@@ -198,7 +192,7 @@ class MicrocoinTypeOne(Game):
             now=ledger.now,
             commit=o_commit,
         )
-        ctx.play(adversary.commit, view, phase=COMMIT)
+        ctx.play(adversary.commit, view, returns=None, phase=COMMIT)
         recorded = [query.answer for query in o_commit.log]
         # With Z = ∅ A has committed nothing it could overspend: it loses.
         if not recorded:
@@ -211,7 +205,7 @@ class MicrocoinTypeOne(Game):
         payee = HonestPayee(ledger, payee_sk, cid)
         o_accept = ctx.oracle("accept", payee.accept, phases=(PAY,))
         o_pay = ctx.oracle("pay", payee.pay, phases=(PAY,))
-        ctx.play(adversary.pay, ctx.view(cid=cid, accept=o_accept, pay=o_pay), phase=PAY)
+        ctx.play(adversary.pay, ctx.view(cid=cid, accept=o_accept, pay=o_pay), returns=None, phase=PAY)
         # R redeems its last accepted coin on the ledger.
         refused = payee.redeem(ctx.rng)
         ctx.trace("redeem", received=payee.received, refused=refused)

@@ -25,9 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from games.base import AdversaryLike, Game, budget_table
-from games.checks import expect_output, expect_query
 from games.context import TrialContext
-from games.errors import MalformedQuery
+from games.errors import MalformedOutput, MalformedQuery
 from games.mc_type1 import FUNDS, MAX_COINS, microcoin_variants
 from reports.estimation import Kind
 from scheme import schnorr
@@ -68,10 +67,9 @@ def coin_class(variant: MicrocoinVariant) -> type[PayWordCoin] | type[OpeningCoi
     return PayWordCoin if variant.coins is CoinKind.PAYWORD else OpeningCoin
 
 
-def check_setup_query(group: Group, b: object, n: object, payee: object) -> tuple[int, int, PublicKey]:
-    """The checks of O_setup(b, n, y_R): integers with n | b inside the game's limits, a key of the group."""
-    b, n = expect_query(b, int, "b"), expect_query(n, int, "n")
-    payee = expect_query(payee, PublicKey, "the payee key y_R")
+def check_setup_query(group: Group, b: int, n: int, payee: PublicKey) -> tuple[int, int, PublicKey]:
+    """The checks of O_setup(b, n, y_R), on arguments converted at the boundary (so the key is a
+    validated key): n | b inside the game's limits, a key of the game's group."""
     if payee.group != group:
         raise MalformedQuery("the payee key must belong to the game's group")
     if not 1 <= n <= MAX_COINS or not 1 <= b <= FUNDS or b % n:
@@ -126,7 +124,6 @@ def hash_oracle(chain_hash: ChainHash) -> Callable[[bytes, int, bytes], bytes]:
     """O_hash(cid, i, w) = H("MC/PW", cid, i, w), the chain step of the variant."""
 
     def hash_(cid: bytes, i: int, word: bytes) -> bytes:
-        cid, i = expect_query(cid, bytes, "cid"), expect_query(i, int, "index i")
         if not chain_hash.is_word(word):
             raise MalformedQuery(f"w must be a {chain_hash.bits}-bit chain word")
         return chain_hash.step(cid, i, word)
@@ -180,7 +177,7 @@ class MicrocoinTypeTwo(Game):
         view = ctx.view(
             group=group, variant=variant.name, pk=pk, funds=FUNDS, setup=o_setup, coin=o_coin, hash=o_hash
         )
-        ctx.play(adversary.query, view, phase=QUERY)
+        ctx.play(adversary.query, view, returns=None, phase=QUERY)
         # Without a coin set there is nothing to over-claim: A loses.
         if payer.aux is None:
             ctx.trace("no coin set")
@@ -190,14 +187,17 @@ class MicrocoinTypeTwo(Game):
         l_star = held + 1 + ctx.rng.randbelow(n - held)
         ctx.trace("challenge", l=held, n=n, l_star=l_star)
         # A(l*) outputs a coin c.
-        coin = ctx.play(adversary.forge, ctx.view(challenge=l_star, hash=o_hash), phase=FORGE)
+        coin = ctx.play(adversary.forge, ctx.view(challenge=l_star, hash=o_hash), returns=Coin, phase=FORGE)
         # It wins iff Transact from (l, w_l) accepts c as coin l*.
         return ctx.judge(self.claims_unpaid_coin, payer.aux, payer.paid, l_star, coin)
 
     @staticmethod
-    def claims_unpaid_coin(aux: Aux, paid: tuple[Coin, ...], l_star: int, output: object) -> bool:
-        """Win: a well-formed coin c of index l* that Transact accepts from (j_last, w_last) = (l, w_l)."""
-        coin = expect_output(output, coin_class(aux.variant), "the coin c")
+    def claims_unpaid_coin(aux: Aux, paid: tuple[Coin, ...], l_star: int, coin: Coin) -> bool:
+        """Win: a coin c of the variant's kind and index l* that Transact accepts from
+        (j_last, w_last) = (l, w_l)."""
+        expected = coin_class(aux.variant)
+        if type(coin) is not expected:
+            raise MalformedOutput(f"the coin c must be a {expected.__name__}")
         # The payee's state after c_1 … c_l: (j_last, w_last) = (l, w_l).
         channel = Channel(aux)
         if paid:

@@ -31,14 +31,14 @@ from collections.abc import Iterable, Iterator
 
 from games.aa_extract import DEPTH  # the depth of the assertion trees B accepts
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_query
 from games.context import TrialContext
+from games.errors import MalformedQuery
 from games.mp_uf import MICROPAY3, checked_voucher
 from games.ring_uf import member_index
 from reports.estimation import Kind
 from scheme import assertions, micropay3
-from scheme.assertions import FIXED, Assertion
-from scheme.channel_tx import EscrowTerms, EscrowTx, UpdateTx
+from scheme.assertions import FIXED
+from scheme.channel_tx import EscrowTerms, EscrowTx
 from scheme.errors import RuleViolation
 from scheme.groups import Group
 from scheme.ledger import Ledger
@@ -55,15 +55,10 @@ POS_COUNT = 3
 SCHEDULE = Schedule(slot=10, t_conf=3)
 
 
-def checked_payment(value: object) -> Payment:
-    """`value` if it has the shape of a Micropay 3 payment (tx, σ_A, τ, state, σ) with its nonce and
-    price, else `MalformedQuery`; B_i's checks validate the values themselves."""
-    payment = expect_query(value, Payment, "the payment")
-    expect_query(payment.nonce, bytes, "the nonce r")
-    checked_voucher(payment.voucher, MICROPAY3, expect_query)
-    expect_query(payment.update, UpdateTx, "the update transaction")
-    if payment.assertion is not None:
-        expect_query(payment.assertion, Assertion, "the assertion τ")
+def checked_payment(payment: Payment) -> Payment:
+    """`payment` (converted at the boundary) if it carries a Micropay 3 voucher, else
+    `MalformedQuery`; B_i's checks validate the values themselves."""
+    checked_voucher(payment.voucher, MICROPAY3, MalformedQuery)
     return payment
 
 
@@ -114,10 +109,9 @@ class PaymentDesk:
         if apk is not None and (apk.depth, apk.variant) != (DEPTH, FIXED):
             raise RuleViolation("escrow-terms", f"B accepts assertion trees of depth {DEPTH}, {FIXED} layout")
 
-    def open(self, escrow: object) -> Voucher:
+    def open(self, escrow: EscrowTx) -> Voucher:
         """Setup steps 4–5: confirm A's escrow on the ledger and return B's first voucher."""
-        escrow = expect_query(escrow, EscrowTx, "the escrow transaction")
-        terms = expect_query(escrow.terms, EscrowTerms, "the escrow terms")
+        terms = escrow.terms
         self.check_terms(terms)
         self.merchant.check_terms(terms)
         # Genesis funding: A owns the d + p it locks (money is not what these games measure).
@@ -125,11 +119,11 @@ class PaymentDesk:
         self.ledger.submit(escrow)
         return self.merchant.accept_channel(escrow.cid)
 
-    def nonce(self, i: object) -> bytes:
+    def nonce(self, i: int) -> bytes:
         """Payment step 1: B_i's fresh nonce r."""
         return self._pos(i).nonce()
 
-    def spend(self, i: object, payment: object) -> Voucher:
+    def spend(self, i: int, payment: Payment) -> Voucher:
         """Payment steps 3–4: B_i's checks in order; on accept it logs the spend and issues a voucher."""
         return self._pos(i).accept(checked_payment(payment))
 
@@ -137,7 +131,7 @@ class PaymentDesk:
         """Q: every spend a point of sale accepted, from all their logs."""
         return tuple(record for pos in self.merchant.points_of_sale for record in pos.log)
 
-    def _pos(self, i: object) -> PointOfSale:
+    def _pos(self, i: int) -> PointOfSale:
         points_of_sale = self.merchant.points_of_sale
         return points_of_sale[member_index(i, len(points_of_sale), "point of sale i")]
 
@@ -218,7 +212,7 @@ class DoubleSpendDetection(Game):
         view = ctx.view(
             group=ctx.group, variant=variant, **desk.public(), open=o_open, nonce=o_nonce, spend=o_spend
         )
-        ctx.play(adversary.attack, view)
+        ctx.play(adversary.attack, view, returns=None)
         # It wins iff two accepted spends equivocate in a context and Extract misses A's key.
         return ctx.judge(self.escapes_extraction, desk.ledger, desk.accepted())
 

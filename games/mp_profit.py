@@ -35,7 +35,7 @@ from reports.estimation import Kind
 from scheme.channel_tx import EscrowTerms
 from scheme.errors import RuleViolation
 from scheme.groups import Group
-from scheme.micropay import Schedule, check_price
+from scheme.micropay import Payment, Schedule, check_price
 from scheme.penalty import PenaltyBounds, penalty_bounds, purchases_per_slot
 from scheme.randomness import RandomSource
 from scheme.vouchers import Voucher
@@ -93,7 +93,7 @@ class ProfitDesk(PaymentDesk):
                 "escrow-terms", f"B offers channels of d = {DEPOSIT}, p = {self.penalty}, T = {CLOSE_BY} only"
             )
 
-    def spend(self, i: object, payment: object) -> Voucher:
+    def spend(self, i: int, payment: Payment) -> Voucher:
         """A purchase at B_i: in working hours only, at a price in [u1, u2]; answering it takes Ť."""
         payment = checked_payment(payment)
         if (self.ledger.now - SCHEDULE.start) % SLOT >= WORK_TIME:
@@ -186,7 +186,7 @@ class DoubleSpendProfit(Game):
             spend=o_spend,
             wait=o_wait,
         )
-        ctx.play(adversary.attack, view)
+        ctx.play(adversary.attack, view, returns=None)
         # The channel runs to its last synchronization: B closes it, or takes d + p from a double spender.
         desk.run_clock(max(desk.ledger.now, CLOSE_BY))
         goods, collected = desk.goods(), desk.collected()

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output, expect_query
 from games.context import TrialContext
+from games.errors import MalformedOutput, MalformedQuery
 from games.oracles import Oracle
 from games.ring_uf import RING_GROUPS, make_ring, member_index
 from reports.estimation import Kind
@@ -43,8 +43,7 @@ from scheme.micropay import Schedule
 from scheme.micropay2 import NamedVouchers
 from scheme.micropay3 import RingVouchers
 from scheme.randomness import RandomSource
-from scheme.ring import RingSignature
-from scheme.schnorr import PublicKey, SecretKey, Signature
+from scheme.schnorr import PublicKey, SecretKey
 from scheme.vouchers import CID_LEN, Mp2State, Mp3State, RingVoucher, SchnorrVoucher, Voucher
 
 MICROPAY2 = "micropay2"
@@ -60,8 +59,9 @@ SAMPLE_EXPIRY = 2 * SAMPLE_VALID_UNTIL + SAMPLE_T_CONF
 UNBOUND_LABEL = b"terms only"
 
 ChannelState = Mp2State | Mp3State
-# `expect_output` (judging an output) or `expect_query` (answering a query): which error a bad shape raises.
-Check = Callable[[Any, type, str], Any]
+# MalformedOutput (judging an output) or MalformedQuery (answering a query): which error a wrong
+# format raises.
+Refusal = type[MalformedOutput] | type[MalformedQuery]
 
 
 class VoucherSigner(Protocol):
@@ -110,22 +110,22 @@ def sample_state(variant: str, cid: bytes) -> ChannelState:
     return Mp3State(cid, SAMPLE_EXPIRY, SAMPLE_VALID_UNTIL, SAMPLE_DEPOSIT, 0, 0)
 
 
-def checked_state(value: object, variant: str, check: Check) -> ChannelState:
-    """`value` if it is a state of the variant's format (Micropay 2 or 3), else `check`'s error."""
-    return check(value, Mp2State if variant == MICROPAY2 else Mp3State, "the voucher state")
+def checked_state(state: ChannelState, variant: str, refusal: Refusal) -> ChannelState:
+    """`state` (converted at the boundary) if it has the variant's format (Micropay 2 or 3), else
+    `refusal`."""
+    expected = Mp2State if variant == MICROPAY2 else Mp3State
+    if type(state) is not expected:
+        raise refusal(f"the voucher state must be a {expected.__name__}")
+    return state
 
 
-def checked_voucher(value: object, variant: str, check: Check) -> Voucher:
-    """`value` if it has the shape of a voucher of the variant (state and signature types), else
-    `check`'s error."""
-    if variant == MICROPAY2:
-        voucher = check(value, SchnorrVoucher, "the voucher")
-        check(voucher.signature, Signature, "the voucher's Schnorr signature")
-    else:
-        voucher = check(value, RingVoucher, "the voucher")
-        signature = check(voucher.signature, RingSignature, "the voucher's ring signature")
-        check(signature.s, tuple, "the responses of the ring signature")
-    checked_state(voucher.state, variant, check)
+def checked_voucher(voucher: Voucher, variant: str, refusal: Refusal) -> Voucher:
+    """`voucher` (converted at the boundary) if it is a voucher of the variant (a Schnorr voucher
+    for Micropay 2, a ring voucher otherwise) on a state of the variant's format, else `refusal`."""
+    expected = SchnorrVoucher if variant == MICROPAY2 else RingVoucher
+    if type(voucher) is not expected:
+        raise refusal(f"the voucher must be a {expected.__name__}")
+    checked_state(voucher.state, variant, refusal)
     return voucher
 
 
@@ -136,13 +136,13 @@ def as_issued_by(state: ChannelState, index: int) -> ChannelState:
 
 def make_issuer(
     variant: str, vouchers: VoucherSigner, secret_keys: Sequence[SecretKey], rng: RandomSource
-) -> Callable[[int, object], Voucher]:
+) -> Callable[[int, ChannelState], Voucher]:
     """B_i's signing service: (i, state) ↦ the voucher B_i issues on the state; `MalformedQuery` for
     an index outside [0, n) or a state of the wrong format."""
 
-    def issue(i: object, state: object) -> Voucher:
+    def issue(i: int, state: ChannelState) -> Voucher:
         signer = member_index(i, len(secret_keys), "point of sale i")
-        issued = as_issued_by(checked_state(state, variant, expect_query), signer)
+        issued = as_issued_by(checked_state(state, variant, MalformedQuery), signer)
         return vouchers.issue(secret_keys[signer], issued, rng)
 
     return issue
@@ -197,14 +197,14 @@ class VoucherUnforgeability(Game):
         # A^{O_cert}(R) outputs cert* = (state*, σ*); a sample channel state is public, as is any cid.
         sample = sample_state(variant, ctx.rng.randbytes(CID_LEN))
         view = ctx.view(group=group, variant=variant, points_of_sale=keys, sample_state=sample, cert=o_cert)
-        forgery = ctx.play(adversary.attack, view)
+        forgery = ctx.play(adversary.attack, view, returns=Voucher)
         # It wins iff σ* verifies for state* and state* was never signed.
         return ctx.judge(self.is_forgery, variant, vouchers, o_cert, forgery)
 
     @staticmethod
-    def is_forgery(variant: str, vouchers: VoucherSigner, o_cert: Oracle, output: object) -> bool:
-        """Win: a well-formed voucher (state*, σ*) that verifies and whose state is not in Q."""
-        voucher = checked_voucher(output, variant, expect_output)
+    def is_forgery(variant: str, vouchers: VoucherSigner, o_cert: Oracle, output: Voucher) -> bool:
+        """Win: a voucher (state*, σ*) of the variant's format that verifies and whose state is not in Q."""
+        voucher = checked_voucher(output, variant, MalformedOutput)
         # σ* verifies for state* (a scalar outside Z_q or a wrong response count is malformed) …
         valid = vouchers.verify(voucher)
         # … and no point of sale ever signed state* (Q: the states of the oracle's answers).

@@ -22,10 +22,17 @@ Variants:
 from __future__ import annotations
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output
 from games.context import TrialContext
 from games.errors import MalformedOutput
-from games.mp_uf import MICROPAY2, MICROPAY3, POS_COUNT, make_issuer, sample_state, voucher_signer
+from games.mp_uf import (
+    MICROPAY2,
+    MICROPAY3,
+    POS_COUNT,
+    ChannelState,
+    make_issuer,
+    sample_state,
+    voucher_signer,
+)
 from games.ring_uf import RING_GROUPS, make_ring
 from reports.estimation import Kind
 from scheme.vouchers import CID_LEN, Voucher
@@ -77,7 +84,7 @@ class VoucherUnlinkability(Game):
         hidden = ctx.rng.randbelow(POS_COUNT)
         ctx.trace("hidden signer", i_star=hidden)
 
-        def challenge(state: object) -> Voucher:
+        def challenge(state: ChannelState) -> Voucher:
             return issue(hidden, state)
 
         # O_cert(i, state): A's purchase history, signer known; O_ch(state*) = B_{i*}'s voucher, once.
@@ -93,14 +100,13 @@ class VoucherUnlinkability(Game):
             cert=o_cert,
             challenge=o_challenge,
         )
-        guess = ctx.play(adversary.attack, view)
+        guess = ctx.play(adversary.attack, view, returns=int)
         # It wins iff i = i*.
         return ctx.judge(self.named_signer, hidden, guess)
 
     @staticmethod
-    def named_signer(hidden: int, output: object) -> bool:
-        """Win: the guess is an index in [0, n) and it is i*."""
-        guess = expect_output(output, int, "the guess i")
+    def named_signer(hidden: int, guess: int) -> bool:
+        """Win: the guess (an exact int from the boundary) is an index in [0, n) and it is i*."""
         if not 0 <= guess < POS_COUNT:
             raise MalformedOutput(f"the guess i must be a point-of-sale index in [0, {POS_COUNT})")
         return guess == hidden

@@ -1,10 +1,15 @@
 """The immutable record of one trial (harness §3 "Shape of a game", §6 transcripts).
 
-A `TrialOutcome` says whether the adversary won, summarises its output, counts the queries per
-oracle, the exponentiations and hash calls (challenger and adversary together, from
-`scheme.metering`), the wall time, and, for a trial the adversary lost by fault (it raised, timed
-out, overran a budget, or handed in a malformed output), the fault's type name. Outcomes are plain
-frozen data so that worker processes can return them and runs with any number of jobs compare equal.
+A `TrialOutcome` says whether the trial is scored as won, summarises the adversary's output, counts
+the queries per oracle, the exponentiations and hash calls (challenger and adversary together, from
+`scheme.metering`), the wall time, and, for a trial in which the adversary faulted (it raised, timed
+out, overran a budget, or handed in a malformed output), the fault's type name (`error`).
+
+A fault carries no information (harness §6a, `games.engine.score_fault`): a faulted trial is a loss
+in a win-lose game, but in a hidden-bit or guess-1-of-n game it is scored as the challenger's uniform
+guess, so `won` may be True with `error` set. Such a trial is still counted in the run's `lost`.
+Outcomes are plain frozen data so that worker processes can return them and runs with any number of
+jobs compare equal.
 """
 
 from __future__ import annotations
@@ -30,17 +35,18 @@ class TrialOutcome:
     """What one trial produced."""
 
     index: int
-    won: bool
+    won: bool  # the trial's score; for a faulted trial, as the game's kind scores a fault
     output: str  # summary of the adversary's (last) output; "" if it produced none
     queries: tuple[tuple[str, int], ...]  # (oracle name, queries answered), in creation order
     exponentiations: int
     hashes: int
     seconds: float
-    error: str | None = None  # fault type name of a trial lost by fault, e.g. "BudgetExceeded"
+    error: str | None = None  # fault type name of a faulted trial, e.g. "BudgetExceeded"
     transcript: tuple[TraceEntry, ...] = ()
 
     @property
     def lost_by_fault(self) -> bool:
+        """True iff the adversary faulted (counted in `lost`); in a guessing game `won` may still be True."""
         return self.error is not None
 
     def query_count(self, oracle: str) -> int:

@@ -22,7 +22,6 @@ Variants:
 from __future__ import annotations
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output, expect_query
 from games.context import TrialContext
 from games.errors import MalformedOutput
 from games.ring_uf import RING_GROUPS, RING_SIZE, make_ring, member_index
@@ -91,7 +90,6 @@ class RingAnonymity(Game):
         ctx.trace("hidden bit", b=b)
 
         def challenge(message: bytes, i0: int, i1: int) -> RingSignature:
-            message = expect_query(message, bytes, "challenge message M")
             candidates = (member_index(i0, RING_SIZE, "index i0"), member_index(i1, RING_SIZE, "index i1"))
             signer = secret_keys[candidates[b]]
             # Fresh coins (aos), or coins derived from the signer's key and M (aos-deterministic).
@@ -105,14 +103,13 @@ class RingAnonymity(Game):
         view = ctx.view(
             group=group, variant=ctx.variant.name, ring=members, exposed_keys=exposed, challenge=o_lr
         )
-        guess = ctx.play(adversary.attack, view)
+        guess = ctx.play(adversary.attack, view, returns=int)
         # It wins iff b' = b.
         return ctx.judge(self.guessed_bit, b, guess)
 
     @staticmethod
-    def guessed_bit(b: int, output: object) -> bool:
-        """Win: b' is a bit and b' = b."""
-        guess = expect_output(output, int, "the guess b'")
+    def guessed_bit(b: int, guess: int) -> bool:
+        """Win: b' (an exact int from the boundary) is a bit and b' = b."""
         if guess not in (0, 1):
             raise MalformedOutput("the guess b' must be 0 or 1")
         return guess == b

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output, expect_query
 from games.context import TrialContext
 from games.errors import MalformedQuery
 from games.oracles import Oracle
@@ -62,9 +61,9 @@ def make_ring(group: Group, n: int, rng: RandomSource) -> tuple[tuple[PublicKey,
     return members, tuple(pairs[pk.y][1] for pk in members)
 
 
-def member_index(value: object, n: int, what: str) -> int:
-    """`value` if it is the index of a ring member, i.e. an integer in [0, n); else `MalformedQuery`."""
-    index = expect_query(value, int, what)
+def member_index(index: int, n: int, what: str) -> int:
+    """`index` (an exact int from the boundary) if it is a ring member's index in [0, n); else
+    `MalformedQuery`."""
     if not 0 <= index < n:
         raise MalformedQuery(f"{what} must be a ring index in [0, {n})")
     return index
@@ -108,14 +107,14 @@ class RingUnforgeability(Game):
 
         def cert(i: int, message: bytes) -> RingSignature:
             signer = secret_keys[member_index(i, len(members), "signer index i")]
-            return ring.sign(signer, members, expect_query(message, bytes, "message to sign"), ctx.rng)
+            return ring.sign(signer, members, message, ctx.rng)
 
         # O_cert(i, m) adds m to Q (the oracle's log) and returns Sign(sk_i, R, m).
         o_cert = ctx.oracle("cert", cert)
         # A^{O_cert}(R) outputs (m*, σ*).
         hashes = self.hash_oracles(ctx, members)
         view = ctx.view(group=group, variant=ctx.variant.name, ring=members, cert=o_cert, **hashes)
-        forgery = ctx.play(adversary.attack, view)
+        forgery = ctx.play(adversary.attack, view, returns=RingForgery)
         # It wins iff σ* verifies on m* for R and m* was never signed.
         return ctx.judge(self.is_forgery, members, o_cert, forgery)
 
@@ -126,17 +125,14 @@ class RingUnforgeability(Game):
 
     @staticmethod
     def is_forgery(
-        members: tuple[PublicKey, ...], o_cert: Oracle, output: object, oracle: RingOracle | None = None
+        members: tuple[PublicKey, ...], o_cert: Oracle, forgery: RingForgery, oracle: RingOracle | None = None
     ) -> bool:
-        """Win: a well-formed (m*, σ*) such that Vrfy_R(m*, σ*) = 1 and m* ∉ Q.
+        """Win: (m*, σ*), already converted at the boundary, such that Vrfy_R(m*, σ*) = 1 and m* ∉ Q.
 
         `oracle` is the hash to verify with: the real one in the game, a reduction's own when it
         judges the forgery of an adversary it runs in the random-oracle model (reductions/).
         """
-        forgery = expect_output(output, RingForgery, "the forgery")
-        message = expect_output(forgery.message, bytes, "the forged message m*")
-        signature = expect_output(forgery.signature, RingSignature, "the forged ring signature σ*")
-        expect_output(signature.s, tuple, "the responses of σ*")
+        message, signature = forgery.message, forgery.signature
         # σ* verifies on m* for the fixed ring R (a scalar outside Z_q or a wrong count is malformed) …
         valid = ring.verify(members, message, signature, oracle=oracle)
         # … and no member was asked to sign m* (Q holds messages, whoever signed them).

@@ -17,7 +17,6 @@ import functools
 from collections.abc import Callable
 
 from games.base import budget_table
-from games.checks import expect_query
 from games.context import TrialContext
 from games.oracles import Oracle
 from games.ring_uf import RingUnforgeability
@@ -34,10 +33,9 @@ SIG_HASH_BUDGET = 8
 RING_HASH_BUDGET = 32
 
 
-def _commitment(group: Group, value: object) -> int:
-    """A hash input R: an element of the order-q subgroup, the identity included (g^α for α = 0);
-    ⊥ (`MalformedQuery`, `InvalidElementError`) otherwise."""
-    commitment = expect_query(value, int, "commitment R")
+def _commitment(group: Group, commitment: int) -> int:
+    """A hash input R (an exact int from the boundary): an element of the order-q subgroup, the
+    identity included (g^α for α = 0); ⊥ (`InvalidElementError`) otherwise."""
     return commitment if commitment == 1 else group.check_element(commitment, "commitment R")
 
 
@@ -47,7 +45,7 @@ def schnorr_hash(pk: PublicKey, oracle: ChallengeOracle) -> Callable[[int, bytes
     group = pk.group
 
     def hash_(commitment: int, message: bytes) -> int:
-        return oracle(_commitment(group, commitment), expect_query(message, bytes, "message m"))
+        return oracle(_commitment(group, commitment), message)
 
     return hash_
 
@@ -57,7 +55,7 @@ def ring_hash(members: tuple[PublicKey, ...], oracle: RingOracle) -> Callable[[b
     group = members[0].group
 
     def hash_(message: bytes, commitment: int) -> int:
-        return oracle(expect_query(message, bytes, "message m"), _commitment(group, commitment))
+        return oracle(message, _commitment(group, commitment))
 
     return hash_
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from games.base import AdversaryLike, Game, Variant, budget_table, variant_table
-from games.checks import expect_output, expect_query
 from games.context import TrialContext
 from games.oracles import Oracle
 from reports.estimation import Kind
@@ -61,13 +60,13 @@ class SchnorrEufCma(Game):
         nonce = group.random_secret(ctx.rng) if ctx.variant.name == NONCE_REUSE else None
 
         def sign(message: bytes) -> Signature:
-            return schnorr.sign(sk, expect_query(message, bytes, "message to sign"), ctx.rng, nonce=nonce)
+            return schnorr.sign(sk, message, ctx.rng, nonce=nonce)
 
         # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
         signing = ctx.oracle("sign", sign)
         hashes = self.hash_oracles(ctx, pk)
         view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, sign=signing, **hashes)
-        forgery = ctx.play(adversary.attack, view)
+        forgery = ctx.play(adversary.attack, view, returns=Forgery)
         # It wins iff σ* is a valid signature on a message it never had signed.
         return ctx.judge(self.is_forgery, pk, signing, forgery)
 
@@ -78,16 +77,14 @@ class SchnorrEufCma(Game):
 
     @staticmethod
     def is_forgery(
-        pk: PublicKey, signing: Oracle, output: object, oracle: ChallengeOracle | None = None
+        pk: PublicKey, signing: Oracle, forgery: Forgery, oracle: ChallengeOracle | None = None
     ) -> bool:
-        """Win: a well-formed (m*, σ*) such that σ* verifies on m* and m* is fresh.
+        """Win: (m*, σ*), already converted at the boundary, such that σ* verifies on m* and m* is fresh.
 
         `oracle` is the hash to verify with: the real one in the game, a reduction's own when it
         judges the forgery of an adversary it runs in the random-oracle model (reductions/).
         """
-        forgery = expect_output(output, Forgery, "the forgery")
-        message = expect_output(forgery.message, bytes, "the forged message m*")
-        signature = expect_output(forgery.signature, Signature, "the forged signature σ*")
+        message, signature = forgery.message, forgery.signature
         # σ* verifies on m* under pk (e, s out of Z_q is malformed: InvalidScalarError) …
         valid = schnorr.verify(signature, pk, message, oracle=oracle)
         # … and m* was never a query to the signing oracle.

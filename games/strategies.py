@@ -180,11 +180,11 @@ def vouchers(group: Group, kind: str | None = None) -> SearchStrategy[SignedVouc
         deposit, paid = _amounts(draw)
         index = draw(st.integers(0, MAX_AMOUNT))
         expiry = draw(st.integers(0, MAX_AMOUNT))
+        cid = rng.randbytes(CID_LEN)
         if chosen == "micropay1":
             signer = keygen(group, rng)[1]
-            state = Mp1State(keygen(group, rng)[0], deposit, paid)
+            state = Mp1State(keygen(group, rng)[0], deposit, paid, cid)
             return SignedVoucher(SchnorrVoucher.issue(signer, state, rng), signer.public)
-        cid = rng.randbytes(CID_LEN)
         if chosen == "micropay2":
             signer = keygen(group, rng)[1]
             pos = draw(st.integers(0, MAX_RING - 1))

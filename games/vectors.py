@@ -157,6 +157,9 @@ class WinVector:
         missing = [key for key in _KEYS if key not in data]
         if missing:
             raise fail(f"missing key {missing[0]!r}")
+        unknown = [key for key in data if key not in _KEYS]
+        if unknown:  # it would be dropped, so the vector would not be the file
+            raise fail(f"unknown key {unknown[0]!r}")
         if data["schema"] != SCHEMA:
             raise fail(f"schema is {data['schema']!r}; this reader knows {SCHEMA!r}")
         for key in _FIELDS[1:-1]:
@@ -172,9 +175,19 @@ class WinVector:
         note = data["note"]
         if not isinstance(note, dict) or any(not isinstance(note.get(k), str) for k in _NOTE_KEYS):
             raise fail(f"note must be an object of strings {', '.join(_NOTE_KEYS)}")
+        if len(note) != len(_NOTE_KEYS):
+            raise fail(f"note has keys besides {', '.join(_NOTE_KEYS)}")
         if note["bugType"] not in BUG_TYPES:
             raise fail(f"note.bugType must be one of {', '.join(BUG_TYPES)}")
         transcript = _transcript(data["transcript"], fail)
+        texts = [data[key] for key in _FIELDS[1:-1]] + [note[key] for key in _NOTE_KEYS]
+        for entry in transcript:
+            texts += [entry.step, *(text for pair in entry.data for text in pair)]
+        try:
+            for text in texts:
+                text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800") can be neither hashed nor written
+            raise fail("text fields must be valid Unicode (no lone surrogates)") from None
         digest = data["transcript_digest"]
         if not isinstance(digest, str) or not _HEX_DIGEST.fullmatch(digest):
             raise fail("transcript_digest must be 64 lowercase hex digits")
@@ -221,9 +234,10 @@ def _transcript(value: object, fail: Callable[[str], VectorError]) -> tuple[Trac
         data = step.get("data") if isinstance(step, dict) else None
         if not (
             isinstance(step, dict)
+            and len(step) == 2
             and isinstance(step.get("step"), str)
             and isinstance(data, dict)
-            and all(isinstance(text, str) for text in data.values())
+            and all(isinstance(key, str) and isinstance(text, str) for key, text in data.items())
         ):
             raise fail(f"transcript step {number} must be {{'step': text, 'data': {{key: text, ...}}}}")
         entries.append(TraceEntry(step["step"], tuple(data.items())))
@@ -236,7 +250,10 @@ def load_vector(path: str | os.PathLike[str]) -> WinVector:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise VectorError(f"{path}: cannot read the vector: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
+    except UnicodeDecodeError as exc:
+        raise VectorError(f"{path}: not UTF-8 text: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        # JSONDecodeError, an integer longer than int() converts, or arrays nested too deeply
         raise VectorError(f"{path}: not valid JSON: {exc}") from None
     return WinVector.from_dict(data, str(path))
 

@@ -4,6 +4,9 @@ A `View` is a read-only mapping with attribute access (`view.pk`, `view["pk"]`) 
 what the game put in it. It refuses, at construction, anything that would hand the adversary the
 challenger: secret keys, the trial context, the game object, a random generator, or a plain
 function or bound method (which could close over a secret). Oracles are the only callables allowed.
+It holds deep copies of the public values (oracles excepted), never the challenger's own objects:
+rewriting `view.pk` with `object.__setattr__` changes the adversary's copy, not the key the
+challenger judges with.
 
 Python is no sandbox: a determined adversary can still inspect an oracle's closure. The view keeps
 honest mistakes out; it does not contain a malicious adversary.
@@ -11,6 +14,7 @@ honest mistakes out; it does not contain a malicious adversary.
 
 from __future__ import annotations
 
+import copy
 import functools
 import types
 from collections.abc import Iterator, Mapping
@@ -38,7 +42,8 @@ class View(Mapping[str, object]):
     def __init__(self, **items: object) -> None:
         for name, value in items.items():
             _refuse_private(name, value)
-        object.__setattr__(self, "_items", types.MappingProxyType(dict(items)))
+        copies = {name: copy.deepcopy(value) for name, value in items.items()}
+        object.__setattr__(self, "_items", types.MappingProxyType(copies))
 
     def __getattr__(self, name: str) -> object:
         try:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, NoReturn
+from typing import ClassVar, NoReturn, TypeVar
 
 from adversaries.base import BREAKS, NULL, Adversary
 from games.base import Game
@@ -43,6 +43,8 @@ from scheme.randomness import RandomSource, SeededRandom
 
 # Bytes of the seed a reduction draws per trial; the inner run's generators are derived from it.
 SEED_LEN = 32
+
+T = TypeVar("T")
 
 
 class SimulationAbort(SchemeError):
@@ -175,10 +177,11 @@ class Simulation:
             self._abort = reason
         raise SimulationAbort(reason)
 
-    def play(self, stage: str, view: View) -> object:
-        """Run A's stage `stage` on `view`; its output, or `InnerRunFailed`."""
+    def play(self, stage: str, view: View, *, returns: type[T] | None) -> T:
+        """Run A's stage `stage` on `view`; its output converted to `returns` at the boundary
+        (games.checks), or `InnerRunFailed`."""
         try:
-            output = self._ctx.play(getattr(self._adversary, stage), view, phase=stage)
+            output = self._ctx.play(getattr(self._adversary, stage), view, returns=returns, phase=stage)
         except AdversaryFault as fault:
             if isinstance(fault.cause, TrialTimeout):
                 raise fault.cause from None  # the outer trial's time is up: B loses, not A

@@ -23,14 +23,12 @@ without x. `mpgames reduce mc0-dl --inner mc.key-exposure` shows a Type II advan
 from __future__ import annotations
 
 from adversaries.dl import RandomLogGuess
-from adversaries.microcoin import KeyExposure, RandomCoin
-from games.checks import expect_output
+from adversaries.microcoin import BsgsMint, KeyExposure, RandomCoin
 from games.dl import DiscreteLog
 from games.mc_type2 import EXPIRY, MicrocoinTypeTwo, hash_oracle
 from games.outcome import TrialOutcome
 from games.view import View
 from reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
-from reductions.inner import BsgsMint
 from reductions.oracle import simulated_schnorr
 from reductions.payer import SimulatedPayer, play_type_two
 from scheme import chameleon
@@ -94,11 +92,11 @@ class CoinToDl(Reduction):
         played = play_type_two(sim, pk, payer, hash_oracle(VARIANTS[MC0].chain_hash))
         if played is None or payer.aux is None:
             return None
-        l_star, output = played
-        # A's coin must be one Transact accepts as coin l*: the game's own predicate.
-        if not sim.judge(MicrocoinTypeTwo.claims_unpaid_coin, payer.aux, payer.paid, l_star, output):
+        l_star, coin = played
+        # A's coin must be one Transact accepts as coin l* (the game's own predicate): an opening.
+        judged = sim.judge(MicrocoinTypeTwo.claims_unpaid_coin, payer.aux, payer.paid, l_star, coin)
+        if not judged or not isinstance(coin, OpeningCoin):
             return None
-        coin = expect_output(output, OpeningCoin, "the coin")
         # Two openings of R_root, (a, s) and (μ_l*, r), give x.
         (a, s), mu = payer.root_opening, chameleon.message_scalar(group, coin_message(payer.aux.cid, l_star))
         return None if coin.r == s else chameleon.extract_key(group, a, s, mu, coin.r)

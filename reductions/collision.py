@@ -11,7 +11,6 @@ from __future__ import annotations
 from adversaries.chameleon import BsgsCollision, RandomCollision
 from adversaries.dl import RandomLogGuess
 from games.ch_cr import ChameleonCollision, Collision
-from games.checks import expect_output
 from games.dl import DiscreteLog
 from games.view import View
 from reductions.base import SEED_LEN, BoundParameters, Reduction
@@ -41,9 +40,9 @@ class CollisionToDl(Reduction):
         sim = self.simulation(group, rng.randbytes(SEED_LEN))
         # The hash key of the inner game is the DL challenge.
         pk = PublicKey(group, view.h)
-        output = sim.play("attack", sim.view(group=group, variant=sim.variant.name, pk=pk))
+        view_a = sim.view(group=group, variant=sim.variant.name, pk=pk)
+        collision = sim.play("attack", view_a, returns=Collision)
         # A collision under y = h, judged by the game's own predicate, opens h's logarithm.
-        if not sim.judge(ChameleonCollision.is_collision, pk, output):
+        if not sim.judge(ChameleonCollision.is_collision, pk, collision):
             return None
-        collision = expect_output(output, Collision, "the collision")
         return chameleon.extract_key(group, collision.m0, collision.r0, collision.m1, collision.r1)

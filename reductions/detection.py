@@ -16,7 +16,7 @@ accept the trees aa.extract accepts.
 from __future__ import annotations
 
 from adversaries.assertions import HonestEquivocator
-from adversaries.micropay import HonestPayer
+from adversaries.micropay import HonestPayer, LeafCollisionDoubleSpend
 from games.aa_extract import AssertionExtractability, Equivocation
 from games.mp_ds import (
     MICROPAY3,
@@ -29,7 +29,6 @@ from games.mp_ds import (
 )
 from games.view import View
 from reductions.base import SEED_LEN, BoundParameters, Reduction
-from reductions.inner import LeafCollisionDoubleSpend
 from scheme.assertions import FIXED
 from scheme.randomness import RandomSource
 
@@ -63,6 +62,7 @@ class DetectionToExtract(Reduction):
             sim.view(
                 group=group, variant=sim.variant.name, **public, open=o_open, nonce=o_nonce, spend=o_spend
             ),
+            returns=None,
         )
         # A's win, as mp.ds judges it: an equivocating pair in Q that Extract does not open.
         for first, second in equivocations(desk.accepted()):

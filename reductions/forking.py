@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 from adversaries.dl import RandomLogGuess
 from adversaries.rom import RomBsgsForgery, RomBsgsRingForgery, RomRandomForgery, RomRandomRingForgery
-from games.checks import expect_output, expect_query
 from games.dl import DiscreteLog
 from games.ring_uf import RING_SIZE, RingForgery, RingUnforgeability, member_index
 from games.rom import RingUnforgeabilityRom, SchnorrEufCmaRom, ring_hash, schnorr_hash
@@ -126,7 +125,6 @@ class SchnorrForking(Forking):
         pk = PublicKey(group, view.h)
 
         def sign(message: bytes) -> Signature:
-            message = expect_query(message, bytes, "message to sign")
             commitment, signature = simulated_schnorr(pk, sim.rng)
             if not oracle.program((commitment, message), signature.e):
                 sim.abort("a simulated signature needs H at a point already defined")
@@ -135,11 +133,10 @@ class SchnorrForking(Forking):
         signing = sim.oracle("sign", sign)
         o_hash = sim.oracle("H", schnorr_hash(pk, oracle))
         view_a = sim.view(group=group, variant=sim.variant.name, pk=pk, sign=signing, H=o_hash)
-        output = sim.play("attack", view_a)
+        forgery = sim.play("attack", view_a, returns=Forgery)
         # A forgery in B's world: the game's predicate, verified with B's oracle.
-        if not sim.judge(SchnorrEufCma.is_forgery, pk, signing, output, oracle):
+        if not sim.judge(SchnorrEufCma.is_forgery, pk, signing, forgery, oracle):
             return None
-        forgery = expect_output(output, Forgery, "the forgery")
         e, s = forgery.signature.e, forgery.signature.s
         fork = oracle.index((schnorr_commitment(group, pk.y, e, s), forgery.message))
         return None if fork is None else ForkRun(fork, oracle.answers, (e, s))
@@ -174,7 +171,7 @@ class RingForking(Forking):
         def cert(i: int, message: bytes) -> RingSignature:
             member_index(i, len(members), "signer index i")
             signature = simulated_ring_signature(
-                members, expect_query(message, bytes, "message to sign"), oracle, sim.rng
+                members, message, oracle, sim.rng
             )
             if signature is None:
                 sim.abort("a simulated signature needs H at a point already defined")
@@ -183,10 +180,9 @@ class RingForking(Forking):
         o_cert = sim.oracle("cert", cert)
         o_hash = sim.oracle("H", ring_hash(members, oracle))
         view_a = sim.view(group=group, variant=sim.variant.name, ring=members, cert=o_cert, H=o_hash)
-        output = sim.play("attack", view_a)
-        if not sim.judge(RingUnforgeability.is_forgery, members, o_cert, output, oracle):
+        forgery = sim.play("attack", view_a, returns=RingForgery)
+        if not sim.judge(RingUnforgeability.is_forgery, members, o_cert, forgery, oracle):
             return None
-        forgery = expect_output(output, RingForgery, "the forgery")
         hinge = ring_hinge(members, forgery, oracle)
         if hinge is None:
             return None

@@ -78,10 +78,10 @@ def play_type_two(
         coin=o_coin,
         hash=o_hash,
     )
-    sim.play(QUERY, view)
+    sim.play(QUERY, view, returns=None)
     if payer.aux is None:
         return None
     # Challenge: l* ←$ {l+1, …, n}, as the game draws it.
     held, n = len(payer.paid), payer.aux.terms.n
     l_star = held + 1 + sim.rng.randbelow(n - held)
-    return l_star, sim.play(FORGE, sim.view(challenge=l_star, hash=o_hash))
+    return l_star, sim.play(FORGE, sim.view(challenge=l_star, hash=o_hash), returns=Coin)

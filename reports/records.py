@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from reports.estimation import Estimate, Verdict
+from reports.estimation import Estimate, Kind, Verdict
 
 # Version of the JSON layout of results.json and manifest.json; bump on any incompatible change.
 SCHEMA_VERSION = 1
@@ -46,8 +46,10 @@ def _check_amount(value: float, what: str, *, integral: bool = False) -> None:
 class RunResult:
     """One (game, variant, adversary, tier) run.
 
-    `lost` counts the trials the adversary lost by error (exception type name -> count); they are
-    included in `estimate.trials` as trials not won. The means are per trial; `mean_queries` is per oracle.
+    `lost` counts the trials in which the adversary faulted (exception type name -> count); they are
+    included in `estimate.trials`, as trials not won in a win-lose game and as the challenger's
+    uniform guess in a guessing game (harness §6a). The means are per trial; `mean_queries` is per
+    oracle.
     """
 
     game: str
@@ -80,9 +82,14 @@ class RunResult:
         object.__setattr__(
             self, "mean_queries", _frozen_counts(self.mean_queries, "mean_queries", integral=False)
         )
-        not_won = self.estimate.trials - self.estimate.wins
-        if self.lost_total > not_won:
-            raise ValueError(f"{self.lost_total} trials lost by error exceed the {not_won} trials not won")
+        # A fault is a loss in a win-lose game; in a guessing game it is scored as a uniform guess
+        # (harness §6a), so a faulted trial may count as won there.
+        if self.estimate.kind is Kind.WIN_LOSE:
+            not_won = self.estimate.trials - self.estimate.wins
+            if self.lost_total > not_won:
+                raise ValueError(f"{self.lost_total} faulted trials exceed the {not_won} trials not won")
+        elif self.lost_total > self.estimate.trials:
+            raise ValueError(f"{self.lost_total} faulted trials exceed the {self.estimate.trials} trials")
         for name in ("seconds", "mean_exponentiations", "mean_hashes"):
             _check_amount(getattr(self, name), name)
 

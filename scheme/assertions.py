@@ -20,17 +20,23 @@ Notes:
   assertions of distinct contexts never open a node twice. Variant "rks-as-published" reproduces the
   published layout for the attack demo (`sibling_leak`); it is broken on purpose.
 * Costs: Gen 2 exponentiations (plus g^x for the public key); Assert 2D; Verify 2D (D chameleon
-  evaluations); Extract 4D + 1; decoding τ checks D−1 subgroup memberships (one exponentiation each).
+  evaluations); Extract 4D + 1; checking τ's D−1 element entries costs one exponentiation each for a
+  value not seen before (membership answers are cached by value, scheme.groups), none for entries the
+  checking process computed itself.
 
 `verify`, `extract` and `sibling_leak` share one recomputation of the per-level openings (m, r', C)
-(`_walk`); they raise typed errors on malformed input and answer False/None on well-formed but wrong
-input. Helpers shared with AA-2 (`scheme.assertions_aa2`): context and statement checks, the used-
-context registry, sibling ordering and the `StatefulAsserter` protocol.
+(`_walk`). Each validates everything it is handed — the key (group, y, z, D, layout), every level of
+τ (r' in Z_q, sibling entry of the right kind, element entries in the subgroup), the context and the
+statements, all of exact built-in types — whatever object it is and however it was built, and then
+computes only with the values it checked. They raise typed errors on malformed input and answer
+False/None on well-formed but wrong input. Helpers shared with AA-2 (`scheme.assertions_aa2`):
+context and statement checks, the used-context registry, sibling ordering and the
+`StatefulAsserter` protocol.
 """
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, InitVar, dataclass
+from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar
 
 from scheme.chameleon import ch, ch_with_trapdoor, collision, extract_key
@@ -42,10 +48,11 @@ from scheme.errors import (
     InvalidGroupError,
     SchemeError,
 )
-from scheme.groups import Group
+from scheme.groups import Group, check_group
 from scheme.hashing import Tag, hash256, hash_to_scalar, prf_scalar
 from scheme.randomness import RandomSource, resolve
-from scheme.schnorr import PublicKey, SecretKey
+from scheme.revalidate import canonical
+from scheme.schnorr import PublicKey, SecretKey, check_public_key
 
 Variant = Literal["fixed", "rks-as-published"]
 FIXED: Variant = "fixed"
@@ -75,8 +82,8 @@ TauT_co = TypeVar("TauT_co", covariant=True)
 
 
 def check_depth(depth: object, maximum: int) -> int:
-    """Return depth if it is an integer in [1, maximum]."""
-    if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= maximum:
+    """Return depth if it is exactly an int in [1, maximum]."""
+    if type(depth) is not int or not 1 <= depth <= maximum:
         raise SchemeError(f"depth must be an integer in [1, {maximum}]")
     return depth
 
@@ -85,21 +92,21 @@ def check_assertion_keys(sk: object, auxsk: object) -> tuple[SecretKey, bytes]:
     """ask must be a `SecretKey` and auxsk a 32-byte PRF key."""
     if not isinstance(sk, SecretKey):
         raise SchemeError("the assertion key must be a SecretKey")
-    if not isinstance(auxsk, bytes) or len(auxsk) != AUXSK_LEN:
+    if type(auxsk) is not bytes or len(auxsk) != AUXSK_LEN:
         raise SchemeError(f"auxsk must be {AUXSK_LEN} bytes")
     return sk, auxsk
 
 
 def check_context(ct: object, depth: int) -> int:
-    """Return ct if it is a context of a depth-`depth` tree, i.e. an integer in [0, 2^depth)."""
-    if not isinstance(ct, int) or isinstance(ct, bool) or not 0 <= ct < 1 << depth:
+    """Return ct if it is a context of a depth-`depth` tree, i.e. exactly an int in [0, 2^depth)."""
+    if type(ct) is not int or not 0 <= ct < 1 << depth:
         raise SchemeError(f"context must be an integer in [0, 2^{depth})")
     return ct
 
 
 def check_statement(st: object) -> bytes:
-    """Statements are arbitrary byte strings."""
-    if not isinstance(st, bytes):
+    """Statements are arbitrary byte strings (exactly `bytes`: a subclass could lie when compared)."""
+    if type(st) is not bytes:
         raise SchemeError("statement must be bytes")
     return st
 
@@ -195,8 +202,9 @@ class _Tree:
     variant: Variant
 
     def __post_init__(self) -> None:
+        check_group(self.group, "tree group")
         check_depth(self.depth, MAX_DEPTH)
-        if self.variant not in VARIANTS:
+        if type(self.variant) is not str or self.variant not in VARIANTS:
             raise SchemeError(f"unknown variant {self.variant!r}; choose one of {', '.join(VARIANTS)}")
         if self.variant == RKS_AS_PUBLISHED and self.depth < 2:
             # Its asserted leaf entry depends on the statement, so with D = 1 no root could be fixed.
@@ -247,8 +255,7 @@ class AssertionPublicKey:
     variant: Variant = FIXED
 
     def __post_init__(self) -> None:
-        if not isinstance(self.pk, PublicKey):
-            raise SchemeError("apk.pk must be a PublicKey")
+        object.__setattr__(self, "pk", check_public_key(self.pk, what="apk.pk"))
         self.pk.group.check_scalar(self.root, "assertion root z")
         _Tree(self.pk.group, self.depth, self.variant)
 
@@ -298,26 +305,16 @@ class Assertion:
     """τ: one `AssertionLevel` per tree level, leaf first (ℓ = D, D−1, …, 1).
 
     Construction checks every field: r' in Z_q, sibling entries either 32 bytes or elements of the
-    order-q subgroup. `prevalidated=True` skips only the subgroup-membership exponentiations; it is
-    for entries the asserter computed itself or `from_bytes` already checked.
+    order-q subgroup, all of exact built-in types, and keeps fresh `AssertionLevel`s holding the
+    values it checked. `verify` and `extract` check them all again (`_checked_levels`).
     """
 
     group: Group
     levels: tuple[AssertionLevel, ...]
-    _: KW_ONLY
-    prevalidated: InitVar[bool] = False
 
-    def __post_init__(self, prevalidated: bool) -> None:
-        if not isinstance(self.group, Group):
-            raise SchemeError("assertion group must be a Group")
-        object.__setattr__(self, "levels", tuple(self.levels))
-        if not 1 <= len(self.levels) <= MAX_DEPTH:
-            raise DecodeError(f"an assertion has 1 to {MAX_DEPTH} levels")
-        for level in self.levels:
-            if not isinstance(level, AssertionLevel):
-                raise DecodeError("assertion levels must be AssertionLevel values")
-            self.group.check_scalar(level.r, "assertion opening r'")
-            _check_entry(self.group, level.sibling, membership=not prevalidated)
+    def __post_init__(self) -> None:
+        check_group(self.group, "assertion group")
+        object.__setattr__(self, "levels", _checked_entries(self.group, self.levels))
 
     def to_bytes(self) -> bytes:
         fields: list[bytes] = []
@@ -344,17 +341,31 @@ class Assertion:
                 sibling = reader.element(group, f"sibling entry at level {level}")
             levels.append(AssertionLevel(r, sibling))
         reader.done()
-        return cls(group, tuple(levels), prevalidated=True)
+        return cls(group, tuple(levels))
 
 
-def _check_entry(group: Group, entry: object, *, membership: bool) -> None:
-    if isinstance(entry, bytes):
-        if len(entry) != LEAF_ENTRY_LEN:
-            raise DecodeError(f"a leaf entry is {LEAF_ENTRY_LEN} bytes")
-    elif membership:
-        group.check_element(entry, "sibling entry")
-    elif not isinstance(entry, int) or isinstance(entry, bool) or not 1 < entry < group.p:
-        raise InvalidElementError("sibling entry must be a group element or 32 bytes")
+def _checked_entries(group: Group, levels: object) -> tuple[AssertionLevel, ...]:
+    """Fresh levels holding the values of `levels`, each read once and checked: r' an exact scalar,
+    the sibling entry 32 exact bytes or an exact int in the order-q subgroup."""
+    if not isinstance(levels, tuple | list):
+        raise DecodeError("assertion levels must be a sequence")
+    if not 1 <= len(levels) <= MAX_DEPTH:
+        raise DecodeError(f"an assertion has 1 to {MAX_DEPTH} levels")
+    checked = []
+    for level in tuple(levels):
+        if not isinstance(level, AssertionLevel):
+            raise DecodeError("assertion levels must be AssertionLevel values")
+        r, entry = level.r, level.sibling
+        group.check_scalar(r, "assertion opening r'")
+        if type(entry) is bytes:
+            if len(entry) != LEAF_ENTRY_LEN:
+                raise DecodeError(f"a leaf entry is {LEAF_ENTRY_LEN} bytes")
+        elif type(entry) is int:
+            group.check_element(entry, "sibling entry")
+        else:
+            raise InvalidElementError("sibling entry must be a group element or 32 bytes")
+        checked.append(AssertionLevel(r, entry))
+    return tuple(checked)
 
 
 # -- Gen and Assert ---------------------------------------------------------------------------------
@@ -417,7 +428,7 @@ class Asserter(AsserterState[AssertionPublicKey]):
             m, j = tree.parent_digest(level, j, own, sibling), j >> 1
         if m != self._public.root:
             raise SchemeError("internal error: the opened path does not reach the committed root")
-        return Assertion(sk.group, tuple(levels), prevalidated=True)
+        return Assertion(sk.group, tuple(levels))
 
 
 def generate(
@@ -442,29 +453,32 @@ class _Opening:
     value: int
 
 
-def _check_layout(apk: AssertionPublicKey, tau: Assertion) -> None:
-    """τ must match apk: same group, D levels, sibling kinds as the variant prescribes."""
+def _checked_levels(apk: AssertionPublicKey, tau: Assertion) -> tuple[AssertionLevel, ...]:
+    """τ's levels, checked again: same group as apk, D levels, every value valid, sibling kinds as
+    the variant prescribes."""
     if not isinstance(tau, Assertion):
         raise DecodeError("expected an Assertion")
-    if tau.group != apk.group:
+    if check_group(tau.group, "assertion group") != apk.group:
         raise InvalidGroupError("the assertion and the public key use different groups")
-    if len(tau.levels) != apk.depth:
-        raise DecodeError(f"the assertion has {len(tau.levels)} levels, the public key {apk.depth}")
+    levels = _checked_entries(apk.group, tau.levels)
+    if len(levels) != apk.depth:
+        raise DecodeError(f"the assertion has {len(levels)} levels, the public key {apk.depth}")
     tree = apk._tree
-    for level, step in zip(range(apk.depth, 0, -1), tau.levels, strict=True):
+    for level, step in zip(range(apk.depth, 0, -1), levels, strict=True):
         if isinstance(step.sibling, bytes) != tree.hashes_sibling(level):
             raise DecodeError(f"sibling entry at level {level} does not match the {apk.variant} layout")
+    return levels
 
 
 def _walk(apk: AssertionPublicKey, ct: int, st: bytes, tau: Assertion) -> tuple[list[_Opening], int]:
     """The per-level recomputation: the opening (m, r', C) of each path node, leaf first, and the
-    digest that reaches the root. Checks its inputs; costs 2D exponentiations."""
+    digest that reaches the root. `apk` is a checked key; checks the rest; costs 2D exponentiations."""
     ct, st = check_context(ct, apk.depth), check_statement(st)
-    _check_layout(apk, tau)
+    levels = _checked_levels(apk, tau)
     tree = apk._tree
     m, j = _statement_message(apk.group, st), ct
     openings = []
-    for level, step in zip(range(apk.depth, 0, -1), tau.levels, strict=True):
+    for level, step in zip(range(apk.depth, 0, -1), levels, strict=True):
         value = ch(apk.pk, m, step.r)
         openings.append(_Opening(level, j, m, step.r, value))
         m, j = tree.parent_digest(level, j, tree.path_entry(level, j, value, step.r), step.sibling), j >> 1
@@ -482,6 +496,7 @@ def verify(apk: AssertionPublicKey, ct: int, st: bytes, tau: Assertion) -> bool:
 
     Raises a `SchemeError` subclass for malformed input (context out of range, wrong layout or group).
     """
+    apk = canonical(apk, AssertionPublicKey, "the assertion public key")
     return _accepted_openings(apk, ct, st, tau) is not None
 
 
@@ -492,6 +507,7 @@ def _key_from_double_opening(
     apk: AssertionPublicKey, first: AssertedStatement, second: AssertedStatement
 ) -> int | None:
     """x from the first node, leaf up, that two verifying assertions open to different messages."""
+    apk = canonical(apk, AssertionPublicKey, "the assertion public key")
     a, b = _accepted_openings(apk, *first), _accepted_openings(apk, *second)
     if a is None or b is None:
         return None
@@ -516,6 +532,7 @@ def extract(
     ⊥ when the statements are equal or an assertion does not verify; otherwise some node on the path
     is opened to two messages (spec §3.4), unless H_q, G or Dg collided.
     """
+    st0, st1 = check_statement(st0), check_statement(st1)
     key = _key_from_double_opening(apk, (ct, st0, tau0), (ct, st1, tau1))
     return key if st0 != st1 else None
 
@@ -534,6 +551,7 @@ def sibling_leak(
     Succeeds on `rks-as-published` for sibling contexts (2j, 2j+1); returns None on the fixed tree,
     where no node is ever opened twice across contexts. The same context is `extract`'s job.
     """
+    apk = canonical(apk, AssertionPublicKey, "the assertion public key")
     if check_context(ct_a, apk.depth) == check_context(ct_b, apk.depth):
         raise SchemeError("both assertions are in the same context; use extract")
     return _key_from_double_opening(apk, (ct_a, st_a, tau_a), (ct_b, st_b, tau_b))

@@ -18,7 +18,7 @@ Notes:
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, InitVar, dataclass
+from dataclasses import dataclass
 
 from scheme.assertions import (
     AUXSK_LEN,
@@ -32,10 +32,11 @@ from scheme.assertions import (
 )
 from scheme.encoding import FieldReader, enc
 from scheme.errors import DecodeError, InvalidGroupError, SchemeError
-from scheme.groups import Group
+from scheme.groups import Group, check_group
 from scheme.hashing import Tag, hash256, hash_to_scalar, prf_scalar
 from scheme.randomness import RandomSource, resolve
-from scheme.schnorr import PublicKey, SecretKey, Signature, recover_key_from_nonce_reuse
+from scheme.revalidate import canonical
+from scheme.schnorr import PublicKey, SecretKey, Signature, check_public_key, recover_key_from_nonce_reuse
 
 # Gen computes one exponentiation per context: 2^12 is about 4 s on the standard tier.
 MAX_DEPTH = 12
@@ -49,7 +50,7 @@ TAG_AA2_TAU = b"AA2/TAU"
 
 
 def _check_digest(value: object, what: str) -> bytes:
-    if not isinstance(value, bytes) or len(value) != DIGEST_LEN:
+    if type(value) is not bytes or len(value) != DIGEST_LEN:
         raise DecodeError(f"{what} must be {DIGEST_LEN} bytes")
     return value
 
@@ -63,8 +64,7 @@ class Aa2PublicKey:
     depth: int = DEFAULT_DEPTH
 
     def __post_init__(self) -> None:
-        if not isinstance(self.pk, PublicKey):
-            raise SchemeError("apk.pk must be a PublicKey")
+        object.__setattr__(self, "pk", check_public_key(self.pk, what="apk.pk"))
         _check_digest(self.root, "AA-2 Merkle root")
         check_depth(self.depth, MAX_DEPTH)
 
@@ -98,28 +98,26 @@ class Aa2PublicKey:
 class Aa2Assertion:
     """τ = (R_k, s, Merkle path of R_k's leaf, leaf first).
 
-    Construction checks R_k's subgroup membership, s in Z_q and the path's lengths;
-    `prevalidated=True` skips only the membership exponentiation (for values already checked).
+    Construction checks R_k's subgroup membership, s in Z_q and the path's lengths, all of exact
+    built-in types; `verify` and `extract` check a fresh copy again (scheme.revalidate).
     """
 
     group: Group
     nonce: int
     s: int
     path: tuple[bytes, ...]
-    _: KW_ONLY
-    prevalidated: InitVar[bool] = False
 
-    def __post_init__(self, prevalidated: bool) -> None:
-        if not isinstance(self.group, Group):
-            raise SchemeError("assertion group must be a Group")
+    def __post_init__(self) -> None:
+        check_group(self.group, "assertion group")
+        if not isinstance(self.path, tuple | list):
+            raise DecodeError("an AA-2 path must be a sequence of digests")
         object.__setattr__(self, "path", tuple(self.path))
         if not 1 <= len(self.path) <= MAX_DEPTH:
             raise DecodeError(f"an AA-2 path has 1 to {MAX_DEPTH} entries")
         for node in self.path:
             _check_digest(node, "Merkle path entry")
         self.group.check_scalar(self.s, "AA-2 response s")
-        if not prevalidated:
-            self.group.check_element(self.nonce, "AA-2 nonce commitment R")
+        self.group.check_element(self.nonce, "AA-2 nonce commitment R")
 
     def to_bytes(self) -> bytes:
         return enc(
@@ -136,7 +134,7 @@ class Aa2Assertion:
         s = reader.scalar(group, "s")
         path = tuple(reader.fixed(DIGEST_LEN, f"Merkle path entry {i}") for i in range(apk.depth))
         reader.done()
-        return cls(group, nonce, s, path, prevalidated=True)
+        return cls(group, nonce, s, path)
 
 
 # -- Merkle tree over H_256 ----------------------------------------------------------------------------
@@ -203,7 +201,7 @@ class Aa2Asserter(AsserterState[Aa2PublicKey]):
         nonce = group.gexp(a)
         e = _challenge(self._public, ct, st, nonce)
         path = tuple(self._tree[level][(ct >> (depth - level)) ^ 1] for level in range(depth, 0, -1))
-        return Aa2Assertion(group, nonce, (a + e * self._sk.x) % group.q, path, prevalidated=True)
+        return Aa2Assertion(group, nonce, (a + e * self._sk.x) % group.q, path)
 
 
 def generate(
@@ -218,10 +216,10 @@ def generate(
 
 
 def _accepted_challenge(apk: Aa2PublicKey, ct: int, st: bytes, tau: Aa2Assertion) -> int | None:
-    """e if τ verifies (Merkle path to the root, then g^s = R·y^e), else None. Checks its inputs."""
+    """e if τ verifies (Merkle path to the root, then g^s = R·y^e), else None. `apk` is a checked
+    key; checks the rest, and computes with a checked copy of τ."""
     ct, st = check_context(ct, apk.depth), check_statement(st)
-    if not isinstance(tau, Aa2Assertion):
-        raise DecodeError("expected an Aa2Assertion")
+    tau = canonical(tau, Aa2Assertion, "the AA-2 assertion")
     if tau.group != apk.group:
         raise InvalidGroupError("the assertion and the public key use different groups")
     if len(tau.path) != apk.depth:
@@ -235,13 +233,16 @@ def _accepted_challenge(apk: Aa2PublicKey, ct: int, st: bytes, tau: Aa2Assertion
 
 def verify(apk: Aa2PublicKey, ct: int, st: bytes, tau: Aa2Assertion) -> bool:
     """Verify(apk, ct, st, τ) (two exponentiations); typed errors for malformed input."""
-    return _accepted_challenge(apk, ct, st, tau) is not None
+    return _accepted_challenge(canonical(apk, Aa2PublicKey, "the AA-2 public key"), ct, st, tau) is not None
 
 
 def extract(
     apk: Aa2PublicKey, ct: int, st0: bytes, st1: bytes, tau0: Aa2Assertion, tau1: Aa2Assertion
 ) -> int | None:
     """x from two verifying assertions of different statements in context ct, or None (⊥)."""
+    apk = canonical(apk, Aa2PublicKey, "the AA-2 public key")
+    st0, st1 = check_statement(st0), check_statement(st1)
+    tau0, tau1 = (canonical(tau, Aa2Assertion, "the AA-2 assertion") for tau in (tau0, tau1))
     e0, e1 = _accepted_challenge(apk, ct, st0, tau0), _accepted_challenge(apk, ct, st1, tau1)
     # Merkle binding: one context has one nonce, so equal R is expected; e0 ≠ e1 unless H_q collided.
     if st0 == st1 or e0 is None or e1 is None or tau0.nonce != tau1.nonce or e0 == e1:

@@ -18,7 +18,7 @@ from scheme.errors import SchemeError
 from scheme.groups import Group
 from scheme.hashing import Tag, hash_to_scalar
 from scheme.randomness import RandomSource
-from scheme.schnorr import PublicKey, SecretKey
+from scheme.schnorr import PublicKey, SecretKey, check_message, check_public_key
 
 # Domain tag of the ADM inner hash e = H_q(m, r) (spec §3.2 leaves the tag open).
 TAG_CH_ADM = b"CH/ADM"
@@ -33,7 +33,8 @@ def message_scalar(group: Group, message: bytes) -> int:
 
 
 def ch(pk: PublicKey, m: int, r: int) -> int:
-    """Ch(m; r) = g^m · y^r mod p for scalars m, r (two exponentiations)."""
+    """Ch(m; r) = g^m · y^r mod p for scalars m, r (two exponentiations); pk is checked first."""
+    pk = check_public_key(pk, what="chameleon public key")
     group = pk.group
     group.check_scalar(m, "chameleon message")
     group.check_scalar(r, "chameleon randomness")
@@ -50,7 +51,8 @@ def ch_with_trapdoor(sk: SecretKey, m: int, r: int) -> int:
 
 def hash_message(pk: PublicKey, message: bytes, r: int) -> int:
     """CHashGen(pk, r, M) = Ch(μ(M); r)."""
-    return ch(pk, message_scalar(pk.group, message), r)
+    pk = check_public_key(pk, what="chameleon public key")
+    return ch(pk, message_scalar(pk.group, check_message(message, "chameleon message")), r)
 
 
 def collision(sk: SecretKey, m: int, r: int, m_new: int) -> int:
@@ -87,8 +89,11 @@ def _adm_challenge(group: Group, message: bytes, r: int) -> int:
 
 
 def adm_hash(pk: PublicKey, message: bytes, opening: AdmOpening) -> int:
-    """C = r − ((y^e · g^s mod p) mod q) mod q with e = H_q(M, r)."""
-    group = pk.group
+    """C = r − ((y^e · g^s mod p) mod q) mod q with e = H_q(M, r); pk and M are checked first."""
+    pk = check_public_key(pk, what="chameleon public key")
+    group, message = pk.group, check_message(message, "ADM message")
+    if not isinstance(opening, AdmOpening):
+        raise SchemeError("expected an AdmOpening")
     r = group.check_scalar(opening.r, "ADM r")
     s = group.check_scalar(opening.s, "ADM s")
     e = _adm_challenge(group, message, r)

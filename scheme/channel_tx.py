@@ -28,12 +28,12 @@ from typing import ClassVar
 
 from scheme import schnorr
 from scheme.assertions import AssertionPublicKey
-from scheme.encoding import enc
+from scheme.encoding import U64_MAX, enc
 from scheme.errors import RuleViolation, SchemeError
 from scheme.hashing import Tag, hash256
-from scheme.ledger import Ledger
+from scheme.ledger import Ledger, transaction_type
 from scheme.randomness import RandomSource, resolve
-from scheme.schnorr import PublicKey, SecretKey, Signature
+from scheme.schnorr import PublicKey, SecretKey, Signature, check_public_key
 
 # Domain tag of channel ids (id of the escrow output), next to the ledger's own LEDGER/TXID.
 TAG_CID = b"MP/CID"
@@ -42,9 +42,9 @@ ESCROW_NONCE_LEN = 16
 
 
 def _count(value: object, name: str, *, minimum: int = 0) -> int:
-    """An integer amount or time of at least `minimum` (RuleViolation "escrow-terms" otherwise)."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise RuleViolation("escrow-terms", f"{name} must be an integer >= {minimum}")
+    """An exact-int amount or time in [minimum, 2^64) (RuleViolation "escrow-terms" otherwise)."""
+    if type(value) is not int or not minimum <= value <= U64_MAX:
+        raise RuleViolation("escrow-terms", f"{name} must be an integer in [{minimum}, 2^64)")
     return value
 
 
@@ -84,8 +84,11 @@ class EscrowTerms:
     apk: AssertionPublicKey | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.payer, PublicKey) or not isinstance(self.payee, PublicKey):
-            raise RuleViolation("escrow-terms", "payer and payee must be public keys")
+        try:
+            object.__setattr__(self, "payer", check_public_key(self.payer, what="the payer key"))
+            object.__setattr__(self, "payee", check_public_key(self.payee, what="the payee key"))
+        except SchemeError as err:
+            raise RuleViolation("escrow-terms", str(err)) from err
         if self.payer.group != self.payee.group:
             raise RuleViolation("escrow-terms", "payer and payee keys belong to different groups")
         if self.payer == self.payee:
@@ -121,6 +124,7 @@ class EscrowTerms:
         )
 
 
+@transaction_type
 @dataclass(frozen=True)
 class EscrowTx:
     """A locks d + p under the escrow terms; signed by A (it spends A's balance)."""
@@ -232,6 +236,7 @@ class _ChannelSpend(ABC):
         ledger.release(self.cid, [(terms.payee, share), (terms.payer, terms.amount - share)])
 
 
+@transaction_type
 @dataclass(frozen=True)
 class UpdateTx(_ChannelSpend):
     """UpdateTx(cid, b): b to B, d + p − b to A. A signs when paying; B co-signs to close."""
@@ -263,6 +268,7 @@ class UpdateTx(_ChannelSpend):
         return replace(self, payee_sig=schnorr.sign(sk_payee, self.message(), rng))
 
 
+@transaction_type
 @dataclass(frozen=True)
 class PenaltyTx(_ChannelSpend):
     """PenaltyTx(cid): all d + p to B, signed with the payer key extracted from a double spend and sk_B."""
@@ -290,6 +296,7 @@ class PenaltyTx(_ChannelSpend):
         return cls(cid, schnorr.sign(extracted, message, rng), schnorr.sign(sk_payee, message, rng))
 
 
+@transaction_type
 @dataclass(frozen=True)
 class RefundTx(_ChannelSpend):
     """RefundTx(cid): all d + p back to A, σ_A alone, valid from T + T_conf."""

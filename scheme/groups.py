@@ -4,6 +4,16 @@ A `Group` is an immutable, validated triple (p, q, g): p and q prime, q | p−1 
 Every group carries a tier. `standard` refuses anything below |q| = 160 or |p| = 1024 bits; `toy`
 groups are breakable on purpose and exist for teaching, attack demos and reductions. All modular
 arithmetic goes through gmpy2.
+
+Validation is by value and never trusts a constructor (docs/scheme.md "Validation at every check"):
+
+* `check_group(group)` accepts only a `Group` whose exact (p, q, g, tier) passed `validate_group` in
+  this process, so an object made with `object.__new__` and arbitrary fields is refused;
+* `is_element` / `check_element` / `check_scalar` / `check_secret` accept exactly `int` (no subclass,
+  no bool) in range, and subgroup membership is decided by y^q = 1. Membership answers are cached by
+  value, per group, keyed on the exact integer: a fact about a number, so a cached answer cannot be
+  wrong whoever asks. `gexp` results (g^e, members by construction) enter the cache as well, so
+  checking a value the challenger computed itself costs no exponentiation.
 """
 
 from __future__ import annotations
@@ -29,6 +39,27 @@ PRIMALITY_ROUNDS = 40
 # The weakest parameters the standard tier accepts (harness §7: a toy result never passes as evidence).
 STANDARD_MIN_Q_BITS = 160
 STANDARD_MIN_P_BITS = 1024
+# Members remembered per group: enough for every key and tree entry a trial or a benchmark touches
+# (a depth-16 assertion has 15 element entries, a ring 8 keys); the oldest answer goes first.
+MEMBER_CACHE_SIZE = 4096
+
+# (p, q, g, tier) -> the first Group with these parameters that passed validation in this process.
+_VALIDATED: dict[tuple[int, int, int, str], Group] = {}
+# (p, q) -> {y: True} for every y known to lie in the order-q subgroup (insertion-ordered: FIFO).
+_MEMBERS: dict[tuple[int, int], dict[int, bool]] = {}
+
+
+def _is_int(value: object) -> bool:
+    """True iff value is exactly an `int` (not bool, not a subclass that could lie about itself)."""
+    return type(value) is int
+
+
+def _remember_member(p: int, q: int, y: int) -> None:
+    members = _MEMBERS.setdefault((p, q), {})
+    if y not in members:
+        if len(members) >= MEMBER_CACHE_SIZE:
+            del members[next(iter(members))]
+        members[y] = True
 
 
 @dataclass(frozen=True)
@@ -46,10 +77,12 @@ class Group:
             value = getattr(self, attr)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InvalidGroupError(f"group parameter {attr} must be an integer")
-            object.__setattr__(self, attr, int(value))
-        validate_group(self.p, self.q, self.g)
-        if self.tier not in TIERS:
+            object.__setattr__(self, attr, int.__int__(value))
+        if type(self.tier) is not str or self.tier not in TIERS:
             raise InvalidGroupError(f"unknown tier {self.tier!r}; choose one of {', '.join(TIERS)}")
+        if type(self.name) is not str:
+            raise InvalidGroupError("group name must be a string")
+        validate_group(self.p, self.q, self.g)
         if self.tier == "standard" and (
             self.q.bit_length() < STANDARD_MIN_Q_BITS or self.p.bit_length() < STANDARD_MIN_P_BITS
         ):
@@ -57,6 +90,7 @@ class Group:
                 f"|p|={self.p.bit_length()}, |q|={self.q.bit_length()} bits is too weak for the standard "
                 f"tier (needs |p| >= {STANDARD_MIN_P_BITS}, |q| >= {STANDARD_MIN_Q_BITS}); use tier 'toy'"
             )
+        _VALIDATED.setdefault((self.p, self.q, self.g, self.tier), self)
 
     # -- sizes -----------------------------------------------------------------------------------
     @property
@@ -75,29 +109,36 @@ class Group:
 
     # -- validation ------------------------------------------------------------------------------
     def is_element(self, y: object) -> bool:
-        """True iff y is an integer in (1, p) with y^q = 1: a non-identity subgroup element."""
-        if not isinstance(y, int) or isinstance(y, bool) or not 1 < y < self.p:
+        """True iff y is exactly an int in (1, p) with y^q = 1: a non-identity subgroup element."""
+        if not _is_int(y) or not 1 < y < self.p:  # type: ignore[operator]
             return False
+        p, q = self.p, self.q
+        members = _MEMBERS.get((p, q))
+        if members is not None and y in members:
+            return True
         count_exponentiation()
-        return gmpy2.powmod(y, self.q, self.p) == 1
+        if gmpy2.powmod(y, q, p) != 1:
+            return False
+        _remember_member(p, q, y)  # type: ignore[arg-type]
+        return True
 
     def check_element(self, y: object, what: str = "element") -> int:
         """Return y if it is a subgroup element, else raise `InvalidElementError`."""
         if not self.is_element(y):
             raise InvalidElementError(f"{what} is not an element of the order-q subgroup")
-        return int(y)  # type: ignore[call-overload]
+        return y  # type: ignore[return-value]
 
     def check_scalar(self, s: object, what: str = "scalar") -> int:
-        """Return s if 0 <= s < q, else raise `InvalidScalarError`."""
-        if not isinstance(s, int) or isinstance(s, bool) or not 0 <= s < self.q:
+        """Return s if it is exactly an int with 0 <= s < q, else raise `InvalidScalarError`."""
+        if not _is_int(s) or not 0 <= s < self.q:  # type: ignore[operator]
             raise InvalidScalarError(f"{what} must be an integer in [0, q)")
-        return s
+        return s  # type: ignore[return-value]
 
     def check_secret(self, x: object, what: str = "secret key") -> int:
-        """Return x if 1 <= x <= q-1, else raise `InvalidScalarError`."""
-        if not isinstance(x, int) or isinstance(x, bool) or not 1 <= x < self.q:
+        """Return x if it is exactly an int with 1 <= x <= q-1, else raise `InvalidScalarError`."""
+        if not _is_int(x) or not 1 <= x < self.q:  # type: ignore[operator]
             raise InvalidScalarError(f"{what} must be an integer in [1, q-1]")
-        return x
+        return x  # type: ignore[return-value]
 
     # -- arithmetic ------------------------------------------------------------------------------
     def exp(self, base: int, e: int) -> int:
@@ -106,8 +147,11 @@ class Group:
         return int(gmpy2.powmod(base, e, self.p))
 
     def gexp(self, e: int) -> int:
-        """g^e mod p."""
-        return self.exp(self.g, e)
+        """g^e mod p, remembered as a subgroup member (see the module docstring)."""
+        value = self.exp(self.g, e)
+        if value != 1:
+            _remember_member(self.p, self.q, value)
+        return value
 
     def mul(self, a: int, b: int) -> int:
         return int(gmpy2.f_mod(gmpy2.mul(a, b), self.p))
@@ -136,6 +180,33 @@ class Group:
     def fingerprint(self) -> str:
         """First 8 bytes of SHA-256 of big-endian p, hex (spec §2.3 regression values)."""
         return hashlib.sha256(self.p.to_bytes(self.element_len, "big")).hexdigest()[:16]
+
+
+def clear_member_cache() -> None:
+    """Forget every cached membership answer: the next check of each value pays its exponentiation
+    again, as a verifier that never saw the value would (cost measurements)."""
+    _MEMBERS.clear()
+
+
+def validated_group(p: int, q: int, g: int, tier: str) -> Group | None:
+    """The validated group with exactly these parameters, if one was built in this process."""
+    if not all(_is_int(v) for v in (p, q, g)) or type(tier) is not str:
+        return None
+    return _VALIDATED.get((p, q, g, tier))
+
+
+def check_group(group: object, what: str = "group") -> Group:
+    """`group` if it is a `Group` whose exact parameters passed validation, else `InvalidGroupError`.
+
+    A `Group` cannot be forged past this check: fields set with `object.__setattr__` on an object
+    made by `object.__new__` are either a validated (p, q, g, tier) or refused.
+    """
+    if type(group) is not Group:
+        raise InvalidGroupError(f"{what} must be a Group")
+    fields = (group.p, group.q, group.g, group.tier)
+    if not all(_is_int(v) for v in fields[:3]) or type(fields[3]) is not str or fields not in _VALIDATED:
+        raise InvalidGroupError(f"{what} is not a validated group")
+    return group
 
 
 def validate_group(p: int, q: int, g: int) -> None:

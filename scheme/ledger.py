@@ -7,8 +7,12 @@ Def. 6.6): every transaction is checked against its rules before anything change
 A transaction type implements `check(ledger)`, which raises `RuleViolation` naming the broken rule
 and must not change state, and `apply(ledger)`, which performs the effect through `debit`, `lock`,
 `release` and `credit`. `submit` runs both and restores the previous state if `apply` fails, so a
-rejected transaction never changes the ledger. Total value is conserved: `total_value()` equals
-everything ever minted.
+rejected transaction never changes the ledger. The ledger runs only the rules of the transaction
+types registered with `@transaction_type`, never a subclass's: `submit` refuses any other type
+("unknown-transaction") and checks a canonical copy of the transaction (`scheme.revalidate`),
+built field by field by the type's own constructors, so an object that skipped them or holds
+lying values is refused ("malformed-transaction") before any rule runs. Total value is conserved:
+`total_value()` equals everything ever minted.
 
 The transaction types themselves live with their protocols: `scheme.microcoin_tx` (commit, redeem,
 refund of §4.3) and `scheme.channel_tx` (escrow, update, penalty, refund of §5.2).
@@ -18,13 +22,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from scheme.errors import RuleViolation
 from scheme.hashing import hash256
+from scheme.revalidate import NotCanonicalError, canonical
 from scheme.schnorr import PublicKey
 
 TAG_TXID = b"LEDGER/TXID"
+
+TxT = TypeVar("TxT")
+# The exact transaction types the ledger runs (registered where they are defined).
+_TRANSACTION_TYPES: set[type] = set()
+
+
+def transaction_type(cls: type[TxT]) -> type[TxT]:
+    """Class decorator: register a (dataclass) transaction type whose rules the ledger runs."""
+    _TRANSACTION_TYPES.add(cls)
+    return cls
 
 
 class Transaction(Protocol):
@@ -150,7 +165,15 @@ class Ledger:
 
     # -- submission ------------------------------------------------------------------------------
     def submit(self, tx: Transaction) -> bytes:
-        """Check and apply a transaction; return its id. On rejection nothing changes."""
+        """Check and apply a canonical copy of a transaction of a registered type; return its id.
+        On rejection nothing changes."""
+        kind = type(tx)
+        if kind not in _TRANSACTION_TYPES:
+            raise RuleViolation("unknown-transaction", f"the ledger runs no {kind.__name__} transactions")
+        try:
+            tx = canonical(tx, kind, "the transaction")
+        except NotCanonicalError as err:
+            raise RuleViolation("malformed-transaction", str(err)) from err
         tx.check(self)
         balances, locked = dict(self._balances), dict(self._locked)
         released = {output_id: o.released for output_id, o in locked.items()}

@@ -41,7 +41,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from scheme.chameleon import (
     AdmOpening,
@@ -62,6 +62,7 @@ from scheme.ledger import Ledger
 from scheme.payword import ChainHash, link_message
 from scheme.pebbling import PebbledChain
 from scheme.randomness import RandomSource, resolve
+from scheme.revalidate import NotCanonicalError, canonical
 from scheme.schnorr import PublicKey, SecretKey, Signature, sign
 
 # Bytes of the COMMIT nonce that keeps two otherwise equal commitments apart.
@@ -82,6 +83,8 @@ DEFAULT_TRUNCATE_BITS = 12
 # Game ids (harness §3) a broken variant loses.
 GAME_TYPE1 = "mc.type1"
 GAME_TYPE2 = "mc.type2"
+
+T = TypeVar("T")
 
 
 class CoinKind(StrEnum):
@@ -769,9 +772,12 @@ class Channel:
         return self._last if self._j_last else None
 
     def check(self, coin: Coin) -> int:
-        """The value `transact(coin)` would credit; `VerificationError` if it would refuse the coin."""
+        """The value `transact(coin)` would credit; `VerificationError` if it would refuse the coin.
+
+        The coin is checked as a canonical copy (scheme.revalidate), whoever built it."""
         aux = self._aux
-        if not isinstance(coin, PayWordCoin | OpeningCoin) or coin.cid != aux.cid:
+        coin = _received(coin, Coin, "the coin")  # type: ignore[arg-type]
+        if coin.cid != aux.cid:
             raise VerificationError("not a coin of this channel")
         n = aux.terms.n
         if not self._j_last < coin.index <= n:
@@ -783,9 +789,18 @@ class Channel:
 
     def transact(self, coin: Coin) -> int:
         """Transact(c_j, Aux): accept the coin, credit (j − j_last)·v (returned) and move the state to it."""
+        coin = _received(coin, Coin, "the coin")  # type: ignore[arg-type]
         credit = self.check(coin)
         self._last, self._j_last = coin, coin.index
         return credit
+
+
+def _received(value: object, cls: type[T], what: str) -> T:
+    """The canonical copy of a value handed to the payee; `VerificationError` if there is none."""
+    try:
+        return canonical(value, cls, what)
+    except NotCanonicalError as err:
+        raise VerificationError(str(err)) from err
 
 
 def accept_link(aux: Aux, ledger: Ledger, payee: PublicKey, *, margin: int = 1) -> Channel:
@@ -796,6 +811,7 @@ def accept_link(aux: Aux, ledger: Ledger, payee: PublicKey, *, margin: int = 1) 
     2. PayWord variants: Ch(μ(enc("MC/LINK", cid, n, v, w_0)); r_link) == R_root.
     """
     _small(margin, "the expiry margin")
+    aux = _received(aux, Aux, "Aux")
     commit = aux.commit
     if not ledger.has_output(aux.cid):
         raise VerificationError("the COMMIT is not on the ledger")

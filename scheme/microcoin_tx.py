@@ -27,7 +27,7 @@ from scheme.encoding import enc
 from scheme.errors import RuleViolation, SchemeError
 from scheme.groups import Group
 from scheme.hashing import Tag
-from scheme.ledger import Ledger
+from scheme.ledger import Ledger, transaction_type
 from scheme.microcoin import (
     Aux,
     ChainTerms,
@@ -94,6 +94,7 @@ def _open_commit(ledger: Ledger, cid: bytes, group: Group) -> Commit:
     return output.terms
 
 
+@transaction_type
 @dataclass(frozen=True)
 class CommitTx:
     """tx_commit = (COMMIT, σ_U): locks b of the payer under cid."""
@@ -149,6 +150,7 @@ def redeem_message(coin: Coin) -> bytes:
     return enc(Tag.MC_REDEEM, coin.cid, coin.index, coin.proof)
 
 
+@transaction_type
 @dataclass(frozen=True)
 class RedeemTx:
     """tx_redeem = (cid, j, w_j, w_0, r_link, σ_R), held as (coin c_j, link, σ_R) and the group."""
@@ -212,6 +214,7 @@ def refund_message(cid: bytes) -> bytes:
     return enc(TAG_REFUND, cid)
 
 
+@transaction_type
 @dataclass(frozen=True)
 class RefundTx:
     """The payer takes b back from T_exp on, if nobody redeemed."""

@@ -43,6 +43,7 @@ from scheme.groups import Group
 from scheme.ledger import Ledger
 from scheme.penalty import PenaltyBounds
 from scheme.randomness import RandomSource, resolve
+from scheme.revalidate import NotCanonicalError, canonical
 from scheme.schnorr import PublicKey, SecretKey
 from scheme.vouchers import Mp2State, Mp3State, Voucher
 
@@ -204,14 +205,16 @@ class PointOfSale:
     def accept(self, payment: Payment) -> Voucher:
         """Steps 3–4: check the payment in the spec's order, then issue, log and return the next voucher.
 
-        Each failed check raises `RuleViolation` naming it; a rejected payment changes nothing.
+        Each failed check raises `RuleViolation` naming it; a rejected payment changes nothing. The
+        checks run on a canonical copy of the payment (scheme.revalidate), whoever built it
+        ("malformed-payment" if there is none).
         """
         scheme, now = self._scheme, self._ledger.now
-        if (
-            not isinstance(payment, Payment)
-            or not isinstance(payment.nonce, bytes)
-            or payment.nonce not in self._nonces
-        ):
+        try:
+            payment = canonical(payment, Payment, "the payment")
+        except NotCanonicalError as err:
+            raise RuleViolation("malformed-payment", str(err)) from err
+        if payment.nonce not in self._nonces:
             raise RuleViolation("nonce-unknown", "the payment does not answer a nonce of this point of sale")
         price = check_price(payment.price)
         state = self._verified_state(payment.voucher)

@@ -1,10 +1,17 @@
 """Micropay 1: a channel to a single payee (spec §5.3, seed §4.1).
 
 A locks d (plus an optional penalty p, zero in the seed) with Esc(pk_esc, pk_B, t). B answers with
-`cert = (state, σ)`, `state = (pk_esc, d, b = 0)`, Schnorr-signed with B's voucher key. To pay b1, A
-sends UpdateTx(cid, b + b1) signed with sk_esc and its current cert; B checks, in the seed's order:
-the cert's signature and the channel, the update, that **the cert was not used before**, b + b1 ≤ d,
-pk_esc ∉ BL and now < t; then it records the cert and returns the next one (pk_esc, d, b + b1).
+`cert = (state, σ)`, `state = (cid, pk_esc, d, b = 0)` (`Mp1State`), Schnorr-signed with B's
+voucher key. To pay b1, A sends UpdateTx(cid, b + b1) signed with sk_esc and its current cert; B
+checks, in the seed's order: the cert's signature and the channel, the update, that **the cert was
+not used before**, b + b1 ≤ d, pk_esc ∉ BL and now < t; then it records the cert and returns the next
+one (cid, pk_esc, d, b + b1).
+
+The state names its channel [RECON]: the seed's state (pk_esc, d, b) names only the payer's key, so a
+cert B issued on one channel of a payer passed B's checks on another channel of the same payer (an
+old cert bought goods for nothing on a channel where it was never used, or lifted an update over the
+smaller channel's deposit). B signs the channel id with the state and refuses a cert whose cid (or d)
+is not that of the channel the update spends ("escrow-unknown"), as Micropay 2 does.
 
 There is one payee, so reuse is caught at once: B rejects the payment ("voucher-reused"), closes the
 channel with the best update it holds and blacklists pk_esc. B also closes at t; A refunds after
@@ -23,6 +30,7 @@ from scheme.errors import RuleViolation, SchemeError, VerificationError
 from scheme.ledger import Ledger
 from scheme.micropay import ChannelWallet, MerchantBooks, check_price, lock_escrow
 from scheme.randomness import RandomSource, resolve
+from scheme.revalidate import NotCanonicalError, canonical
 from scheme.schnorr import PublicKey, SecretKey
 from scheme.vouchers import Mp1State, SchnorrVoucher, Voucher
 
@@ -81,16 +89,20 @@ class Mp1Merchant(MerchantBooks[_Book]):
         if cid in self._books:
             raise RuleViolation("duplicate-output", "the channel was already opened")
         self._books[cid] = _Book(terms)
-        return SchnorrVoucher.issue(self._voucher_sk, Mp1State(terms.payer, terms.deposit, 0), self._rng)
+        first = Mp1State(terms.payer, terms.deposit, 0, cid)
+        return SchnorrVoucher.issue(self._voucher_sk, first, self._rng)
 
     def accept(self, payment: Mp1Payment) -> SchnorrVoucher:
         """Step 3: check the payment in the seed's order and return the next cert (RuleViolation otherwise).
 
         A reused cert is rejected *and* punished: B closes the channel with its best update and
-        blacklists pk_esc.
+        blacklists pk_esc. The checks run on a canonical copy of the payment (scheme.revalidate),
+        whoever built it ("malformed-payment" if there is none).
         """
-        if not isinstance(payment, Mp1Payment):
-            raise RuleViolation("tx-amount", "expected a Micropay 1 payment")
+        try:
+            payment = canonical(payment, Mp1Payment, "the payment")
+        except NotCanonicalError as err:
+            raise RuleViolation("malformed-payment", str(err)) from err
         price = check_price(payment.price)
         # (tx*, cert*) valid: B's signature on the cert, ...
         try:
@@ -106,6 +118,13 @@ class Mp1Merchant(MerchantBooks[_Book]):
         book = self._books[update.cid]
         if book.status != "open" or book.terms.payer != state.channel_key:
             raise RuleViolation("escrow-unknown", "the channel is closed or belongs to another key")
+        # Exactly the bound state: a subclass could sign one channel's bytes and name another's cid.
+        if (
+            type(state) is not Mp1State
+            or state.cid != update.cid
+            or state.deposit != book.terms.deposit
+        ):
+            raise RuleViolation("escrow-unknown", "the cert names another channel than the update spends")
         # ... and the update to b* + b1 signed with sk_esc.
         if update.paid != state.paid + price:
             raise RuleViolation("tx-amount", f"the update must pay b* + b1 = {state.paid + price}")
@@ -126,7 +145,7 @@ class Mp1Merchant(MerchantBooks[_Book]):
         book.used.add(state)
         if book.best is None or update.paid > book.best.paid:
             book.best = update
-        issued = Mp1State(state.channel_key, state.deposit, state.paid + price)
+        issued = Mp1State(state.channel_key, state.deposit, state.paid + price, update.cid)
         return SchnorrVoucher.issue(self._voucher_sk, issued, self._rng)
 
     def close(self, cid: bytes) -> bytes | None:
@@ -176,8 +195,12 @@ class Mp1Wallet(ChannelWallet):
         payment = self.build_payment(price, voucher=voucher, force=force)
         issued = merchant.accept(payment)
         before, after = mp1_state(payment.voucher), mp1_state(issued)
-        if not issued.verify(self._merchant_key) or after.paid != before.paid + payment.price:
-            raise VerificationError("B returned a cert that does not record this payment")
+        if (
+            not issued.verify(self._merchant_key)
+            or after.paid != before.paid + payment.price
+            or getattr(after, "cid", None) != self.cid
+        ):
+            raise VerificationError("B returned a cert that does not record this payment on this channel")
         self._keep(issued, payment.price)
         return issued
 

@@ -17,6 +17,7 @@ from scheme.ledger import Ledger
 from scheme.micropay import Merchant, Schedule, setup_merchant
 from scheme.penalty import PenaltyBounds
 from scheme.randomness import RandomSource
+from scheme.revalidate import canonical
 from scheme.schnorr import PublicKey, SecretKey
 from scheme.vouchers import Mp2State, SchnorrVoucher, Voucher
 
@@ -42,8 +43,10 @@ class NamedVouchers:
         return SchnorrVoucher.issue(sk, state, rng)
 
     def verify(self, voucher: Voucher) -> bool:
-        """Verify with the key of the point of sale the state names (unknown index: invalid)."""
-        if not isinstance(voucher, SchnorrVoucher) or not isinstance(voucher.state, Mp2State):
+        """Verify with the key of the point of sale the state names (unknown index: invalid), on a
+        canonical copy of the voucher (scheme.revalidate), whoever built it."""
+        voucher = canonical(voucher, SchnorrVoucher, "the voucher")
+        if not isinstance(voucher.state, Mp2State):
             raise SchemeError("a Micropay 2 voucher is a Schnorr-signed Micropay 2 state")
         if voucher.state.pos >= len(self.directory):
             return False

@@ -21,6 +21,7 @@ from scheme.ledger import Ledger
 from scheme.micropay import Merchant, Schedule, setup_merchant
 from scheme.penalty import PenaltyBounds
 from scheme.randomness import RandomSource
+from scheme.revalidate import canonical
 from scheme.ring import canonical_ring
 from scheme.schnorr import PublicKey, SecretKey
 from scheme.vouchers import Mp3State, RingVoucher, Voucher
@@ -51,7 +52,9 @@ class RingVouchers:
         return RingVoucher.issue(sk, self.ring, state, rng)
 
     def verify(self, voucher: Voucher) -> bool:
-        if not isinstance(voucher, RingVoucher) or not isinstance(voucher.state, Mp3State):
+        """Verify the ring signature on a canonical copy of the voucher (scheme.revalidate)."""
+        voucher = canonical(voucher, RingVoucher, "the voucher")
+        if not isinstance(voucher.state, Mp3State):
             raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
         return voucher.verify(self.ring)
 

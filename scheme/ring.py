@@ -8,8 +8,9 @@ it was handed over in ("fixed-ring" semantics). With all indices mod n:
   s_i ←$ Z_q, c_{i+1} = H_q("RS/AOS", L, m, g^(s_i)·y_i^(c_i)); s_π = α − x_π·c_π. σ = (c_0, s_0, …, s_{n−1}).
 * Vrfy_L(m, σ): c ← c_0; for i = 0 … n−1: c ← H_q("RS/AOS", L, m, g^(s_i)·y_i^c); accept iff c = c_0.
 
-Ring members are `PublicKey`s, which check subgroup membership when they are built, so verification
-costs exactly n exponentiation pairs and n hashes. Every s_i is uniform and c_0 is a hash output
+Ring members are validated wherever a ring is used (`canonical_ring` calls `check_public_key` on
+each; membership answers are cached by value), so verification of known keys costs exactly n
+exponentiation pairs and n hashes. Every s_i is uniform and c_0 is a hash output
 whoever signs: the signature says nothing about π, even to someone holding every secret key.
 """
 
@@ -25,7 +26,7 @@ from scheme.errors import DecodeError, SchemeError
 from scheme.groups import Group
 from scheme.hashing import Tag, hash_to_scalar
 from scheme.randomness import RandomSource
-from scheme.schnorr import PublicKey, SecretKey
+from scheme.schnorr import PublicKey, SecretKey, check_message, check_public_key
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,13 @@ class RingSignature:
 def canonical_ring(keys: Iterable[PublicKey]) -> tuple[PublicKey, ...]:
     """The ring as a set: members sorted by their encoded bytes.
 
-    Raises `SchemeError` for an empty ring, a member that is not a `PublicKey`, members from different
-    groups, or a key listed twice.
+    Raises `SchemeError` for an empty ring, a member that is not a valid `PublicKey` (checked again
+    whoever built it), members from different groups, or a key listed twice.
     """
-    members = tuple(keys)
+    members = tuple(check_public_key(pk, what=f"ring member {i}") for i, pk in enumerate(keys))
     if not members:
         raise SchemeError("a ring needs at least one member")
     for i, pk in enumerate(members):
-        if not isinstance(pk, PublicKey):
-            raise SchemeError(f"ring member {i} is not a PublicKey")
         if pk.group != members[0].group:
             raise SchemeError(f"ring member {i} belongs to a different group")
     ordered = tuple(sorted(members, key=PublicKey.to_bytes))
@@ -160,13 +159,16 @@ def verify(
     `oracle` replaces H_q("RS/AOS", L, ·, ·), as in `sign`.
     """
     members = canonical_ring(ring)
-    group = members[0].group
+    group, message = members[0].group, check_message(message)
     if not isinstance(sig, RingSignature):
         raise SchemeError("expected a RingSignature")
-    if len(sig.s) != len(members):
-        raise SchemeError(f"ring signature has {len(sig.s)} responses for a ring of {len(members)}")
-    c0 = group.check_scalar(sig.c0, "ring signature c0")
-    responses = [group.check_scalar(s, "ring signature response") for s in sig.s]
+    c0, given = sig.c0, sig.s
+    if type(given) is not tuple:
+        raise SchemeError("ring signature responses must be a tuple of scalars")
+    if len(given) != len(members):
+        raise SchemeError(f"ring signature has {len(given)} responses for a ring of {len(members)}")
+    c0 = group.check_scalar(c0, "ring signature c0")
+    responses = [group.check_scalar(s, "ring signature response") for s in given]
     hash_ = _real_oracle(members) if oracle is None else oracle
     c = c0
     for pk, s in zip(members, responses, strict=True):

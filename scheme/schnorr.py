@@ -1,8 +1,11 @@
 """Schnorr signatures over a Schnorr group (spec §3.1).
 
 The same key pair serves as the chameleon-hash trapdoor (§3.2), the accountable-assertion key
-(§3.4) and the escrow key (§5), as the seed prescribes. `PublicKey` validates subgroup membership
-once, on construction, so `verify` costs two exponentiations and one hash.
+(§3.4) and the escrow key (§5), as the seed prescribes. `PublicKey` validates its group and subgroup
+membership on construction, and `check_public_key` validates them again wherever a key is used to
+check something (`verify`, and every check of the scheme): a key object made without its
+constructor is refused there. Membership is cached by value (scheme.groups), so `verify` of a known
+key still costs two exponentiations and one hash.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scheme.encoding import FieldReader, enc
-from scheme.errors import DecodeError, SchemeError
-from scheme.groups import Group
+from scheme.errors import DecodeError, InvalidElementError, InvalidGroupError, SchemeError
+from scheme.groups import Group, check_group
 from scheme.hashing import Tag, hash_to_scalar
 from scheme.randomness import RandomSource
 
@@ -30,6 +33,7 @@ class PublicKey:
     y: int
 
     def __post_init__(self) -> None:
+        check_group(self.group, "public key group")
         self.group.check_element(self.y, "public key")
 
     def to_bytes(self) -> bytes:
@@ -37,6 +41,8 @@ class PublicKey:
 
     @classmethod
     def from_bytes(cls, group: Group, data: bytes) -> PublicKey:
+        if not isinstance(data, bytes | bytearray):  # as FieldReader: not len() and int.from_bytes of a str
+            raise DecodeError("public key: expected bytes")
         if len(data) != group.element_len:
             raise DecodeError(f"public key must be {group.element_len} bytes")
         y = int.from_bytes(data, "big")
@@ -53,6 +59,7 @@ class SecretKey:
     x: int
 
     def __post_init__(self) -> None:
+        check_group(self.group, "secret key group")
         self.group.check_secret(self.x)
 
     def __repr__(self) -> str:
@@ -81,6 +88,29 @@ class Signature:
         e, s = reader.scalar(group, "e"), reader.scalar(group, "s")
         reader.done()
         return cls(e, s)
+
+
+def check_public_key(pk: object, group: Group | None = None, what: str = "public key") -> PublicKey:
+    """`pk` if it is a `PublicKey` of a validated group (`group` if given) with y in the subgroup.
+
+    Every check of the scheme calls this on the keys it is handed, whoever built them, and computes
+    with the key it returns: the fields are read once, and an object of another type than exactly
+    `PublicKey` is replaced by a fresh `PublicKey` holding the values that were checked.
+    """
+    if not isinstance(pk, PublicKey):
+        raise InvalidElementError(f"{what} must be a PublicKey")
+    key_group, y = check_group(pk.group, f"{what} group"), pk.y
+    if group is not None and key_group != group:
+        raise InvalidGroupError(f"{what} belongs to another group")
+    key_group.check_element(y, what)
+    return pk if type(pk) is PublicKey else PublicKey(key_group, y)
+
+
+def check_message(message: object, what: str = "message") -> bytes:
+    """`message` if it is exactly `bytes` (a subclass could lie in comparisons and hashing)."""
+    if type(message) is not bytes:
+        raise SchemeError(f"{what} must be bytes")
+    return message
 
 
 def keygen(group: Group, rng: RandomSource | None = None) -> tuple[PublicKey, SecretKey]:
@@ -120,7 +150,10 @@ def verify(sig: Signature, pk: PublicKey, message: bytes, *, oracle: ChallengeOr
     Raises `InvalidScalarError` when e or s lies outside Z_q (malformed, not merely wrong).
     `oracle` replaces H_q(·, y, ·), as in `sign`.
     """
-    group = pk.group
+    pk = check_public_key(pk)
+    group, message = pk.group, check_message(message)
+    if not isinstance(sig, Signature):
+        raise SchemeError("expected a Schnorr Signature")
     e = group.check_scalar(sig.e, "signature challenge e")
     s = group.check_scalar(sig.s, "signature response s")
     commitment = group.mul(group.gexp(s), group.exp(pk.y, group.q - e))

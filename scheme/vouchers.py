@@ -38,13 +38,13 @@ S = TypeVar("S")
 
 
 def _count(value: object, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= U64_MAX:
+    if type(value) is not int or not 0 <= value <= U64_MAX:
         raise SchemeError(f"voucher state: {name} must be an integer in [0, 2^64)")
     return value
 
 
 def _check_channel(state: Mp2State | Mp3State) -> None:
-    if not isinstance(state.cid, bytes) or len(state.cid) != CID_LEN:
+    if type(state.cid) is not bytes or len(state.cid) != CID_LEN:
         raise SchemeError(f"voucher state: cid must be {CID_LEN} bytes")
     for name in ("expiry", "deposit", "index", "paid"):
         _count(getattr(state, name), name)
@@ -62,13 +62,19 @@ def _decoded(build: Callable[..., S], what: str, *fields: object) -> S:
 
 @dataclass(frozen=True)
 class Mp1State:
-    """Micropay 1: (pk_esc, d, b) — the channel key, the deposit and the amount paid so far."""
+    """Micropay 1: (cid, pk_esc, d, b) — the channel, its key, the deposit and the amount paid so far.
+
+    The seed's state is (pk_esc, d, b); it names no channel, so a cert of one channel of a payer
+    would pass B's checks on another [RECON, docs/scheme.md "Micropay 1"]. Encoded as
+    enc("MP1/STATE", cid, pk_esc, d, b).
+    """
 
     TAG: ClassVar[bytes] = b"MP1/STATE"
 
     channel_key: PublicKey
     deposit: int
     paid: int
+    cid: bytes
 
     def __post_init__(self) -> None:
         if not isinstance(self.channel_key, PublicKey):
@@ -77,18 +83,21 @@ class Mp1State:
         _count(self.paid, "paid")
         if self.paid > self.deposit:
             raise SchemeError("voucher state: the paid amount b exceeds the deposit d")
+        if type(self.cid) is not bytes or len(self.cid) != CID_LEN:
+            raise SchemeError(f"voucher state: cid must be {CID_LEN} bytes")
 
     def to_bytes(self) -> bytes:
-        return enc(self.TAG, self.channel_key.to_bytes(), self.deposit, self.paid)
+        return enc(self.TAG, self.cid, self.channel_key.to_bytes(), self.deposit, self.paid)
 
     @classmethod
     def from_bytes(cls, group: Group, data: bytes) -> Mp1State:
         reader = FieldReader(data, "Micropay 1 state")
         reader.tag(cls.TAG)
+        cid = reader.fixed(CID_LEN, "cid")
         y = reader.element(group, "channel key")
         deposit, paid = reader.small_int("deposit"), reader.small_int("paid")
         reader.done()
-        return _decoded(cls, "Micropay 1 state", PublicKey(group, y), deposit, paid)
+        return _decoded(cls, "Micropay 1 state", PublicKey(group, y), deposit, paid, cid)
 
 
 @dataclass(frozen=True)

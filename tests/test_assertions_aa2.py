@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
 from scheme import assertions, assertions_aa2
@@ -32,7 +32,7 @@ from scheme.errors import (
     InvalidScalarError,
     SchemeError,
 )
-from scheme.groups import Group, named_group
+from scheme.groups import Group, clear_member_cache, named_group
 from scheme.metering import metered
 from scheme.randomness import SeededRandom
 from scheme.schnorr import SecretKey, keygen
@@ -54,9 +54,17 @@ def _keys(group: Group, seed: int) -> SecretKey:
 def _setup(
     seed: int, depth: int = DEPTH, group: Group = GROUP
 ) -> tuple[SecretKey, Aa2PublicKey, Aa2Asserter]:
-    """(sk, apk, asserter); equal arguments give equal keys, so a second call is a twin asserter."""
+    """(sk, apk, asserter); equal arguments give equal keys, so a second call is a twin asserter.
+
+    In the 20-bit group two of the 2^D nonces coincide for about one seed in 10^4, and Gen refuses
+    such a key (test_gen_refuses_a_group_too_small_for_distinct_nonces): Hypothesis skips those seeds."""
     sk = _keys(group, seed)
-    apk, asserter = generate(sk, depth, SeededRandom(f"aa2-aux/{seed}"))
+    try:
+        apk, asserter = generate(sk, depth, SeededRandom(f"aa2-aux/{seed}"))
+    except SchemeError as err:
+        if "nonces repeat" not in str(err):
+            raise
+        reject()
     return sk, apk, asserter
 
 
@@ -211,7 +219,8 @@ def test_constructing_an_assertion_validates_every_field(std: Group) -> None:
 
 
 def test_costs() -> None:
-    """Gen: K exponentiations (y = g^x is computed once per key); Assert one; Verify two; decoding one."""
+    """Gen: K exponentiations (y = g^x is computed once per key); Assert one; Verify two; decoding one
+    for a verifier that never saw R_k (cold membership cache), and Verify then one more for the key."""
     depth = 6
     sk = _keys(GROUP, 8)
     assert sk.public.y == GROUP.gexp(sk.x)
@@ -224,9 +233,13 @@ def test_costs() -> None:
     with metered() as cost:
         assert verify(apk, 9, b"s", tau)
     assert cost.exponentiations == 2
+    clear_member_cache()
     with metered() as cost:
-        Aa2Assertion.from_bytes(apk, tau.to_bytes())
+        decoded = Aa2Assertion.from_bytes(apk, tau.to_bytes())
     assert cost.exponentiations == 1
+    with metered() as cost:
+        assert verify(apk, 9, b"s", decoded)
+    assert cost.exponentiations == 3
 
 
 @pytest.mark.slow

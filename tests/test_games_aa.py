@@ -9,6 +9,7 @@ import pytest
 from adversaries.assertions import (
     STATEMENTS,
     HonestEquivocator,
+    LeafCollisionEquivocation,
     RandomKeyGuess,
     SiblingLeak,
     UnboundEquivocation,
@@ -49,7 +50,8 @@ def test_registered_with_their_adversaries() -> None:
     assert get_game("aa.secrecy") is AssertionSecrecy
     assert get_game("aa.extract") is AssertionExtractability
     assert adversaries_for("aa.secrecy") == (RandomKeyGuess, SiblingLeak)
-    assert adversaries_for("aa.extract") == (HonestEquivocator, UnboundEquivocation)
+    extract = (HonestEquivocator, UnboundEquivocation, LeafCollisionEquivocation)
+    assert adversaries_for("aa.extract") == extract
 
 
 # -- aa.secrecy ------------------------------------------------------------------------------------

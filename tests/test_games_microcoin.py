@@ -11,6 +11,7 @@ from adversaries.base import Adversary
 from adversaries.microcoin import (
     B2,
     N2,
+    BsgsMint,
     HonestPayer,
     KeyExposure,
     Overspend,
@@ -60,7 +61,7 @@ def test_registered_with_their_adversaries_and_broken_variants() -> None:
     assert get_game("mc.type1") is MicrocoinTypeOne
     assert get_game("mc.type2") is MicrocoinTypeTwo
     assert adversaries_for("mc.type1") == (HonestPayer, Overspend)
-    assert adversaries_for("mc.type2") == (RandomCoin, KeyExposure, PreimageSearch)
+    assert adversaries_for("mc.type2") == (RandomCoin, KeyExposure, PreimageSearch, BsgsMint)
     broken = {name for name, v in MicrocoinTypeOne.variants.items() if v.broken}
     assert (set(MicrocoinTypeOne.variants), broken) == ({"mc-b", "mc-b-unbound-n"}, {"mc-b-unbound-n"})
     broken = {name for name, v in MicrocoinTypeTwo.variants.items() if v.broken}

@@ -12,6 +12,7 @@ from adversaries.micropay import (
     BalanceRewind,
     HonestPayer,
     HonestShopper,
+    LeafCollisionDoubleSpend,
     PayerDevice,
     RandomSignerGuess,
     RandomVoucherForgery,
@@ -76,7 +77,7 @@ def traced(outcome: TrialOutcome, step: str) -> dict[str, str]:
     [
         (VoucherUnforgeability, (RandomVoucherForgery, BalanceRewind)),
         (VoucherUnlinkability, (RandomSignerGuess, ReadSigner)),
-        (DoubleSpendDetection, (HonestPayer, TwoPosDoubleSpend)),
+        (DoubleSpendDetection, (HonestPayer, TwoPosDoubleSpend, LeafCollisionDoubleSpend)),
         (DoubleSpendProfit, (HonestShopper, SlotForks)),
     ],
     ids=lambda value: getattr(value, "id", ""),
@@ -272,7 +273,9 @@ def test_strong_unlinkability_hands_over_every_key() -> None:
 )
 def test_unlinkability_rules(adversary: type, error: str) -> None:
     outcome = play(VoucherUnlinkability, adversary, MICROPAY3)
-    assert not outcome.won and outcome.error == error
+    # A fault is counted by type; in a guessing game it is scored as the challenger's uniform guess
+    # (tests/test_fault_scoring.py), so the trial may count as won.
+    assert outcome.error == error
 
 
 # -- mp.ds -------------------------------------------------------------------------------------------

@@ -225,7 +225,9 @@ def test_full_key_exposure_hands_over_every_members_key() -> None:
 )
 def test_anonymity_rules(adversary: type, error: str) -> None:
     outcome = play(RingAnonymity, adversary, "aos")
-    assert not outcome.won and outcome.error == error
+    # A fault is counted by type; in a guessing game it is scored as the challenger's uniform guess
+    # (tests/test_fault_scoring.py), so the trial may count as won.
+    assert outcome.error == error
 
 
 class _ViewKeys(Adversary):

@@ -195,7 +195,7 @@ def test_points_of_sale_check_in_order(group: Group) -> None:
         return replace(wallet.build_payment(pos.nonce(), 2, voucher=voucher, force=True), **changes)
 
     rejected(w, pos, replace(pay(), nonce=bytes(16)), "nonce-unknown")
-    rejected(w, pos, replace(pay(), nonce=[1, 2]), "nonce-unknown")
+    rejected(w, pos, replace(pay(), nonce=[1, 2]), "malformed-payment")  # no nonce at all
     rejected(w, pos, pay(price=0), "tx-amount")
     forged = replace(voucher, state=replace(voucher.state, paid=1))
     rejected(w, pos, pay(voucher=forged), "voucher-signature")
@@ -333,7 +333,7 @@ def mp1(group: Group):
 def test_micropay1_honest_run_and_close(mp1) -> None:
     ledger, merchant, sk, rng = mp1
     wallet = open_channel(ledger, sk, merchant, deposit=20, close_by=10, t_conf=T_CONF, rng=rng)
-    assert wallet.voucher.state == Mp1State(sk.public, 20, 0)
+    assert wallet.voucher.state == Mp1State(sk.public, 20, 0, wallet.cid)
     for price in (3, 4, 5):
         wallet.pay(merchant, price)
     assert wallet.voucher.state.paid == 12
@@ -382,7 +382,7 @@ def test_micropay1_refund_and_expiry(mp1) -> None:
 def test_micropay1_rejects_a_forged_cert(mp1) -> None:
     ledger, merchant, sk, rng = mp1
     wallet = open_channel(ledger, sk, merchant, deposit=20, close_by=10, t_conf=T_CONF, rng=rng)
-    forged = SchnorrVoucher.issue(sk, Mp1State(sk.public, 20, 0), rng)  # signed by A, not B
+    forged = SchnorrVoucher.issue(sk, Mp1State(sk.public, 20, 0, wallet.cid), rng)  # signed by A, not B
     with pytest.raises(RuleViolation) as err:
         wallet.pay(merchant, 1, voucher=forged)
     assert err.value.rule == "voucher-signature"
@@ -420,8 +420,9 @@ def test_state_decoding_validates_fields(group: Group) -> None:
     overpaid = state.to_bytes().replace((5).to_bytes(8, "big"), (21).to_bytes(8, "big"))
     with pytest.raises(DecodeError, match="exceeds the deposit"):
         Mp3State.from_bytes(group, overpaid)
-    bad_key = Mp1State(schnorr.keygen(group, SeededRandom(1))[0], 5, 1).to_bytes()
-    tampered = bad_key.replace(bad_key[17:25], b"\xff" * 8)  # inside the channel key: not an element
+    bad_key = Mp1State(schnorr.keygen(group, SeededRandom(1))[0], 5, 1, bytes(32)).to_bytes()
+    # enc: the 13-byte tag field, the 36-byte cid field, then the key's length prefix and value.
+    tampered = bad_key.replace(bad_key[53:61], b"\xff" * 8)  # inside the channel key: not an element
     with pytest.raises(DecodeError):
         Mp1State.from_bytes(group, tampered)
 

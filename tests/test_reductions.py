@@ -16,8 +16,12 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+from adversaries.assertions import leaf_collision, leaf_message
 from adversaries.base import Adversary
 from adversaries.hash import RandomPreimage
+from adversaries.microcoin import BsgsMint
+from adversaries.micropay import LeafCollisionDoubleSpend
+from adversaries.registry import get_adversary
 from adversaries.rom import RomBsgsForgery
 from games import cli
 from games.ch_cr import ChameleonCollision
@@ -31,7 +35,6 @@ from games.sig_euf_cma import SchnorrEufCma
 from reductions.base import BoundParameters, Reduction
 from reductions.collision import CollisionToDl
 from reductions.forking import Forking, SchnorrForking, ring_hinge
-from reductions.inner import BsgsMint, LeafCollisionDoubleSpend, leaf_collision, leaf_message
 from reductions.oracle import RandomOracle, simulated_ring_signature, simulated_schnorr
 from reductions.registry import all_reductions, get_reduction, inner_adversary
 from reductions.runner import Relation, judge_relation, tightness
@@ -207,18 +210,33 @@ def test_the_leaf_collision_search_finds_equal_leaf_messages_on_a_toy_q_only():
 
 
 def test_the_inner_reference_attacks_break_their_games_and_only_where_claimed():
-    """mc.bsgs-mint breaks mc-0 and not mc-b; mp.ds-leaf-collision breaks micropay3; the ROM forgers
-    break the random-oracle games; each on the toy tier, in a few trials."""
+    """mc.bsgs-mint breaks mc-0 and not mc-b; mp.ds-leaf-collision breaks micropay3 and, having no
+    assertion to beat, micropay3-no-aa; the ROM forgers break the random-oracle games, the weak
+    nonces included; each on the toy tier, in a few trials, as `expected_verdict` claims."""
     for game, variant, adversary, won in [
         (get_reduction("mc0-dl").inner_game, "mc-0", BsgsMint, True),
         (get_reduction("mc0-dl").inner_game, "mc-b", BsgsMint, False),
         (DoubleSpendDetection, "micropay3", LeafCollisionDoubleSpend, True),
+        (DoubleSpendDetection, "micropay3-no-aa", LeafCollisionDoubleSpend, True),
         (SchnorrEufCmaRom, "schnorr", RomBsgsForgery, True),
+        (SchnorrEufCmaRom, "schnorr-nonce-reuse", RomBsgsForgery, True),
         (RingUnforgeabilityRom, "aos", _reference("ring-dl"), True),
     ]:
         spec = make_spec(game, variant, adversary, "toy", seed="i")
         outcomes = [play_trial(spec, i) for i in range(3)]
         assert all(o.won is won and o.error is None for o in outcomes), (game.id, variant)
+        assert adversary.expected_verdict(variant, "toy") == ("broken" if won else "bounded")
+        assert adversary.expected_verdict(variant, "standard") == "bounded"
+
+
+def test_the_generic_inner_adversaries_are_the_registered_ones():
+    """The reductions ship the registered generic attacks, so `mpgames run` and `mpgames reduce`
+    play the same class under the same id (and so the same coins)."""
+    for name, adversary in [("mc0-dl", BsgsMint), ("ds-extract", LeafCollisionDoubleSpend)]:
+        reduction = get_reduction(name)
+        assert adversary in reduction.inner_adversaries
+        assert get_adversary(adversary.id) is adversary
+        assert inner_adversary(reduction, adversary.id) is adversary
 
 
 def test_the_random_oracle_games_add_only_h_to_the_view():

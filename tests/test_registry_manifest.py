@@ -2,8 +2,10 @@
 tests/registry_manifest.json.
 
 A game, variant, tier or adversary that disappears, or whose pinned facts change (a game's kind, a
-variant's `broken` flag, an adversary's targets or expectation), fails the test. Additions do not
-fail: the test names them in a warning so that the manifest is updated deliberately, with
+variant's `broken` flag, an adversary's targets or expectation: `expect`, `breaks_tiers` and the
+further variants it breaks, `also_breaks`, which the listing does not show and the registry gives),
+fails the test. Additions do not fail: the test names them in a warning so that the manifest is
+updated deliberately, with
 
     .venv/bin/python tests/test_registry_manifest.py      # rewrites tests/registry_manifest.json
 """
@@ -18,6 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from adversaries.registry import get_adversary
 from games import cli
 
 MANIFEST = Path(__file__).parent / "registry_manifest.json"
@@ -49,7 +52,12 @@ def pinned(listed: dict[str, Any]) -> dict[str, Any]:
         for g in listed["games"]
     }
     adversaries = {
-        a["id"]: {"targets": a["targets"], "expect": a["expect"], "breaks_tiers": a["breaks_tiers"]}
+        a["id"]: {
+            "targets": a["targets"],
+            "expect": a["expect"],
+            "breaks_tiers": a["breaks_tiers"],
+            "also_breaks": a.get("also_breaks", list(get_adversary(a["id"]).also_breaks)),
+        }
         for a in listed["adversaries"]
     }
     return {"games": games, "adversaries": adversaries}
@@ -99,12 +107,14 @@ def test_the_comparison_sees_losses_changes_and_additions():
     del current["games"]["mp.ul"]["tiers"]["standard"]
     current["games"]["dl"]["kind"] = "hidden-bit"
     current["adversaries"]["dl.extra"] = {"targets": ["dl"], "expect": "null", "breaks_tiers": []}
+    current["adversaries"]["sig.rom-bsgs-forgery"]["also_breaks"] = []
     lost, added = compare(manifest, current)
     assert sorted(lost) == [
         "adversary dl.bsgs disappeared",
         "dl: kind changed from 'win-lose' to 'hidden-bit'",
         "mp.ul: tiers standard disappeared",
         "sig.euf-cma: variants schnorr-nonce-reuse changed from True to False",
+        "sig.rom-bsgs-forgery: also_breaks changed from ['schnorr-nonce-reuse'] to []",
     ]
     assert added == ["new adversary dl.extra"]
     assert compare(manifest, manifest) == ([], [])

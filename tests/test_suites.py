@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from adversaries.registry import adversaries_for
-from games.registry import all_games
+from adversaries.base import Adversary
+from adversaries.registry import _checked, adversaries_for, get_adversary
+from games.registry import all_games, get_game
 from games.suite import default_suite, demo_budget
 from games.suites import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, holm, load_suite
 from reports.estimation import Kind, Thresholds, Verdict, estimate
 
 CI_SUITE = SUITES_DIR / "ci.toml"
+EXERCISES = Path(__file__).resolve().parents[1] / "docs" / "exercises.toml"
 
 
 def _key(entry) -> tuple[str, str, str, str, str]:
@@ -42,6 +44,77 @@ def test_ci_suite_is_mostly_toy_and_plays_every_reference_attack():
     assert 0 < len(standard) <= len(suite.entries) // 4
     attacks = {a.id for game in all_games() for a in adversaries_for(game.id) if not a.is_null()}
     assert {e.adversary.id for e in suite.entries if e.expect == "broken"} == attacks
+
+
+@pytest.mark.parametrize("path", [DEFAULT_SUITE, CI_SUITE, EXERCISES], ids=lambda p: p.name)
+def test_a_bounded_row_stands_next_to_every_registered_break_of_its_variant_and_tier(path):
+    """Where a suite expects some adversary bounded on (game, variant, tier), every registered attack
+    that breaks that variant at that tier plays it too, expected broken: a suite shows the best
+    registered attack, e.g. the birthday collisions next to the honest payer on the toy tier."""
+    suite = load_suite(path)
+    played = {(e.game.id, e.variant, e.adversary.id, e.tier, e.expect) for e in suite.entries}
+    claimed_bounded = {(e.game.id, e.variant, e.tier) for e in suite.entries if e.expect == "bounded"}
+    for game, variant, tier in claimed_bounded:
+        for attack in adversaries_for(game):
+            if attack.expected_verdict(variant, tier) == "broken":
+                assert (game, variant, attack.id, tier, "broken") in played, (game, variant, tier, attack.id)
+
+
+def test_generic_attacks_on_the_recommended_variant_are_toy_breaks_in_the_demo():
+    """mp.ds-leaf-collision and aa.leaf-collision break the default variant on the toy tier only: the
+    demo expects them broken there, bounded on the standard tier, next to the bounded null."""
+    keys = {_key(e) for e in default_suite(all_games(), adversaries_for)}
+    for game, attack, null in [
+        ("mp.ds", "mp.ds-leaf-collision", "mp.ds-honest"),
+        ("aa.extract", "aa.leaf-collision", "aa.honest-equivocator"),
+    ]:
+        default = get_game(game).default_variant
+        assert get_adversary(attack).broken_variant() == default
+        assert (game, default, attack, "toy", "broken") in keys
+        assert (game, default, attack, "standard", "bounded") in keys
+        assert (game, default, null, "toy", "bounded") in keys
+
+
+def test_also_breaks_is_part_of_the_expectation(tmp_path):
+    """`also_breaks` names further variants an attack breaks at its `breaks_tiers`: the expected
+    verdict, the demo's entries and a suite's check all follow it."""
+    forger = get_adversary("sig.rom-bsgs-forgery")
+    assert forger.broken_variants() == ("schnorr", "schnorr-nonce-reuse")
+    assert forger.expected_verdict("schnorr-nonce-reuse", "toy") == "broken"
+    assert forger.expected_verdict("schnorr-nonce-reuse", "standard") == "bounded"
+    keys = {_key(e) for e in default_suite(all_games(), adversaries_for)}
+    assert ("sig.euf-cma.rom", "schnorr-nonce-reuse", forger.id, "toy", "broken") in keys
+    entry = (
+        '[[entry]]\ngame = "sig.euf-cma.rom"\nvariant = "schnorr-nonce-reuse"\n'
+        'adversary = "sig.rom-bsgs-forgery"\ntier = "toy"\nexpect = "bounded"\n'
+    )
+    with pytest.raises(SuiteError, match="must come out broken against schnorr-nonce-reuse"):
+        _load(tmp_path, GOOD + entry)
+    assert len(_load(tmp_path, GOOD + entry.replace('"bounded"', '"broken"')).entries) == 3
+
+
+def test_also_breaks_is_checked_like_expect():
+    with pytest.raises(TypeError, match="a null adversary breaks nothing"):
+
+        class NullBreaker(Adversary):
+            id = "test.null-breaker"
+            label = "null"
+            targets = ("dl",)
+            expect = "null"
+            also_breaks = ("subgroup",)
+
+    class Overclaiming(Adversary):
+        id = "test.overclaiming"
+        label = "claims a variant of another game"
+        targets = ("dl",)
+        expect = "breaks:subgroup"
+        also_breaks = ("schnorr-nonce-reuse",)
+
+        def attack(self, view, rng):
+            return 0
+
+    with pytest.raises(TypeError, match="claims to break 'schnorr-nonce-reuse'"):
+        _checked("test:Overclaiming", Overclaiming)
 
 
 def test_default_toml_is_generated_from_the_demo_suite():

@@ -42,10 +42,17 @@ def test_every_reference_attack_has_a_toy_vector():
     vectors = [load_vector(path) for path in VECTORS]
     attacks = {a.id for a in all_adversaries() if not a.is_null()}
     assert {v.adversary for v in vectors if v.tier == "toy"} == attacks
-    # Generic attacks (toy tier only) break a sound variant through its small group.
+    # A win against a variant flagged broken is a known weakness; against a sound variant it is a
+    # generic attack (toy tier only) winning through the small group, e.g. a birthday collision.
     generic = {a.id for a in all_adversaries() if a.breaks_tiers == ("toy",)}
     for vector in vectors:
-        assert vector.bug_type == ("WEAK_PARAMETERS" if vector.adversary in generic else "KNOWN_WEAKNESS")
+        flagged = get_game(vector.game).variants[vector.variant].broken
+        assert vector.bug_type == ("KNOWN_WEAKNESS" if flagged else "WEAK_PARAMETERS"), vector.filename()
+        assert flagged or vector.adversary in generic, vector.filename()
+    # Each vector is a win its adversary claims (`expected_verdict`), not a lucky one.
+    for vector in vectors:
+        claimed = next(a for a in all_adversaries() if a.id == vector.adversary)
+        assert claimed.expected_verdict(vector.variant, vector.tier) == "broken", vector.filename()
 
 
 def _vector_data() -> dict:

@@ -1,0 +1,15 @@
+"""Hostile adversaries: attacks on the harness itself rather than on the scheme.
+
+Each one plays a secure variant with values that subvert the challenger's own code, written only
+against public interfaces (the view, its oracles, the scheme's public classes). Each declares
+`expect = "null"`: it must lose every trial of a win-lose game and stay at chance in a guessing
+game, and no run may crash. `tests/test_hostile_adversaries.py` plays them all.
+
+* `lies`: int/bytes/scheme-class subclasses whose `==`, `!=`, `>` or `bytes()` lie (class 1);
+* `raising`: comparisons, `len()`, `bytes()`, attribute reads that raise, and hidden-bit faults (class 2);
+* `bypass`: scheme objects made without their constructors, with refused fields (class 3);
+* `mutation`: objects rewritten after the challenger stored them, fields that change per read (class 4).
+
+Every module is self-contained, so that it also loads as a file plugin:
+`mpgames run GAME --adversary tests/hostile/<module>.py:ClassName`.
+"""

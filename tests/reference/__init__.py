@@ -1,0 +1,1 @@
+"""An independent, standard-library-only reference of the construction spec, for known-answer vectors."""
