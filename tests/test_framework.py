@@ -223,7 +223,8 @@ def _spec(adversary: type[Adversary], variant: str = "plain", time_limit: float 
 def test_view_exposes_only_what_the_game_put_in(toy):
     pk, _ = keygen(toy, SeededRandom(1))
     view = View(group=toy, pk=pk)
-    assert set(view) == {"group", "pk"} and view.pk is pk and view["group"] is toy
+    # Deep copies: rewriting the view's key cannot touch the challenger's (tests/hostile ViewKeyRewriter).
+    assert set(view) == {"group", "pk"} and view.pk == pk and view.pk is not pk and view["group"] == toy
     with pytest.raises(AttributeError, match="no 'sk'"):
         _ = view.sk
     with pytest.raises(AttributeError):
