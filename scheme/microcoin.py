@@ -775,8 +775,11 @@ class Channel:
         """The value `transact(coin)` would credit; `VerificationError` if it would refuse the coin.
 
         The coin is checked as a canonical copy (scheme.revalidate), whoever built it."""
+        return self._credit(_received(coin, Coin, "the coin"))  # type: ignore[arg-type]
+
+    def _credit(self, coin: Coin) -> int:
+        """`check` on a coin that is already a canonical copy."""
         aux = self._aux
-        coin = _received(coin, Coin, "the coin")  # type: ignore[arg-type]
         if coin.cid != aux.cid:
             raise VerificationError("not a coin of this channel")
         n = aux.terms.n
@@ -790,7 +793,7 @@ class Channel:
     def transact(self, coin: Coin) -> int:
         """Transact(c_j, Aux): accept the coin, credit (j − j_last)·v (returned) and move the state to it."""
         coin = _received(coin, Coin, "the coin")  # type: ignore[arg-type]
-        credit = self.check(coin)
+        credit = self._credit(coin)
         self._last, self._j_last = coin, coin.index
         return credit
 
