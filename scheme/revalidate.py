@@ -32,7 +32,7 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from scheme.errors import SchemeError
@@ -51,64 +51,85 @@ class NotCanonicalError(SchemeError):
     """A value cannot be converted to the declared type: it is malformed."""
 
 
+class _Refused(Exception):
+    """Raised inside a converter; `canonical` prefixes the path of the field that was refused."""
+
+    def __init__(self, rest: str) -> None:
+        super().__init__(rest)
+        self.rest = rest
+        self.path: list[str] = []
+
+
+# Dataclasses whose converter is being built (a field may name the class again).
+_in_progress: set[type] = set()
+# A converter: (value, the only group allowed or None) -> the canonical copy, or `_Refused`.
+_Converter = Callable[[object, "Group | None"], object]
+
+
 def canonical(value: object, annotation: type[T], what: str = "value", *, group: Group | None = None) -> T:
     """A fresh object of exactly `annotation`, built from `value` (see the module docstring).
 
     `group`, if given, is the only group a `Group` anywhere inside the value may be.
     """
-    return typing.cast(T, _convert(value, annotation, what, group))
+    try:
+        return typing.cast(T, _converter(annotation)(value, group))
+    except _Refused as refused:
+        raise NotCanonicalError(what + "".join(reversed(refused.path)) + refused.rest) from None
 
 
-@functools.cache
 def check_declared(annotation: Any) -> None:
     """Raise `TypeError` unless `canonical` can convert to `annotation` (checked once per type), so
     that a conversion fails only because of the value, never because of the declaration."""
+    _converter(annotation)
+
+
+def _at(segment: str, refused: _Refused) -> _Refused:
+    refused.path.append(segment)
+    return refused
+
+
+def _converter(annotation: Any) -> _Converter:
+    """The converter for one declared type, built once: the dispatch on the declaration is not
+    repeated for every value (the microcoin acceptance path runs it per coin). A dataclass whose
+    fields contain the class again gets a converter that looks itself up on first use."""
+    if annotation in _in_progress:
+        return lambda value, group: _converter(annotation)(value, group)
+    return _build(annotation)
+
+
+@functools.cache
+def _build(annotation: Any) -> _Converter:
     origin = typing.get_origin(annotation)
-    if annotation is None or annotation in (type(None), bool, Group) or annotation in _PRIMITIVES:
-        return
-    if origin in (types.UnionType, typing.Union, tuple, Sequence):
-        for arg in typing.get_args(annotation):
-            if arg is not Ellipsis:
-                check_declared(arg)
-        return
+    if annotation is type(None) or annotation is None:
+        return _none
+    if origin in (types.UnionType, typing.Union):
+        return _union(typing.get_args(annotation))
     if origin is typing.Literal:
-        if not all(type(option) in (*_PRIMITIVES, bool) for option in typing.get_args(annotation)):
-            raise TypeError(f"literal {annotation!r}: only int, bytes, str and bool literals convert")
-        return
+        return _literal(typing.get_args(annotation))
+    if origin is tuple or origin is Sequence:
+        return _sequence(typing.get_args(annotation))
+    if annotation is bool:
+        return _bool
+    if annotation in _PRIMITIVES:
+        return _primitive(annotation)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return
+        return _enum(annotation)
+    if annotation is Group:
+        return _convert_group
     if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
-        for _, hint in _init_fields(annotation):
-            check_declared(hint)
-        return
+        return _dataclass(annotation)
     raise TypeError(f"no canonical form for the declared type {annotation!r}")
 
 
-def _convert(value: object, annotation: Any, what: str, group: Group | None) -> object:
-    origin = typing.get_origin(annotation)
-    if annotation is type(None) or annotation is None:
-        if value is not None:
-            raise NotCanonicalError(f"{what} must be None")
-        return None
-    if origin in (types.UnionType, typing.Union):
-        return _convert_union(value, typing.get_args(annotation), what, group)
-    if origin is typing.Literal:
-        return _convert_literal(value, typing.get_args(annotation), what)
-    if origin is tuple or origin is Sequence:
-        return _convert_sequence(value, typing.get_args(annotation), what, group)
-    if annotation is bool:
-        if type(value) is not bool:
-            raise NotCanonicalError(f"{what} must be a bool")
-        return value
-    if annotation in _PRIMITIVES:
-        return _convert_primitive(value, annotation, what)
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return _convert_enum(value, annotation, what)
-    if annotation is Group:
-        return _convert_group(value, what, group)
-    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
-        return _convert_dataclass(value, annotation, what, group)
-    raise TypeError(f"{what}: no canonical form for the declared type {annotation!r}")
+def _none(value: object, group: Group | None) -> None:
+    if value is not None:
+        raise _Refused(" must be None")
+
+
+def _bool(value: object, group: Group | None) -> bool:
+    if type(value) is not bool:
+        raise _Refused(" must be a bool")
+    return value
 
 
 def _read_int(value: object) -> int:
@@ -123,18 +144,25 @@ def _read_str(value: object) -> str:
     return str.__str__(value)  # type: ignore[arg-type]
 
 
-_PRIMITIVES: dict[type, typing.Callable[[object], object]] = {
+_PRIMITIVES: dict[type, Callable[[object], object]] = {
     int: _read_int,
     bytes: _read_bytes,
     str: _read_str,
 }
 
 
-def _convert_primitive(value: object, annotation: type, what: str) -> object:
-    kind = type(value)
-    if not issubclass(kind, annotation) or issubclass(kind, bool):
-        raise NotCanonicalError(f"{what} must be {annotation.__name__}, got {kind.__name__}")
-    return _PRIMITIVES[annotation](value)
+def _primitive(annotation: type) -> _Converter:
+    read = _PRIMITIVES[annotation]
+
+    def convert(value: object, group: Group | None) -> object:
+        kind = type(value)
+        if kind is annotation:
+            return read(value)
+        if not issubclass(kind, annotation) or issubclass(kind, bool):
+            raise _Refused(f" must be {annotation.__name__}, got {kind.__name__}")
+        return read(value)
+
+    return convert
 
 
 def _matches(value: object, alternative: Any) -> bool:
@@ -152,25 +180,47 @@ def _matches(value: object, alternative: Any) -> bool:
     return isinstance(base, type | tuple) and issubclass(kind, base)
 
 
-def _convert_union(value: object, alternatives: tuple[Any, ...], what: str, group: Group | None) -> object:
-    for alternative in alternatives:
-        if _matches(value, alternative):
-            return _convert(value, alternative, what, group)
+def _union(alternatives: tuple[Any, ...]) -> _Converter:
+    options = tuple((alternative, _converter(alternative)) for alternative in alternatives)
+    # A value whose exact type is one alternative's class takes that alternative without the search.
+    exact = {
+        alternative: convert_to
+        for alternative, convert_to in reversed(options)
+        if isinstance(alternative, type) and alternative is not bool
+    }
     names = " | ".join(getattr(a, "__name__", repr(a)) for a in alternatives)
-    raise NotCanonicalError(f"{what} must be {names}, got {type(value).__name__}")
+
+    def convert(value: object, group: Group | None) -> object:
+        convert_to = exact.get(type(value))
+        if convert_to is not None:
+            return convert_to(value, group)
+        for alternative, convert_to in options:
+            if _matches(value, alternative):
+                return convert_to(value, group)
+        raise _Refused(f" must be {names}, got {type(value).__name__}")
+
+    return convert
 
 
-def _convert_literal(value: object, options: tuple[object, ...], what: str) -> object:
+def _literal(options: tuple[object, ...]) -> _Converter:
     for option in options:
-        kind = type(option)
-        if issubclass(type(value), kind) and not (issubclass(type(value), bool) and kind is not bool):
-            exact = value if kind is bool else _PRIMITIVES[kind](value)
-            if exact == option:
-                return option
-    raise NotCanonicalError(f"{what} must be one of {', '.join(map(repr, options))}")
+        if type(option) not in (*_PRIMITIVES, bool):
+            raise TypeError(f"literal {options!r}: only int, bytes, str and bool literals convert")
+    listed = ", ".join(map(repr, options))
+
+    def convert(value: object, group: Group | None) -> object:
+        for option in options:
+            kind = type(option)
+            if issubclass(type(value), kind) and not (issubclass(type(value), bool) and kind is not bool):
+                exact = value if kind is bool else _PRIMITIVES[kind](value)
+                if exact == option:
+                    return option
+        raise _Refused(f" must be one of {listed}")
+
+    return convert
 
 
-def _convert_sequence(value: object, args: tuple[Any, ...], what: str, group: Group | None) -> tuple:
+def _read_items(value: object) -> list[object]:
     kind = type(value)
     base: type
     if issubclass(kind, tuple):
@@ -178,66 +228,114 @@ def _convert_sequence(value: object, args: tuple[Any, ...], what: str, group: Gr
     elif issubclass(kind, list):
         base = list
     else:
-        raise NotCanonicalError(f"{what} must be a tuple or a list, got {kind.__name__}")
+        raise _Refused(f" must be a tuple or a list, got {kind.__name__}")
     count = base.__len__(value)  # type: ignore[call-arg]
     if count > MAX_ITEMS:
-        raise NotCanonicalError(f"{what} has {count} items; at most {MAX_ITEMS} are accepted")
-    items = list(base.__iter__(value))  # type: ignore[call-arg]
+        raise _Refused(f" has {count} items; at most {MAX_ITEMS} are accepted")
+    return list(base.__iter__(value))  # type: ignore[call-arg]
+
+
+def _sequence(args: tuple[Any, ...]) -> _Converter:
     if (len(args) == 2 and args[1] is Ellipsis) or len(args) == 1:
-        return tuple(_convert(item, args[0], f"{what}[{i}]", group) for i, item in enumerate(items))
-    if len(items) != len(args):
-        raise NotCanonicalError(f"{what} must have {len(args)} items, got {len(items)}")
-    pairs = enumerate(zip(items, args, strict=True))
-    return tuple(_convert(item, arg, f"{what}[{i}]", group) for i, (item, arg) in pairs)
+        each = _converter(args[0])
+
+        def convert_homogeneous(value: object, group: Group | None) -> tuple[object, ...]:
+            out = []
+            for i, item in enumerate(_read_items(value)):
+                try:
+                    out.append(each(item, group))
+                except _Refused as refused:
+                    raise _at(f"[{i}]", refused) from None
+            return tuple(out)
+
+        return convert_homogeneous
+    items_to = tuple(_converter(arg) for arg in args)
+
+    def convert_fixed(value: object, group: Group | None) -> tuple[object, ...]:
+        items = _read_items(value)
+        if len(items) != len(items_to):
+            raise _Refused(f" must have {len(items_to)} items, got {len(items)}")
+        out = []
+        for i, (item, convert_to) in enumerate(zip(items, items_to, strict=True)):
+            try:
+                out.append(convert_to(item, group))
+            except _Refused as refused:
+                raise _at(f"[{i}]", refused) from None
+        return tuple(out)
+
+    return convert_fixed
 
 
-def _convert_enum(value: object, annotation: type[enum.Enum], what: str) -> enum.Enum:
-    for member in annotation:
-        if value is member:
-            return member
-    raise NotCanonicalError(f"{what} must be a member of {annotation.__name__}")
+def _enum(annotation: type[enum.Enum]) -> _Converter:
+    members = tuple(annotation)
+
+    def convert(value: object, group: Group | None) -> enum.Enum:
+        for member in members:
+            if value is member:
+                return member
+        raise _Refused(f" must be a member of {annotation.__name__}")
+
+    return convert
 
 
-def _convert_group(value: object, what: str, group: Group | None) -> Group:
+_GROUP_FIELDS = (
+    ("p", _primitive(int)),
+    ("q", _primitive(int)),
+    ("g", _primitive(int)),
+    ("tier", _primitive(str)),
+)
+
+
+def _convert_group(value: object, group: Group | None) -> Group:
     if not issubclass(type(value), Group):
-        raise NotCanonicalError(f"{what} must be a Group, got {type(value).__name__}")
-    p, q, g = (_convert(_field(value, name, what), int, f"{what}.{name}", None) for name in ("p", "q", "g"))
-    tier = _convert(_field(value, "tier", what), str, f"{what}.tier", None)
+        raise _Refused(f" must be a Group, got {type(value).__name__}")
+    p, q, g, tier = _read_fields(value, _GROUP_FIELDS, None).values()
     if group is not None:
         if (p, q, g, tier) != (group.p, group.q, group.g, group.tier):
-            raise NotCanonicalError(f"{what} must be the game's group {group.label}")
+            raise _Refused(f" must be the game's group {group.label}")
         return group
     found = validated_group(p, q, g, tier)  # type: ignore[arg-type]
     if found is None:
-        raise NotCanonicalError(f"{what} is not a validated group")
+        raise _Refused(" is not a validated group")
     return found
 
 
-def _field(value: object, name: str, what: str) -> object:
-    """One attribute of an adversary object: whatever reading it raises is the value's fault."""
-    try:
-        return getattr(value, name)
-    except Exception as exc:
-        raise NotCanonicalError(f"{what}.{name} cannot be read: {type(exc).__name__}") from None
+def _read_fields(
+    value: object, fields: tuple[tuple[str, _Converter], ...], group: Group | None
+) -> dict[str, object]:
+    """Each named attribute of an adversary object, read once and converted; whatever reading one
+    raises is the value's fault."""
+    out = {}
+    for name, convert_to in fields:
+        try:
+            field = getattr(value, name)
+        except Exception as exc:
+            raise _Refused(f".{name} cannot be read: {type(exc).__name__}") from None
+        try:
+            out[name] = convert_to(field, group)
+        except _Refused as refused:
+            raise _at(f".{name}", refused) from None
+    return out
 
 
-@functools.cache
-def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """(name, declared type) of each init field of a dataclass, resolved once per class."""
+def _dataclass(cls: type) -> _Converter:
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
-
-
-def _convert_dataclass(value: object, cls: type, what: str, group: Group | None) -> object:
-    if not issubclass(type(value), cls):
-        raise NotCanonicalError(f"{what} must be a {cls.__name__}, got {type(value).__name__}")
-    kwargs = {
-        name: _convert(_field(value, name, what), hint, f"{what}.{name}", group)
-        for name, hint in _init_fields(cls)
-    }
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    _in_progress.add(cls)
     try:
-        return cls(**kwargs)
-    except SchemeError as exc:
-        raise NotCanonicalError(f"{what}: {exc}") from None
-    except _REFUSALS as exc:
-        raise NotCanonicalError(f"{what} is refused by {cls.__name__}: {type(exc).__name__}") from None
+        fields = tuple((name, _converter(hints[name])) for name in names)
+    finally:
+        _in_progress.discard(cls)
+
+    def convert(value: object, group: Group | None) -> object:
+        if not issubclass(type(value), cls):
+            raise _Refused(f" must be a {cls.__name__}, got {type(value).__name__}")
+        kwargs = _read_fields(value, fields, group)
+        try:
+            return cls(**kwargs)
+        except SchemeError as exc:
+            raise _Refused(f": {exc}") from None
+        except _REFUSALS as exc:
+            raise _Refused(f" is refused by {cls.__name__}: {type(exc).__name__}") from None
+
+    return convert

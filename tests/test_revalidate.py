@@ -165,6 +165,21 @@ def test_a_type_without_a_canonical_form_is_a_programming_error() -> None:
             check_declared(annotation)
 
 
+@dataclass(frozen=True)
+class Chain:
+    """A dataclass whose field names the class again."""
+
+    value: int
+    rest: Chain | None = None
+
+
+def test_a_recursive_dataclass_converts_and_names_the_refused_field() -> None:
+    copy = canonical(Chain(1, Chain(LyingInt(2))), Chain)
+    assert copy == Chain(1, Chain(2)) and type(copy.rest.value) is int  # type: ignore[union-attr]
+    with pytest.raises(NotCanonicalError, match=r"^chain\.rest\.value must be int, got str$"):
+        canonical(Chain(1, Chain("2")), Chain, "chain")  # type: ignore[arg-type]
+
+
 class _Host:
     """The least an oracle needs from its trial."""
 
