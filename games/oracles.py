@@ -152,7 +152,7 @@ def _parameter_types(name: str, fn: Callable[..., object], signature: inspect.Si
     """The declared type of each parameter of an oracle function; `ChallengerBug` unless every
     parameter is positional and declares a type the boundary converts (not `object`, not `Any`)."""
     try:
-        hints = typing.get_type_hints(fn)
+        hints = _type_hints(fn)
     except Exception as exc:
         raise ChallengerBug(f"oracle {name!r}: its parameter types cannot be resolved: {exc!r}") from exc
     types: dict[str, Any] = {}
@@ -168,3 +168,27 @@ def _parameter_types(name: str, fn: Callable[..., object], signature: inspect.Si
             raise ChallengerBug(f"oracle {name!r}: parameter {parameter.name}: {exc}") from None
         types[parameter.name] = hint
     return types
+
+
+def _type_hints(fn: Callable[..., object]) -> dict[str, Any]:
+    """`typing.get_type_hints(fn)`, resolved once per code object and annotations: a game defines
+    its oracle functions inside the experiment, so each trial makes new function objects of the same
+    code, whose string annotations resolve in the same module."""
+    function = inspect.unwrap(getattr(fn, "__func__", fn))
+    code = getattr(function, "__code__", None)
+    annotations = getattr(function, "__annotations__", None)
+    if code is None or not isinstance(annotations, dict):
+        return typing.get_type_hints(fn)
+    try:
+        key = (code, tuple(annotations.items()))
+        hash(key)
+    except TypeError:
+        return typing.get_type_hints(fn)
+    hints = _HINTS.get(key)
+    if hints is None:
+        hints = _HINTS[key] = typing.get_type_hints(fn)
+    return hints
+
+
+# Resolved hints by (code object, annotations); bounded by the number of oracle functions defined.
+_HINTS: dict[tuple[object, ...], dict[str, Any]] = {}

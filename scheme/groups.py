@@ -92,6 +92,14 @@ class Group:
             )
         _VALIDATED.setdefault((self.p, self.q, self.g, self.tier), self)
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Group:
+        """A copy of the same exact integers and strings (immutable, so shared), made without
+        running the validation again: `check_group` validates a group by value wherever it arrives."""
+        duplicate = object.__new__(Group)
+        for name in ("p", "q", "g", "tier", "name"):
+            object.__setattr__(duplicate, name, getattr(self, name))
+        return duplicate
+
     # -- sizes -----------------------------------------------------------------------------------
     @property
     def element_len(self) -> int:
