@@ -20,14 +20,14 @@ import time
 
 from tabulate import tabulate
 
-from adversaries.sig import QUERIES, TARGET, NonceReuseForger, RandomForgery
 from benchmarks.timing import compare
-from games.engine import Engine, make_spec, play_trial
-from games.sig_euf_cma import NONCE_REUSE, SchnorrEufCma
-from reports.estimation import Thresholds
-from scheme import schnorr
-from scheme.groups import named_group
-from scheme.randomness import SeededRandom
+from mpgames.adversaries.sig import QUERIES, TARGET, NonceReuseForger, RandomForgery
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.games.sig_euf_cma import NONCE_REUSE, SchnorrEufCma
+from mpgames.measure.estimation import Thresholds
+from mpgames.scheme import schnorr
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.randomness import SeededRandom
 
 TIER = "standard"
 JOB_TRIALS = 64

@@ -27,12 +27,12 @@ from Crypto.Signature import DSS
 from tabulate import tabulate
 
 from benchmarks.timing import compare
-from scheme import assertions, microcoin, ring, schnorr
-from scheme.groups import named_group
-from scheme.ledger import Ledger
-from scheme.metering import metered
-from scheme.microcoin_tx import CommitTx
-from scheme.randomness import SeededRandom
+from mpgames.scheme import assertions, microcoin, ring, schnorr
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.metering import metered
+from mpgames.scheme.microcoin_tx import CommitTx
+from mpgames.scheme.randomness import SeededRandom
 
 GROUP = named_group("rfc5114-2048-256")
 RING_SIZE = 8

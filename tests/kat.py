@@ -1,7 +1,7 @@
 """Known-answer vectors (tests/vectors/kat.json) and the decorator that feeds them to tests.
 
 A section holds one primitive's vectors. Case lists follow one convention: `valid` cases must verify,
-`rejected` cases are well-formed and must not verify, `malformed` cases must raise the `scheme.errors`
+`rejected` cases are well-formed and must not verify, `malformed` cases must raise the `mpgames.scheme.errors`
 class named in their `error` field. `kat_cases` parametrizes a test over one list, so the test body
 only states what must happen to a case.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from scheme import errors
+from mpgames.scheme import errors
 
 VECTORS = Path(__file__).parent / "vectors" / "kat.json"
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from scheme.assertions import (
+from mpgames.scheme.assertions import (
     DEFAULT_DEPTH,
     FIXED,
     RKS_AS_PUBLISHED,
@@ -27,8 +27,8 @@ from scheme.assertions import (
     sibling_leak,
     verify,
 )
-from scheme.encoding import enc
-from scheme.errors import (
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import (
     ContextReusedError,
     DecodeError,
     InvalidElementError,
@@ -36,10 +36,10 @@ from scheme.errors import (
     InvalidScalarError,
     SchemeError,
 )
-from scheme.groups import Group, clear_member_cache, named_group
-from scheme.metering import metered
-from scheme.randomness import SeededRandom
-from scheme.schnorr import SecretKey, keygen
+from mpgames.scheme.groups import Group, clear_member_cache, named_group
+from mpgames.scheme.metering import metered
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import SecretKey, keygen
 
 # Tampering properties expect False; a tampered path reaches z by chance with probability about 1/q,
 # so they run in the 20-bit group (1/q ≈ 10^-6) rather than the 2039 group (1/1019).

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
-from scheme import assertions, assertions_aa2
-from scheme.assertions import StatefulAsserter
-from scheme.assertions_aa2 import (
+from mpgames.scheme import assertions, assertions_aa2
+from mpgames.scheme.assertions import StatefulAsserter
+from mpgames.scheme.assertions_aa2 import (
     MAX_DEPTH,
     TAG_AA2_APK,
     TAG_AA2_TAU,
@@ -23,8 +23,8 @@ from scheme.assertions_aa2 import (
     generate,
     verify,
 )
-from scheme.encoding import enc
-from scheme.errors import (
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import (
     ContextReusedError,
     DecodeError,
     InvalidElementError,
@@ -32,10 +32,10 @@ from scheme.errors import (
     InvalidScalarError,
     SchemeError,
 )
-from scheme.groups import Group, clear_member_cache, named_group
-from scheme.metering import metered
-from scheme.randomness import SeededRandom
-from scheme.schnorr import SecretKey, keygen
+from mpgames.scheme.groups import Group, clear_member_cache, named_group
+from mpgames.scheme.metering import metered
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import SecretKey, keygen
 
 # A tampered τ verifies by chance with probability about 1/q: the 20-bit group keeps that near 10^-6.
 GROUP = named_group("toy-64-20")

@@ -8,7 +8,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from kat import kat
 
-from scheme.chameleon import (
+from mpgames.scheme.chameleon import (
     TAG_CH_ADM,
     AdmOpening,
     adm_collision,
@@ -21,11 +21,11 @@ from scheme.chameleon import (
     hash_message,
     message_scalar,
 )
-from scheme.errors import InvalidScalarError, SchemeError
-from scheme.groups import Group, named_group
-from scheme.hashing import hash_to_scalar
-from scheme.randomness import SeededRandom
-from scheme.schnorr import SecretKey
+from mpgames.scheme.errors import InvalidScalarError, SchemeError
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.hashing import hash_to_scalar
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import SecretKey
 
 SPEC = kat("chameleon")["spec"]
 TOY = named_group(SPEC["group"])

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from scheme import assertions, schnorr
-from scheme.channel_tx import EscrowTerms, EscrowTx, PenaltyTx, RefundTx, UpdateTx, open_escrow
-from scheme.errors import RuleViolation
-from scheme.groups import Group
-from scheme.ledger import Ledger
-from scheme.randomness import SeededRandom
-from scheme.schnorr import SecretKey
+from mpgames.scheme import assertions, schnorr
+from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx, PenaltyTx, RefundTx, UpdateTx, open_escrow
+from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.groups import Group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import SecretKey
 
 DEPOSIT, PENALTY, CLOSE_BY, T_CONF = 20, 6, 10, 3
 

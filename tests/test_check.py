@@ -1,7 +1,7 @@
 """`mpgames check` (harness §8): exit status, JUnit XML, JSON, run folder, determinism, calibration,
 and mutation tests showing that a broken estimator or verdict rule makes the check fail.
 
-The suites run here are tiny (tests/suites/*.toml, a second each on the toy tier); suites/ci.toml
+The suites run here are tiny (tests/suites/*.toml, a second each on the toy tier); src/mpgames/suites/ci.toml
 itself runs in .ci/run, not in pytest.
 """
 
@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from games import cli
-from games.cli_check import play_suite
-from games.errors import ChallengerBug
-from games.registry import get_game
-from games.suites import load_suite
-from reports import estimation
-from reports.estimation import Interval, Kind, Thresholds, Verdict
+from mpgames import cli
+from mpgames.cli.check import play_suite
+from mpgames.framework.errors import ChallengerBug
+from mpgames.games.registry import get_game
+from mpgames.measure import estimation
+from mpgames.measure.estimation import Interval, Kind, Thresholds, Verdict
+from mpgames.suites.files import load_suite
 
 SUITES = Path(__file__).parent / "suites"
 CALIBRATION = SUITES / "calibration.toml"
@@ -252,7 +252,7 @@ def test_the_reference_solutions_of_the_exercises_pass(capsys):
 def test_a_reference_attack_that_stops_working_fails_the_check(capsys, monkeypatch, tmp_path):
     """The same check that passes above fails once baby-step giant-step is crippled (its step budget cut
     to one step, so it falls back to a random guess): entry 2 expects broken and comes out bounded."""
-    from adversaries import dl
+    from mpgames.adversaries import dl
 
     monkeypatch.setattr(dl, "budgeted_log", functools.partial(dl.budgeted_log, max_steps=1))
     junit = tmp_path / "junit.xml"

@@ -9,19 +9,19 @@ import dataclasses
 
 import pytest
 
-from scheme import assertions, chameleon, ring, schnorr
-from scheme.channel_tx import EscrowTerms, EscrowTx
-from scheme.errors import (
+from mpgames.scheme import assertions, chameleon, ring, schnorr
+from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx
+from mpgames.scheme.errors import (
     InvalidElementError,
     InvalidGroupError,
     InvalidScalarError,
     RuleViolation,
     SchemeError,
 )
-from scheme.groups import Group, check_group, named_group
-from scheme.ledger import Ledger
-from scheme.randomness import SeededRandom
-from scheme.schnorr import PublicKey, SecretKey, Signature
+from mpgames.scheme.groups import Group, check_group, named_group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import PublicKey, SecretKey, Signature
 
 # Spec §2.3/§3.1 KAT: the 2039/1019/4 group, x = 7, y = 72. p ≡ 3 (mod 4), so −1 is a non-residue and
 # p − y = 1967 = −y has order 2q; 2038 = −1 has order 2; 1 is the identity.

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from games import cli
-from games.registry import game_ids
+from mpgames import cli
+from mpgames.games.registry import game_ids
 
 FAST = ["--jobs", "1"]
 
@@ -151,7 +151,7 @@ def test_bad_out_folder_is_a_usage_error(capsys, tmp_path):
 
 def test_the_console_module_exits_2_without_a_traceback():
     done = subprocess.run(
-        [sys.executable, "-m", "games.cli", "run", "dl", "--adversary", "ch.kr-extract"],
+        [sys.executable, "-m", "mpgames", "run", "dl", "--adversary", "ch.kr-extract"],
         capture_output=True,
         text=True,
         check=False,

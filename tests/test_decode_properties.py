@@ -36,20 +36,20 @@ import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, note, settings
 from hypothesis import strategies as st
 
-from games.errors import TrialTimeout
-from games.timelimit import call_with_limit
-from games.vectors import VectorError, WinVector, load_vector
-from scheme import ring, schnorr
-from scheme.assertions import FIXED, RKS_AS_PUBLISHED, Asserter, Assertion, AssertionPublicKey
-from scheme.assertions_aa2 import Aa2Asserter, Aa2Assertion, Aa2PublicKey
-from scheme.encoding import U64_MAX, FieldReader, enc, u64
-from scheme.errors import DecodeError, SchemeError
-from scheme.groups import Group, named_group
-from scheme.microcoin import VARIANTS, Aux, Commit, PayWordGen, decode_coin, microcoin_gen
-from scheme.randomness import SeededRandom
-from scheme.ring import RingSignature
-from scheme.schnorr import PublicKey, SecretKey, Signature
-from scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher
+from mpgames.framework.errors import TrialTimeout
+from mpgames.framework.timelimit import call_with_limit
+from mpgames.scheme import ring, schnorr
+from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Asserter, Assertion, AssertionPublicKey
+from mpgames.scheme.assertions_aa2 import Aa2Asserter, Aa2Assertion, Aa2PublicKey
+from mpgames.scheme.encoding import U64_MAX, FieldReader, enc, u64
+from mpgames.scheme.errors import DecodeError, SchemeError
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.microcoin import VARIANTS, Aux, Commit, PayWordGen, decode_coin, microcoin_gen
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.ring import RingSignature
+from mpgames.scheme.schnorr import PublicKey, SecretKey, Signature
+from mpgames.scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher
+from mpgames.vectors import VectorError, WinVector, load_vector
 
 TOY = "toy-2039"
 WIDE = "toy-64-20"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from kat import kat
 
-from adversaries.dl import STEP_BUDGET, recovered_log
-from scheme.dlog import bsgs
-from scheme.errors import InvalidElementError, SchemeError
-from scheme.groups import Group, named_group
-from scheme.randomness import SeededRandom
+from mpgames.adversaries.dl import STEP_BUDGET, recovered_log
+from mpgames.scheme.dlog import bsgs
+from mpgames.scheme.errors import InvalidElementError, SchemeError
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.randomness import SeededRandom
 
 SPEC = kat("dlog")["spec"]
 
@@ -65,7 +65,6 @@ def test_rejects_non_members(toy: Group, bad: object) -> None:
 def test_rejects_a_bad_budget(toy: Group, bad: object) -> None:
     with pytest.raises(SchemeError):
         bsgs(toy, 72, max_steps=bad)  # type: ignore[arg-type]
-
 
 
 def test_recovered_log_is_checked_against_h() -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from games import cli, docgen
-from games.registry import all_games, get_game
+from mpgames import cli
+from mpgames.games.registry import all_games, get_game
+from mpgames.teaching import docgen
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -24,7 +25,7 @@ MY_ADVERSARY = DOCS / "examples" / "my_adversary.py"
 
 def test_committed_game_pages_are_up_to_date():
     stale = docgen.stale_pages(DOCS / "games")
-    assert stale == [], f"run `python -m games.docgen docs/games` (stale: {', '.join(stale)})"
+    assert stale == [], f"run `python -m mpgames.teaching.docgen docs/games` (stale: {', '.join(stale)})"
 
 
 def test_check_mode_notices_an_edited_a_missing_and_an_orphan_page(tmp_path, capsys):

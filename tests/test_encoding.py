@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from kat import kat
 
-from scheme.encoding import U64_MAX, FieldReader, enc, u64
-from scheme.errors import DecodeError, SchemeError
-from scheme.groups import Group
+from mpgames.scheme.encoding import U64_MAX, FieldReader, enc, u64
+from mpgames.scheme.errors import DecodeError, SchemeError
+from mpgames.scheme.groups import Group
 
 small_ints = st.integers(min_value=0, max_value=U64_MAX)
 """Small integers (indices, counters, amounts): the full u64 range."""

@@ -8,16 +8,16 @@ import time
 
 import pytest
 
-from adversaries.base import Adversary
-from adversaries.registry import get_adversary
-from games.engine import Engine, TrialLog, make_spec, play_trial, run
-from games.errors import ChallengerBug, UsageError
-from games.registry import get_game
-from games.seeds import SeedPath
-from games.view import View
-from reports.estimation import Thresholds, Verdict
-from scheme.groups import named_group, toy_group
-from scheme.randomness import RandomSource
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.registry import get_adversary
+from mpgames.framework.engine import Engine, TrialLog, make_spec, play_trial, run
+from mpgames.framework.errors import ChallengerBug, UsageError
+from mpgames.framework.seeds import SeedPath
+from mpgames.framework.view import View
+from mpgames.games.registry import get_game
+from mpgames.measure.estimation import Thresholds, Verdict
+from mpgames.scheme.groups import named_group, toy_group
+from mpgames.scheme.randomness import RandomSource
 
 SIG = get_game("sig.euf-cma")
 DL = get_game("dl")

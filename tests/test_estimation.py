@@ -1,4 +1,4 @@
-"""Tests for reports/estimation.py (harness §2, §7): exact intervals, advantage maps, verdicts, mutation
+"""Tests for mpgames.measure.estimation (harness §2, §7): exact intervals, advantage maps, verdicts, mutation
 tests of the verdict pipeline, the sequential targets, anytime validity and trial planning."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from scipy.stats import beta, binomtest
 
-from reports.estimation import (
+from mpgames.measure.estimation import (
     DEFAULT_ALPHA,
     DEFAULT_EPS0,
     DEFAULT_EPS1,

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from adversaries.registry import get_adversary
-from games import cli
-from games.engine import Engine, make_spec, play_trial, run
-from games.registry import get_game
-from reports.estimation import Kind, Thresholds, Verdict
+from mpgames import cli
+from mpgames.adversaries.registry import get_adversary
+from mpgames.framework.engine import Engine, make_spec, play_trial, run
+from mpgames.games.registry import get_game
+from mpgames.measure.estimation import Kind, Thresholds, Verdict
 
 PLUGIN = '''\
 """Adversaries that fault in every trial of ring.anon, mp.ul and sig.euf-cma (tests/test_fault_scoring.py)."""
 
-from adversaries.base import Adversary
+from mpgames.adversaries.base import Adversary
 
 TARGETS = ("ring.anon", "mp.ul", "sig.euf-cma")
 

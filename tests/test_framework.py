@@ -15,11 +15,11 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from adversaries.base import Adversary
-from games.base import Game, Variant, budget_table, variant_table
-from games.context import TrialContext
-from games.engine import Engine, TrialSpec, play_trial
-from games.errors import (
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.base import Game, Variant, budget_table, variant_table
+from mpgames.framework.context import TrialContext
+from mpgames.framework.engine import Engine, TrialSpec, play_trial
+from mpgames.framework.errors import (
     AdversaryFault,
     BudgetExceeded,
     ChallengerBug,
@@ -27,14 +27,14 @@ from games.errors import (
     PhaseError,
     TrialTimeout,
 )
-from games.oracles import Oracle
-from games.registry import all_games
-from games.timelimit import call_with_limit
-from games.view import View
-from reports.estimation import Kind, Verdict
-from scheme.groups import named_group
-from scheme.randomness import RandomSource, SeededRandom
-from scheme.schnorr import SecretKey, keygen
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.timelimit import call_with_limit
+from mpgames.framework.view import View
+from mpgames.games.registry import all_games
+from mpgames.measure.estimation import Kind, Verdict
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.randomness import RandomSource, SeededRandom
+from mpgames.scheme.schnorr import SecretKey, keygen
 
 SECRET_BITS = 8
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from adversaries.assertions import (
+from mpgames.adversaries.assertions import (
     STATEMENTS,
     HonestEquivocator,
     LeafCollisionEquivocation,
@@ -14,21 +14,21 @@ from adversaries.assertions import (
     SiblingLeak,
     UnboundEquivocation,
 )
-from adversaries.base import Adversary
-from adversaries.registry import adversaries_for
-from games.aa_extract import DEPTH, NO_LEAF_BINDING, AssertionExtractability, Equivocation
-from games.aa_secrecy import AssertionSecrecy
-from games.engine import Engine, make_spec, play_trial
-from games.errors import MalformedOutput
-from games.outcome import TrialOutcome
-from games.registry import get_game
-from games.view import View
-from reports.estimation import Verdict
-from scheme import assertions, schnorr
-from scheme.assertions import FIXED, RKS_AS_PUBLISHED, Asserter
-from scheme.errors import ContextReusedError
-from scheme.groups import named_group
-from scheme.randomness import RandomSource, SeededRandom
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.registry import adversaries_for
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.errors import MalformedOutput
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.view import View
+from mpgames.games.aa_extract import DEPTH, NO_LEAF_BINDING, AssertionExtractability, Equivocation
+from mpgames.games.aa_secrecy import AssertionSecrecy
+from mpgames.games.registry import get_game
+from mpgames.measure.estimation import Verdict
+from mpgames.scheme import assertions, schnorr
+from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Asserter
+from mpgames.scheme.errors import ContextReusedError
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.randomness import RandomSource, SeededRandom
 
 SEED = "test-games-aa"
 TOY = AssertionSecrecy.group("toy")

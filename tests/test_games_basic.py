@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import pytest
 
-from adversaries.registry import adversaries_for, all_adversaries, get_adversary, resolve
-from games.ch_cr import ChameleonCollision, Collision
-from games.ch_key_exposure import ChameleonKeyExposure
-from games.dl import DiscreteLog
-from games.engine import Engine, make_spec, play_trial
-from games.errors import UsageError
-from games.explain import explain, win_predicates
-from games.registry import all_games, game_ids, get_game
-from games.sig_euf_cma import Forgery, SchnorrEufCma
-from games.suite import STANDARD_TIER_BUDGET, default_suite, demo_budget
-from reports.estimation import Kind, Thresholds, Verdict
-from scheme import chameleon, schnorr
-from scheme.groups import named_group
+from mpgames.adversaries.registry import adversaries_for, all_adversaries, get_adversary, resolve
+from mpgames.cli.explain import explain, win_predicates
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.errors import UsageError
+from mpgames.games.ch_cr import ChameleonCollision, Collision
+from mpgames.games.ch_key_exposure import ChameleonKeyExposure
+from mpgames.games.dl import DiscreteLog
+from mpgames.games.registry import all_games, game_ids, get_game
+from mpgames.games.sig_euf_cma import Forgery, SchnorrEufCma
+from mpgames.measure.estimation import Kind, Thresholds, Verdict
+from mpgames.scheme import chameleon, schnorr
+from mpgames.scheme.groups import named_group
+from mpgames.suites.demo import STANDARD_TIER_BUDGET, default_suite, demo_budget
 
 TOY_CASES = [
     ("dl", "subgroup", "dl.random-guess", Verdict.BOUNDED),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from adversaries.base import Adversary
-from adversaries.microcoin import (
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.microcoin import (
     B2,
     N2,
     BsgsMint,
@@ -19,19 +19,19 @@ from adversaries.microcoin import (
     RandomCoin,
     commit_coin_set,
 )
-from adversaries.registry import adversaries_for
-from games.engine import Engine, make_spec, play_trial
-from games.explain import explain, win_predicates
-from games.mc_type1 import MicrocoinTypeOne, distinct_keypair
-from games.mc_type2 import HASH_BUDGET, MicrocoinTypeTwo
-from games.mc_type2 import HonestPayer as ChallengerPayer
-from games.outcome import TrialOutcome
-from games.registry import get_game
-from games.view import View
-from reports.estimation import Thresholds, Verdict
-from scheme import schnorr
-from scheme.ledger import Ledger
-from scheme.microcoin import (
+from mpgames.adversaries.registry import adversaries_for
+from mpgames.cli.explain import explain, win_predicates
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.view import View
+from mpgames.games.mc_type1 import MicrocoinTypeOne, distinct_keypair
+from mpgames.games.mc_type2 import HASH_BUDGET, MicrocoinTypeTwo
+from mpgames.games.mc_type2 import HonestPayer as ChallengerPayer
+from mpgames.games.registry import get_game
+from mpgames.measure.estimation import Thresholds, Verdict
+from mpgames.scheme import schnorr
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.microcoin import (
     DEFAULT_TRUNCATE_BITS,
     VARIANTS,
     Commit,
@@ -39,8 +39,8 @@ from scheme.microcoin import (
     PayWordGen,
     microcoin_gen,
 )
-from scheme.microcoin_tx import CommitTx
-from scheme.randomness import RandomSource, SeededRandom
+from mpgames.scheme.microcoin_tx import CommitTx
+from mpgames.scheme.randomness import RandomSource, SeededRandom
 
 SEED = "test-games-microcoin"
 TOY = MicrocoinTypeOne.group("toy")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from adversaries.base import Adversary
-from adversaries.micropay import (
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.micropay import (
     BalanceRewind,
     HonestPayer,
     HonestShopper,
@@ -21,10 +21,12 @@ from adversaries.micropay import (
     TwoPosDoubleSpend,
     one_slot_close,
 )
-from adversaries.registry import adversaries_for
-from games.engine import Engine, make_spec, play_trial
-from games.mp_ds import NO_AA, DoubleSpendDetection
-from games.mp_profit import (
+from mpgames.adversaries.registry import adversaries_for
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.view import View
+from mpgames.games.mp_ds import NO_AA, DoubleSpendDetection
+from mpgames.games.mp_profit import (
     DEPOSIT,
     PENALTIES,
     PENALTY_IN_BOUND,
@@ -33,21 +35,19 @@ from games.mp_profit import (
     U2,
     DoubleSpendProfit,
 )
-from games.mp_uf import MICROPAY2, MICROPAY3, POS_COUNT, UNBOUND, VoucherUnforgeability
-from games.mp_ul import VoucherUnlinkability
-from games.outcome import TrialOutcome
-from games.registry import get_game
-from games.view import View
-from reports.estimation import Estimate, Thresholds, Verdict
-from scheme import schnorr
-from scheme.assertions import AUXSK_LEN, Asserter
-from scheme.channel_tx import EscrowTerms, EscrowTx
-from scheme.errors import RuleViolation
-from scheme.micropay import Payment
-from scheme.penalty import SlotStrategy
-from scheme.randomness import RandomSource
-from scheme.ring import RingSignature
-from scheme.vouchers import RingVoucher
+from mpgames.games.mp_uf import MICROPAY2, MICROPAY3, POS_COUNT, UNBOUND, VoucherUnforgeability
+from mpgames.games.mp_ul import VoucherUnlinkability
+from mpgames.games.registry import get_game
+from mpgames.measure.estimation import Estimate, Thresholds, Verdict
+from mpgames.scheme import schnorr
+from mpgames.scheme.assertions import AUXSK_LEN, Asserter
+from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx
+from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.micropay import Payment
+from mpgames.scheme.penalty import SlotStrategy
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.ring import RingSignature
+from mpgames.scheme.vouchers import RingVoucher
 
 SEED = "test-games-micropay"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from adversaries.base import Adversary
-from adversaries.registry import adversaries_for
-from adversaries.ring import (
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.registry import adversaries_for
+from mpgames.adversaries.ring import (
     PAIR,
     TARGET,
     BsgsRingForgery,
@@ -16,16 +16,16 @@ from adversaries.ring import (
     RandomBitGuess,
     RandomRingForgery,
 )
-from games.engine import Engine, make_spec, play_trial
-from games.outcome import TrialOutcome
-from games.registry import get_game
-from games.ring_anon import RingAnonymity
-from games.ring_uf import RING_SIZE, RingForgery, RingUnforgeability
-from games.view import View
-from reports.estimation import Thresholds, Verdict
-from scheme.groups import named_group
-from scheme.randomness import RandomSource
-from scheme.ring import RingSignature
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.view import View
+from mpgames.games.registry import get_game
+from mpgames.games.ring_anon import RingAnonymity
+from mpgames.games.ring_uf import RING_SIZE, RingForgery, RingUnforgeability
+from mpgames.measure.estimation import Thresholds, Verdict
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.ring import RingSignature
 
 SEED = "test-games-ring"
 

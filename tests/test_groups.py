@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from kat import expected_error, kat, kat_cases
 
-from scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
-from scheme.groups import GROUP_NAMES, Group, default_group, named_group, toy_group, validate_group
+from mpgames.scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
+from mpgames.scheme.groups import GROUP_NAMES, Group, default_group, named_group, toy_group, validate_group
 
 ELEMENTS = kat("groups")["elements"]
 

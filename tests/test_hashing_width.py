@@ -10,7 +10,7 @@ reduction:
   T_i = HMAC-SHA-512(k, [i]_4 || tag || enc(*f)),
 
 with L = ceil((|q| + 256) / 8) and [i]_4 the 4-byte big-endian counter from 1. Each expected value
-below is computed here from hashlib/hmac and a hand-written encoding, not through scheme.hashing.
+below is computed here from hashlib/hmac and a hand-written encoding, not through mpgames.scheme.hashing.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import hmac
 
 import pytest
 
-from scheme.groups import GROUP_NAMES, named_group
-from scheme.hashing import hash_to_scalar, prf_scalar
+from mpgames.scheme.groups import GROUP_NAMES, named_group
+from mpgames.scheme.hashing import hash_to_scalar, prf_scalar
 
 TAG = b"AA/X"
 KEY = bytes(range(32))

@@ -24,13 +24,13 @@ import pytest
 from hostile import bypass, lies, mutation, raising
 from scipy.stats import binom
 
-from adversaries.base import Adversary
-from games import checks
-from games.base import Game
-from games.engine import run
-from games.registry import get_game
-from reports.estimation import Kind, Verdict
-from reports.records import RunResult
+from mpgames.adversaries.base import Adversary
+from mpgames.framework import checks
+from mpgames.framework.base import Game
+from mpgames.framework.engine import run
+from mpgames.games.registry import get_game
+from mpgames.measure.estimation import Kind, Verdict
+from mpgames.measure.records import RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES: tuple[ModuleType, ...] = (lies, raising, bypass, mutation)
@@ -140,7 +140,7 @@ def test_hostile_file_plugin_through_the_command_line(game_id: str, module: str,
     reference = f"tests/hostile/{module}:{name}"
     argv = ["run", game_id, "--adversary", reference, "--tier", "toy", "--max-trials", str(trials), "--json"]
     done = subprocess.run(
-        [sys.executable, "-m", "games.cli", *argv, "--seed", SEED],
+        [sys.executable, "-m", "mpgames", *argv, "--seed", SEED],
         cwd=ROOT,
         capture_output=True,
         text=True,

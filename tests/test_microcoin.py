@@ -12,12 +12,18 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
-from scheme.chameleon import adm_collision, extract_key, message_scalar
-from scheme.errors import ContextReusedError, DecodeError, RuleViolation, SchemeError, VerificationError
-from scheme.groups import Group, named_group
-from scheme.ledger import Ledger
-from scheme.metering import metered
-from scheme.microcoin import (
+from mpgames.scheme.chameleon import adm_collision, extract_key, message_scalar
+from mpgames.scheme.errors import (
+    ContextReusedError,
+    DecodeError,
+    RuleViolation,
+    SchemeError,
+    VerificationError,
+)
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.metering import metered
+from mpgames.scheme.microcoin import (
     MC_B,
     VARIANTS,
     Aux,
@@ -41,11 +47,11 @@ from scheme.microcoin import (
     microcoin_gen,
     truncated_variant,
 )
-from scheme.microcoin_tx import CommitTx, RedeemTx, RefundTx, Rule
-from scheme.payword import link_message
-from scheme.pebbling import PebbledChain
-from scheme.randomness import SeededRandom
-from scheme.schnorr import SecretKey, keygen, sign, verify
+from mpgames.scheme.microcoin_tx import CommitTx, RedeemTx, RefundTx, Rule
+from mpgames.scheme.payword import link_message
+from mpgames.scheme.pebbling import PebbledChain
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import SecretKey, keygen, sign, verify
 
 TOY = named_group("toy-2039")
 # Claims that a computed key is NOT x run where a wrong value hits x with probability 2^-32, not 1/1019.

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from games.walkthrough import walkthrough
-from scheme import micropay2, micropay3, schnorr
-from scheme.errors import ContextReusedError, DecodeError, RuleViolation
-from scheme.groups import Group, named_group
-from scheme.ledger import Ledger
-from scheme.micropay import Merchant, Payer, Schedule, Wallet
-from scheme.micropay1 import Mp1Merchant, open_channel
-from scheme.penalty import PenaltyBounds, SlotStrategy
-from scheme.randomness import SeededRandom
-from scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher
+from mpgames.scheme import micropay2, micropay3, schnorr
+from mpgames.scheme.errors import ContextReusedError, DecodeError, RuleViolation
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.micropay import Merchant, Payer, Schedule, Wallet
+from mpgames.scheme.micropay1 import Mp1Merchant, open_channel
+from mpgames.scheme.penalty import PenaltyBounds, SlotStrategy
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher
+from mpgames.teaching.walkthrough import walkthrough
 
 DEPTH = 6
 SLOT, T_CONF = 10, 3

@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from scheme import schnorr
-from scheme.errors import RuleViolation
-from scheme.groups import Group, named_group
-from scheme.ledger import Ledger
-from scheme.micropay1 import Mp1Merchant, Mp1Wallet, mp1_state, open_channel
-from scheme.randomness import SeededRandom
-from scheme.schnorr import SecretKey
-from scheme.vouchers import Mp1State, SchnorrVoucher
+from mpgames.scheme import schnorr
+from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.micropay1 import Mp1Merchant, Mp1Wallet, mp1_state, open_channel
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import SecretKey
+from mpgames.scheme.vouchers import Mp1State, SchnorrVoucher
 
 FUNDS = 100
 CLOSE_BY, T_CONF = 10, 3

@@ -22,14 +22,14 @@ from hypothesis import HealthCheck, event, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from scheme import micropay3, schnorr
-from scheme.channel_tx import PenaltyTx, RefundTx, UpdateTx
-from scheme.errors import RuleViolation
-from scheme.groups import named_group
-from scheme.ledger import Ledger
-from scheme.micropay import Payer, Schedule, Wallet
-from scheme.randomness import SeededRandom
-from scheme.vouchers import Mp3State, RingVoucher
+from mpgames.scheme import micropay3, schnorr
+from mpgames.scheme.channel_tx import PenaltyTx, RefundTx, UpdateTx
+from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.micropay import Payer, Schedule, Wallet
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.vouchers import Mp3State, RingVoucher
 
 GROUP = named_group("toy-64-20")
 DEPTH = 6

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from scheme.encoding import enc
-from scheme.errors import SchemeError
-from scheme.hashing import Tag
-from scheme.payword import ChainHash, link_message
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import SchemeError
+from mpgames.scheme.hashing import Tag
+from mpgames.scheme.payword import ChainHash, link_message
 
 CID = bytes(range(32))
 OTHER_CID = bytes(32)

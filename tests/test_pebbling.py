@@ -1,5 +1,5 @@
 """Pebbled chain storage (spec §4.3, chain step 3): every word equals the naive chain, O(log n) words
-stored, amortized O(log n) hashes per revealed word (counted by scheme.metering)."""
+stored, amortized O(log n) hashes per revealed word (counted by mpgames.scheme.metering)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from scheme.errors import SchemeError
-from scheme.metering import metered
-from scheme.payword import ChainHash
-from scheme.pebbling import PebbledChain
+from mpgames.scheme.errors import SchemeError
+from mpgames.scheme.metering import metered
+from mpgames.scheme.payword import ChainHash
+from mpgames.scheme.pebbling import PebbledChain
 
 CID = b"\x5a" * 32
 CHAIN_HASH = ChainHash()

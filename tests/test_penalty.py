@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from scheme.errors import RuleViolation
-from scheme.penalty import (
+from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.penalty import (
     PenaltyBounds,
     SlotStrategy,
     assertion_depth,

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from adversaries.dl import STEP_BUDGET, RandomLogGuess
-from games import cli, cli_plot
-from games.dl import DiscreteLog
-from games.engine import Engine, TrialLog, make_spec, play_trial
-from reports import plots
+from mpgames import cli
+from mpgames.adversaries.dl import STEP_BUDGET, RandomLogGuess
+from mpgames.cli import plot as cli_plot
+from mpgames.framework.engine import Engine, TrialLog, make_spec, play_trial
+from mpgames.games.dl import DiscreteLog
+from mpgames.reports import plots
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FAST = ["--jobs", "1"]

@@ -1,4 +1,5 @@
-"""Adversary plugins: one-file references and entry points (harness §4 "Discovery"; adversaries/plugins.py).
+"""Adversary plugins: one-file references and entry points (harness §4 "Discovery";
+mpgames.adversaries.plugins).
 
 A plugin runs under the rules of a built-in adversary (view, budgets, time limit, seeded generator),
 is checked like one, and appears in reports under its own id. The fixtures are in tests/plugins/.
@@ -12,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from adversaries import plugins
-from adversaries.registry import get_adversary
-from games import cli
-from games.engine import Engine, make_spec, play_trial
-from games.errors import UsageError
-from games.registry import get_game
+from mpgames import cli
+from mpgames.adversaries import plugins
+from mpgames.adversaries.registry import get_adversary
+from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.errors import UsageError
+from mpgames.games.registry import get_game
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = Path(__file__).resolve().parent / "plugins"

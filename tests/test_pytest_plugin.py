@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from games import strategies
-from scheme import assertions, schnorr
-from scheme.errors import SchemeError, VerificationError
-from scheme.groups import named_group
-from scheme.microcoin import VARIANTS, Channel
-from scheme.schnorr import PublicKey
+from mpgames.scheme import assertions, schnorr
+from mpgames.scheme.errors import SchemeError, VerificationError
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.microcoin import VARIANTS, Channel
+from mpgames.scheme.schnorr import PublicKey
+from mpgames.testing import strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "test_example.py"
@@ -37,14 +37,14 @@ def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     points = {ep.name: ep.value for ep in metadata.entry_points(group="pytest11")}
-    assert points.get("mpgames") == "games.pytest_plugin"
+    assert points.get("mpgames") == "mpgames.testing.pytest_plugin"
 
 
 def test_loading_the_plugin_imports_neither_hypothesis_nor_the_engine() -> None:
     # The plugin loads in every pytest session of the environment: it must stay light.
     probe = (
-        "import sys, games.pytest_plugin as p; print(sorted(m for m in ('hypothesis', 'scipy', "
-        "'games.engine', 'games.strategies') if m in sys.modules))"
+        "import sys, mpgames.testing.pytest_plugin as p; print(sorted(m for m in ('hypothesis', 'scipy', "
+        "'mpgames.framework.engine', 'mpgames.testing.strategies') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -64,9 +64,9 @@ def test_the_page_shows_the_example_verbatim() -> None:
 
 FIXTURE_CHECKS = """
 import pytest
-from games.errors import UsageError
-from games.registry import get_game
-from adversaries.dl import BabyStepGiantStep
+from mpgames.framework.errors import UsageError
+from mpgames.games.registry import get_game
+from mpgames.adversaries.dl import BabyStepGiantStep
 
 
 def test_seed_from_the_command_line(mpgames_run):

@@ -1,5 +1,5 @@
-"""Tests for reports/records.py and reports/render.py (harness §9): run records, their JSON, the table,
-the run folder and the manifest."""
+"""Tests for mpgames.measure.records and mpgames.reports.render (harness §9): run records, their
+JSON, the table, the run folder and the manifest."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports import render
-from reports.estimation import Kind, Thresholds, Verdict, estimate
-from reports.records import SCHEMA_VERSION, RunResult
+from mpgames.measure.estimation import Kind, Thresholds, Verdict, estimate
+from mpgames.measure.records import SCHEMA_VERSION, RunResult
+from mpgames.reports import render
 
 TH = Thresholds()
 

@@ -16,33 +16,33 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from adversaries.assertions import leaf_collision, leaf_message
-from adversaries.base import Adversary
-from adversaries.hash import RandomPreimage
-from adversaries.microcoin import BsgsMint
-from adversaries.micropay import LeafCollisionDoubleSpend
-from adversaries.registry import get_adversary
-from adversaries.rom import RomBsgsForgery
-from games import cli
-from games.ch_cr import ChameleonCollision
-from games.engine import make_spec, play_trial
-from games.errors import UsageError
-from games.hash_preimage import ChainHashPreimage
-from games.mp_ds import DoubleSpendDetection
-from games.ring_uf import RING_SIZE, RingForgery
-from games.rom import SIG_HASH_BUDGET, RingUnforgeabilityRom, SchnorrEufCmaRom
-from games.sig_euf_cma import SchnorrEufCma
-from reductions.base import BoundParameters, Reduction
-from reductions.collision import CollisionToDl
-from reductions.forking import Forking, SchnorrForking, ring_hinge
-from reductions.oracle import RandomOracle, simulated_ring_signature, simulated_schnorr
-from reductions.registry import all_reductions, get_reduction, inner_adversary
-from reductions.runner import Relation, judge_relation, tightness
-from reports.estimation import Thresholds, estimate
-from scheme import ring, schnorr
-from scheme.groups import named_group
-from scheme.randomness import SeededRandom
-from scheme.ring import canonical_ring
+from mpgames import cli
+from mpgames.adversaries.assertions import leaf_collision, leaf_message
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.hash import RandomPreimage
+from mpgames.adversaries.microcoin import BsgsMint
+from mpgames.adversaries.micropay import LeafCollisionDoubleSpend
+from mpgames.adversaries.registry import get_adversary
+from mpgames.adversaries.rom import RomBsgsForgery
+from mpgames.framework.engine import make_spec, play_trial
+from mpgames.framework.errors import UsageError
+from mpgames.games.ch_cr import ChameleonCollision
+from mpgames.games.hash_preimage import ChainHashPreimage
+from mpgames.games.mp_ds import DoubleSpendDetection
+from mpgames.games.ring_uf import RING_SIZE, RingForgery
+from mpgames.games.rom import SIG_HASH_BUDGET, RingUnforgeabilityRom, SchnorrEufCmaRom
+from mpgames.games.sig_euf_cma import SchnorrEufCma
+from mpgames.measure.estimation import Thresholds, estimate
+from mpgames.reductions.base import BoundParameters, Reduction
+from mpgames.reductions.collision import CollisionToDl
+from mpgames.reductions.forking import Forking, SchnorrForking, ring_hinge
+from mpgames.reductions.oracle import RandomOracle, simulated_ring_signature, simulated_schnorr
+from mpgames.reductions.registry import all_reductions, get_reduction, inner_adversary
+from mpgames.reductions.runner import Relation, judge_relation, tightness
+from mpgames.scheme import ring, schnorr
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.ring import canonical_ring
 
 TOY = named_group("toy-64-20")
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from reference import spec_reference as ref
 
-from scheme import ring, schnorr
-from scheme.assertions import (
+from mpgames.scheme import ring, schnorr
+from mpgames.scheme.assertions import (
     Asserter,
     Assertion,
     AssertionLevel,
@@ -35,8 +35,8 @@ from scheme.assertions import (
     extract,
     sibling_leak,
 )
-from scheme.assertions import verify as aa_verify
-from scheme.chameleon import (
+from mpgames.scheme.assertions import verify as aa_verify
+from mpgames.scheme.chameleon import (
     TAG_CH_ADM,
     AdmOpening,
     adm_collision,
@@ -47,12 +47,12 @@ from scheme.chameleon import (
     hash_message,
     message_scalar,
 )
-from scheme.encoding import enc
-from scheme.errors import RuleViolation, SchemeError, VerificationError
-from scheme.groups import Group, named_group
-from scheme.hashing import hash256, hash_to_scalar, prf_scalar
-from scheme.ledger import Ledger
-from scheme.microcoin import (
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import RuleViolation, SchemeError, VerificationError
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.hashing import hash256, hash_to_scalar, prf_scalar
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.microcoin import (
     MC_B,
     Aux,
     ChainTerms,
@@ -64,14 +64,14 @@ from scheme.microcoin import (
     link_randomness,
     microcoin_gen,
 )
-from scheme.microcoin_tx import CommitTx, RedeemTx, redeem_message
-from scheme.micropay import Schedule
-from scheme.micropay2 import NamedVouchers
-from scheme.micropay3 import RingVouchers
-from scheme.payword import ChainHash, link_message
-from scheme.ring import RingSignature
-from scheme.schnorr import PublicKey, SecretKey, Signature
-from scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher, state_message
+from mpgames.scheme.microcoin_tx import CommitTx, RedeemTx, redeem_message
+from mpgames.scheme.micropay import Schedule
+from mpgames.scheme.micropay2 import NamedVouchers
+from mpgames.scheme.micropay3 import RingVouchers
+from mpgames.scheme.payword import ChainHash, link_message
+from mpgames.scheme.ring import RingSignature
+from mpgames.scheme.schnorr import PublicKey, SecretKey, Signature
+from mpgames.scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher, state_message
 
 VECTORS: dict[str, Any] = json.loads(ref.VECTOR_FILE.read_text(encoding="utf-8"))
 GROUPS: list[dict[str, Any]] = VECTORS["groups"]

@@ -20,8 +20,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from adversaries.registry import get_adversary
-from games import cli
+from mpgames import cli
+from mpgames.adversaries.registry import get_adversary
 
 MANIFEST = Path(__file__).parent / "registry_manifest.json"
 ABOUT = (

@@ -1,6 +1,6 @@
-"""Canonical copies (scheme/revalidate.py) and the framework's boundary built on them (games/checks.py,
-games/oracles.py, games/context.py): every value of the adversary's becomes a fresh object of the
-challenger's exact types, or a typed refusal."""
+"""Canonical copies (mpgames.scheme.revalidate) and the framework's boundary built on them
+(mpgames.framework.checks, mpgames.framework.oracles, mpgames.framework.context): every value of the
+adversary's becomes a fresh object of the challenger's exact types, or a typed refusal."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Literal
 
 import pytest
 
-from games.errors import ChallengerBug, MalformedOutput, MalformedQuery
-from games.oracles import Oracle
-from scheme.groups import named_group
-from scheme.revalidate import MAX_ITEMS, NotCanonicalError, canonical, check_declared
-from scheme.schnorr import PublicKey, Signature
+from mpgames.framework.errors import ChallengerBug, MalformedOutput, MalformedQuery
+from mpgames.framework.oracles import Oracle
+from mpgames.scheme.groups import named_group
+from mpgames.scheme.revalidate import MAX_ITEMS, NotCanonicalError, canonical, check_declared
+from mpgames.scheme.schnorr import PublicKey, Signature
 
 TOY = named_group("toy-2039")
 OTHER = named_group("toy-2579")
@@ -237,7 +237,7 @@ def test_an_oracle_parameter_typed_object_is_refused() -> None:
 
 
 def test_expect_output_is_the_same_conversion() -> None:
-    from games.checks import expect_output
+    from mpgames.framework.checks import expect_output
 
     assert type(expect_output(LyingInt(3), int, "x")) is int
     with pytest.raises(MalformedOutput):

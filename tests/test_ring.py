@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 from kat import expected_error, kat_cases
 from scipy.stats import binom
 
-from scheme.encoding import enc
-from scheme.errors import DecodeError, InvalidElementError, InvalidScalarError, SchemeError
-from scheme.groups import Group, named_group
-from scheme.hashing import Tag
-from scheme.metering import metered
-from scheme.randomness import SeededRandom
-from scheme.ring import RingSignature, canonical_ring, sign, verify
-from scheme.schnorr import PublicKey, SecretKey, keygen
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import DecodeError, InvalidElementError, InvalidScalarError, SchemeError
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.hashing import Tag
+from mpgames.scheme.metering import metered
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.ring import RingSignature, canonical_ring, sign, verify
+from mpgames.scheme.schnorr import PublicKey, SecretKey, keygen
 
 TOY = named_group("toy-2039")
 # Properties that expect a tampered signature to fail run in a group where a random signature verifies

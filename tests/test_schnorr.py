@@ -9,12 +9,12 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from kat import expected_error, kat, kat_cases
 
-from scheme.encoding import enc
-from scheme.errors import DecodeError, InvalidElementError, InvalidScalarError, SchemeError
-from scheme.groups import Group, named_group
-from scheme.hashing import Tag
-from scheme.randomness import SeededRandom
-from scheme.schnorr import (
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import DecodeError, InvalidElementError, InvalidScalarError, SchemeError
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.hashing import Tag
+from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import (
     PublicKey,
     SecretKey,
     Signature,

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from adversaries.base import Adversary
-from adversaries.registry import _checked, adversaries_for, get_adversary
-from games.registry import all_games, get_game
-from games.suite import default_suite, demo_budget
-from games.suites import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, holm, load_suite
-from reports.estimation import Kind, Thresholds, Verdict, estimate
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.registry import _checked, adversaries_for, get_adversary
+from mpgames.games.registry import all_games, get_game
+from mpgames.measure.estimation import Kind, Thresholds, Verdict, estimate
+from mpgames.suites.demo import default_suite, demo_budget
+from mpgames.suites.files import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, holm, load_suite
 
 CI_SUITE = SUITES_DIR / "ci.toml"
 EXERCISES = Path(__file__).resolve().parents[1] / "docs" / "exercises.toml"
@@ -118,7 +118,7 @@ def test_also_breaks_is_checked_like_expect():
 
 
 def test_default_toml_is_generated_from_the_demo_suite():
-    regenerate = "regenerate it: .venv/bin/python -m games.suites > suites/default.toml"
+    regenerate = "regenerate it: .venv/bin/python -m mpgames.suites.files > src/mpgames/suites/default.toml"
     assert DEFAULT_SUITE.read_text(encoding="utf-8") == default_suite_toml(), regenerate
     suite = load_suite(DEFAULT_SUITE)
     assert [_key(e) for e in suite.entries] == [_key(e) for e in default_suite(all_games(), adversaries_for)]
@@ -271,7 +271,7 @@ def test_holm_never_changes_a_decided_verdict():
 def test_the_demo_suite_needs_no_suites_folder(monkeypatch, tmp_path):
     """An installed package has no suites/ folder: `mpgames demo` then plays the generated suite,
     which is the same suite as the committed file."""
-    from games import suites
+    from mpgames.suites import files as suites
 
     committed = suites.load_default_suite()
     monkeypatch.setattr(suites, "DEFAULT_SUITE", tmp_path / "absent" / "default.toml")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from adversaries.registry import all_adversaries
-from games import cli
-from games.outcome import TraceEntry
-from games.registry import get_game
-from games.vectors import (
+from mpgames import cli
+from mpgames.adversaries.registry import all_adversaries
+from mpgames.framework.outcome import TraceEntry
+from mpgames.games.registry import get_game
+from mpgames.vectors import (
     MAX_SAVED_WINS,
     SCHEMA,
     VectorError,

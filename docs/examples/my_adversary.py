@@ -5,9 +5,9 @@ mpgames run dl --adversary docs/examples/my_adversary.py:ExhaustiveSearch --grou
 
 from __future__ import annotations
 
-from adversaries.base import Adversary
-from games.view import View
-from scheme.randomness import RandomSource
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.scheme.randomness import RandomSource
 
 
 class ExhaustiveSearch(Adversary):

@@ -8,14 +8,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adversaries.base import Adversary
-from games.sig_euf_cma import Forgery
-from games.strategies import coins, groups, keypairs, vouchers
-from games.view import View
-from reports.estimation import Verdict
-from scheme import schnorr
-from scheme.microcoin import Channel
-from scheme.randomness import RandomSource
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.sig_euf_cma import Forgery
+from mpgames.measure.estimation import Verdict
+from mpgames.scheme import schnorr
+from mpgames.scheme.microcoin import Channel
+from mpgames.scheme.randomness import RandomSource
+from mpgames.testing.strategies import coins, groups, keypairs, vouchers
 
 # -- games: assert on the verdict ------------------------------------------------------------------
 

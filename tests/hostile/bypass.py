@@ -17,16 +17,16 @@ import functools
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from adversaries.base import Adversary
-from games.aa_extract import Equivocation
-from games.ring_uf import RingForgery
-from games.view import View
-from scheme import schnorr
-from scheme.assertions import AUXSK_LEN, Asserter, Assertion, AssertionLevel, AssertionPublicKey
-from scheme.channel_tx import ESCROW_NONCE_LEN, EscrowTerms, EscrowTx, UpdateTx
-from scheme.errors import SchemeError
-from scheme.groups import Group
-from scheme.microcoin import (
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.aa_extract import Equivocation
+from mpgames.games.ring_uf import RingForgery
+from mpgames.scheme import schnorr
+from mpgames.scheme.assertions import AUXSK_LEN, Asserter, Assertion, AssertionLevel, AssertionPublicKey
+from mpgames.scheme.channel_tx import ESCROW_NONCE_LEN, EscrowTerms, EscrowTx, UpdateTx
+from mpgames.scheme.errors import SchemeError
+from mpgames.scheme.groups import Group
+from mpgames.scheme.microcoin import (
     SEED_LEN,
     Aux,
     ChainTerms,
@@ -36,13 +36,13 @@ from scheme.microcoin import (
     get_variant,
     link_randomness,
 )
-from scheme.microcoin_tx import CommitTx
-from scheme.micropay import Payment
-from scheme.pebbling import PebbledChain
-from scheme.randomness import RandomSource
-from scheme.ring import RingSignature
-from scheme.schnorr import PublicKey, SecretKey, Signature
-from scheme.vouchers import RingVoucher, Voucher
+from mpgames.scheme.microcoin_tx import CommitTx
+from mpgames.scheme.micropay import Payment
+from mpgames.scheme.pebbling import PebbledChain
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.ring import RingSignature
+from mpgames.scheme.schnorr import PublicKey, SecretKey, Signature
+from mpgames.scheme.vouchers import RingVoucher, Voucher
 
 T = TypeVar("T")
 MESSAGE = b"hostile: pay 1000 coins to Mallory"

@@ -17,18 +17,18 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
-from adversaries.base import Adversary
-from games.aa_extract import Equivocation
-from games.ch_cr import Collision
-from games.mc_type1 import distinct_keypair
-from games.ring_uf import RingForgery
-from games.sig_euf_cma import Forgery
-from games.view import View
-from scheme import assertions, ring, schnorr
-from scheme.assertions import AUXSK_LEN, Asserter
-from scheme.channel_tx import ESCROW_NONCE_LEN, EscrowTerms, EscrowTx, UpdateTx
-from scheme.groups import Group
-from scheme.microcoin import (
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.aa_extract import Equivocation
+from mpgames.games.ch_cr import Collision
+from mpgames.games.mc_type1 import distinct_keypair
+from mpgames.games.ring_uf import RingForgery
+from mpgames.games.sig_euf_cma import Forgery
+from mpgames.scheme import assertions, ring, schnorr
+from mpgames.scheme.assertions import AUXSK_LEN, Asserter
+from mpgames.scheme.channel_tx import ESCROW_NONCE_LEN, EscrowTerms, EscrowTx, UpdateTx
+from mpgames.scheme.groups import Group
+from mpgames.scheme.microcoin import (
     SEED_LEN,
     Aux,
     ChainTerms,
@@ -39,13 +39,13 @@ from scheme.microcoin import (
     get_variant,
     link_randomness,
 )
-from scheme.microcoin_tx import CommitTx
-from scheme.micropay import Payment
-from scheme.pebbling import PebbledChain
-from scheme.randomness import RandomSource
-from scheme.ring import RingSignature
-from scheme.schnorr import PublicKey, SecretKey, Signature
-from scheme.vouchers import RingVoucher, SchnorrVoucher, Voucher, state_message
+from mpgames.scheme.microcoin_tx import CommitTx
+from mpgames.scheme.micropay import Payment
+from mpgames.scheme.pebbling import PebbledChain
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.ring import RingSignature
+from mpgames.scheme.schnorr import PublicKey, SecretKey, Signature
+from mpgames.scheme.vouchers import RingVoucher, SchnorrVoucher, Voucher, state_message
 
 T = TypeVar("T")
 MESSAGE = b"hostile: pay 1000 coins to Mallory"

@@ -15,21 +15,21 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
-from adversaries.base import Adversary
-from games.aa_extract import Equivocation
-from games.ch_cr import Collision
-from games.mc_type1 import distinct_keypair
-from games.sig_euf_cma import Forgery
-from games.view import View
-from scheme import schnorr
-from scheme.assertions import AUXSK_LEN, Asserter
-from scheme.channel_tx import EscrowTerms, EscrowTx, UpdateTx
-from scheme.microcoin import PayWordGen, get_variant
-from scheme.microcoin_tx import CommitTx
-from scheme.micropay import Payment
-from scheme.randomness import RandomSource
-from scheme.schnorr import SecretKey, Signature
-from scheme.vouchers import Voucher
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.aa_extract import Equivocation
+from mpgames.games.ch_cr import Collision
+from mpgames.games.mc_type1 import distinct_keypair
+from mpgames.games.sig_euf_cma import Forgery
+from mpgames.scheme import schnorr
+from mpgames.scheme.assertions import AUXSK_LEN, Asserter
+from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx, UpdateTx
+from mpgames.scheme.microcoin import PayWordGen, get_variant
+from mpgames.scheme.microcoin_tx import CommitTx
+from mpgames.scheme.micropay import Payment
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import SecretKey, Signature
+from mpgames.scheme.vouchers import Voucher
 
 T = TypeVar("T")
 

@@ -14,19 +14,19 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any, NoReturn, TypeVar
 
-from adversaries.base import Adversary
-from games.aa_extract import Equivocation
-from games.ch_cr import Collision
-from games.mc_type1 import distinct_keypair
-from games.ring_uf import RingForgery
-from games.sig_euf_cma import Forgery
-from games.view import View
-from scheme import schnorr
-from scheme.assertions import AUXSK_LEN, Asserter
-from scheme.microcoin import PayWordGen, get_variant
-from scheme.microcoin_tx import CommitTx
-from scheme.randomness import RandomSource
-from scheme.schnorr import SecretKey
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.aa_extract import Equivocation
+from mpgames.games.ch_cr import Collision
+from mpgames.games.mc_type1 import distinct_keypair
+from mpgames.games.ring_uf import RingForgery
+from mpgames.games.sig_euf_cma import Forgery
+from mpgames.scheme import schnorr
+from mpgames.scheme.assertions import AUXSK_LEN, Asserter
+from mpgames.scheme.microcoin import PayWordGen, get_variant
+from mpgames.scheme.microcoin_tx import CommitTx
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import SecretKey
 
 T = TypeVar("T")
 MESSAGE = b"hostile: pay 1000 coins to Mallory"

@@ -3,7 +3,7 @@ and declares entry points of the group `mpgames.adversaries` in a temporary dist
 
 from __future__ import annotations
 
-from adversaries.chameleon import BsgsCollision
+from mpgames.adversaries.chameleon import BsgsCollision
 
 
 class EntryPointCollision(BsgsCollision):

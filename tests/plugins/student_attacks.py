@@ -6,12 +6,12 @@ names the class it needs.
 
 from __future__ import annotations
 
-from adversaries.base import Adversary
-from games.sig_euf_cma import Forgery
-from games.view import View
-from scheme.dlog import bsgs
-from scheme.randomness import RandomSource
-from scheme.schnorr import Signature
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.sig_euf_cma import Forgery
+from mpgames.scheme.dlog import bsgs
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import Signature
 
 
 class StudentBsgs(Adversary):

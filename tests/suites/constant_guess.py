@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adversaries.base import Adversary
-from games.view import View
-from scheme.randomness import RandomSource
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.scheme.randomness import RandomSource
 
 
 class ConstantGuess(Adversary):

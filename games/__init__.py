@@ -1,1 +1,0 @@
-"""mpgames games package."""

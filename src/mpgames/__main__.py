@@ -1,0 +1,5 @@
+"""`python -m mpgames`: the `mpgames` command."""
+
+from mpgames.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""Adversaries from outside the package: entry points and one-file plugins (harness §4 "Discovery").
+
+Two ways to bring an adversary that is not built in (docs/adversaries.md has a worked example):
+
+* an installed distribution declares an entry point in the group `mpgames.adversaries`, named after
+  the adversary's id, e.g. in its pyproject.toml
+
+      [project.entry-points."mpgames.adversaries"]
+      "student.bsgs" = "student_attacks:StudentBsgs"
+
+* a single file, named where an adversary id is expected: `--adversary path/to/file.py:ClassName`.
+
+`find` is the registry's fallback for an id it does not know (mpgames.adversaries.registry). The class it
+returns has passed the registry's own checks (targets exist, every stage implemented, the broken
+variant belongs to a target) and may not reuse a built-in id; the engine then plays it like any
+other adversary: the game's view only, its oracle budgets, the per-trial time limit and the
+adversary's own seeded generator, derived from its id.
+
+A file is imported once per process, under a module name derived from its resolved path, so that
+its classes pickle by reference into worker processes forked after it was loaded (`--jobs`).
+Whatever goes wrong while loading (no such file, an import that raises, a missing class, a class
+that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import re
+import sys
+from collections.abc import Callable, Collection
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.errors import UsageError
+
+ENTRY_POINT_GROUP = "mpgames.adversaries"
+# The suffix that marks a file reference "path/to/file.py:ClassName".
+FILE_SUFFIX = ".py"
+
+Check = Callable[[str, object], type[Adversary]]
+
+
+def is_file_reference(text: str) -> bool:
+    """True for "path/to/file.py:ClassName" (the path ends in .py, the name is an identifier)."""
+    path, colon, name = text.rpartition(":")
+    return bool(colon) and path.endswith(FILE_SUFFIX) and name.isidentifier()
+
+
+def find(adversary_id: str, check: Check, builtin: Collection[str]) -> type[Adversary] | None:
+    """The plugin adversary named `adversary_id` (a file reference or an entry point name), passed
+    through `check`; None if no plugin has that name. `UsageError` for a plugin that cannot be loaded,
+    fails the check, or takes the id of a built-in adversary."""
+    if is_file_reference(adversary_id):
+        reference, loaded = adversary_id, load_file(adversary_id)
+    else:
+        found = _load_entry_point(adversary_id)
+        if found is None:
+            return None
+        reference, loaded = found
+    try:
+        cls = check(reference, loaded)
+    except (TypeError, UsageError) as exc:
+        raise UsageError(f"plugin {reference}: {exc}") from None
+    if cls.id in builtin:
+        raise UsageError(f"plugin {reference}: id {cls.id!r} belongs to a built-in adversary; rename it")
+    if not is_file_reference(adversary_id) and cls.id != adversary_id:
+        raise UsageError(f"entry point {adversary_id!r} loads an adversary with id {cls.id!r}; name it so")
+    return cls
+
+
+def load_file(reference: str) -> object:
+    """The attribute ClassName of "path/to/file.py:ClassName", the file imported once per process."""
+    path_text, _, name = reference.rpartition(":")
+    path = Path(path_text).expanduser().resolve()
+    if not path.is_file():
+        raise UsageError(f"plugin {reference}: no such file {path}")
+    module = _import_file(path)
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise UsageError(f"plugin {reference}: {path.name} defines no {name}") from None
+
+
+@functools.cache
+def _import_file(path: Path) -> ModuleType:
+    """Import the file at `path` (resolved) as a module of its own, registered in sys.modules."""
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    stem = re.sub(r"\W", "_", path.stem)
+    module_name = f"mpgames_plugin_{stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"plugin {path}: not a Python source file")
+    module = importlib.util.module_from_spec(spec)
+    # Registered before it runs: dataclasses and pickling look classes up by their module's name.
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[module_name]
+        raise UsageError(f"plugin {path}: importing it raised {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def _load_entry_point(name: str) -> tuple[str, object] | None:
+    """(reference, loaded object) of the entry point `name` of the group, or None if none is installed."""
+    points = {point.value: point for point in metadata.entry_points(group=ENTRY_POINT_GROUP, name=name)}
+    if not points:
+        return None
+    if len(points) > 1:
+        raise UsageError(f"entry point {name!r} is declared by several distributions: {', '.join(points)}")
+    reference, point = next(iter(points.items()))
+    try:
+        return reference, point.load()
+    except Exception as exc:
+        raise UsageError(f"plugin {reference}: loading it raised {type(exc).__name__}: {exc}") from None

@@ -1,0 +1,473 @@
+"""The `mpgames` command line (harness §3 explain, §6 replay, §7 --plan, §9 reports, §10 bad input).
+
+    mpgames list [--json]
+    mpgames run GAME [--variant V] [--adversary A] [--tier T] [--group G] [--max-trials N] [--seed S]
+                     [--jobs N] [--time-limit SEC] [--eps0 E --eps1 E --alpha A] [--plan] [--json]
+                     [--out DIR [--plots]] [--save-wins DIR]
+    mpgames explain GAME [--latex]
+    mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
+                        [--trace] [--json]
+    mpgames replay --vector FILE [--json]      (a saved win: status 0 if it replays the same, else 1)
+    mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
+    mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
+    mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
+    mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--max-trials N] [--seed S] [--json]
+
+Bad input (an unknown id, a bad number, an adversary that does not target the game, an unwritable
+output folder) gives one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+from tabulate import tabulate
+from tqdm import tqdm
+
+from mpgames.adversaries.registry import adversaries_for, all_adversaries, resolve
+from mpgames.cli import check as cli_check
+from mpgames.cli import plot as cli_plot
+from mpgames.cli import reduce as cli_reduce
+from mpgames.cli.explain import explain
+from mpgames.framework.base import Game
+from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog, TrialSpec, make_spec, play_trial
+from mpgames.framework.errors import UsageError
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.games.registry import all_games, get_game
+from mpgames.measure.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
+from mpgames.measure.records import RunResult
+from mpgames.reports import render
+from mpgames.scheme.errors import InvalidGroupError
+from mpgames.scheme.groups import named_group
+from mpgames.suites.demo import SuiteEntry
+from mpgames.teaching import docgen
+from mpgames.teaching.walkthrough import walkthrough
+from mpgames.vectors import load_vector, replay_report, replay_vector
+
+USAGE_ERROR = 2
+DEFAULT_SEED = "0"
+DEFAULT_MAX_TRIALS = 1000
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit status 2, like argparse, without the usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _number(convert: Callable[[str], Any], check: Callable[[Any], bool], wanted: str) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {wanted}") from None
+        if not check(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {wanted}")
+        return value
+
+    return parse
+
+
+_positive_int = _number(int, lambda v: v > 0, "a positive integer")
+_index = _number(int, lambda v: v >= 0, "a non-negative integer")
+_positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number of seconds")
+_probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mpgames", description="Security games for the micropayment scheme.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    listing = commands.add_parser("list", help="games, variants, tiers and adversaries")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+
+    def trial_options(p: argparse.ArgumentParser, game_nargs: str | None = None) -> None:
+        p.add_argument("game", nargs=game_nargs, help="game id (see `mpgames list`)")
+        p.add_argument("--variant", help="scheme variant (default: the game's default variant)")
+        p.add_argument("--tier", help="toy or standard (default: the tier of --group, else toy)")
+        p.add_argument("--group", help="named group (default: the game's group for the tier)")
+        p.add_argument("--seed", default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})")
+        p.add_argument(
+            "--time-limit",
+            type=_positive_float,
+            default=DEFAULT_TIME_LIMIT,
+            help="adversary seconds per trial",
+        )
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    run = commands.add_parser("run", help="play a game and estimate the advantage")
+    trial_options(run)
+    run.add_argument("--adversary", help="adversary id (default: the null and every reference adversary)")
+    run.add_argument("--max-trials", type=_positive_int, default=DEFAULT_MAX_TRIALS, help="trial cap")
+    run.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    run.add_argument("--eps0", type=_probability, default=DEFAULT_EPS0, help="bounded iff Adv < eps0")
+    run.add_argument("--eps1", type=_probability, default=DEFAULT_EPS1, help="broken iff Adv > eps1")
+    run.add_argument("--alpha", type=_probability, default=DEFAULT_ALPHA, help="false-verdict budget")
+    run.add_argument("--plan", action="store_true", help="print the trials needed, do not run")
+    run.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    run.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
+    cli_plot.add_plots_option(run)
+
+    explaining = commands.add_parser("explain", help="the game as pseudocode, from its own code")
+    explaining.add_argument("game", help="game id")
+    explaining.add_argument(
+        "--latex", action="store_true", help="LaTeX for slides (see mpgames.teaching.docgen)"
+    )
+
+    replay = commands.add_parser("replay", help="replay one trial of a run")
+    trial_options(replay, "?")
+    replay.add_argument("--adversary", help="adversary id (required without --vector)")
+    replay.add_argument("--trial", type=_index, help="trial index (required without --vector)")
+    replay.add_argument("--vector", type=Path, help="replay a saved win vector instead (docs/suites.md)")
+    replay.add_argument("--trace", action="store_true", help="print the transcript step by step")
+
+    demo = commands.add_parser("demo", help="every game against its null and reference adversaries")
+    demo.add_argument("--game", action="append", help="only this game (repeatable; default: every game)")
+    demo.add_argument(
+        "--max-trials",
+        type=_positive_int,
+        help="trial cap of every entry (default: per game, from its kind; see docs/suites.md)",
+    )
+    demo.add_argument("--seed", help="suite seed (default: the seed of src/mpgames/suites/default.toml)")
+    demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    demo.add_argument("--json", action="store_true", help="machine-readable output")
+    demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    cli_plot.add_plots_option(demo)
+    cli_plot.add_wall_command(commands, _positive_int, _probability)
+    check = commands.add_parser("check", help="play a suite file and check its expectations (CI mode)")
+    check.add_argument("suite", type=Path, help="suite file (TOML, see docs/suites.md)")
+    check.add_argument("--strict", action="store_true", help="an inconclusive entry fails the check")
+    check.add_argument("--junit", type=Path, help="write JUnit XML here")
+    check.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
+    check.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
+    walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
+    walk.add_argument("--seed", type=int, default=1, help="scenario seed")
+    cli_reduce.add_command(commands, _positive_int)
+    return parser
+
+
+# -- list -------------------------------------------------------------------------------------------
+
+
+def _game_record(game: type[Game]) -> dict[str, Any]:
+    return {
+        "id": game.id,
+        "title": game.title,
+        "kind": game.kind.value,
+        "notion": game.notion,
+        "source": game.source,
+        "variants": [dataclasses.asdict(v) for v in game.variants.values()],
+        "default_variant": game.default_variant,
+        "n_choices": game.n_choices,
+        "budgets": dict(game.budgets),
+        "tiers": dict(game.groups),
+        "adversaries": [a.id for a in adversaries_for(game.id)],
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    games = [_game_record(game) for game in all_games()]
+    adversaries = [
+        {
+            "id": a.id,
+            "label": a.label,
+            "targets": list(a.targets),
+            "expect": a.expect,
+            "breaks_tiers": list(a.breaks_tiers),
+        }
+        for a in all_adversaries()
+    ]
+    if args.json:
+        print(json.dumps({"games": games, "adversaries": adversaries}, indent=2, ensure_ascii=False))
+        return 0
+    game_rows = [
+        [
+            g["id"],
+            g["kind"],
+            ", ".join(f"{v['name']}{'*' if v['broken'] else ''}" for v in g["variants"]),
+            ", ".join(f"{tier}={group}" for tier, group in g["tiers"].items()),
+            ", ".join(f"{name}≤{budget}" for name, budget in g["budgets"].items()) or "-",
+        ]
+        for g in games
+    ]
+    print(tabulate(game_rows, headers=["game", "kind", "variants (* broken)", "tiers", "oracle budgets"]))
+    print()
+    adversary_rows = [
+        [a["id"], a["label"], ", ".join(a["targets"]), a["expect"], ", ".join(a["breaks_tiers"])]
+        for a in adversaries
+    ]
+    print(tabulate(adversary_rows, headers=["adversary", "label", "targets", "expect", "break tiers"]))
+    return 0
+
+
+# -- run and demo -----------------------------------------------------------------------------------
+
+
+def _thresholds(args: argparse.Namespace) -> Thresholds:
+    try:
+        return Thresholds(args.eps0, args.eps1, args.alpha)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A tqdm bar on stderr when stderr is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with tqdm(total=total, desc=label, unit="trial", leave=False, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _play(
+    entries: Sequence[SuiteEntry], args: argparse.Namespace, logs: Sequence[TrialLog]
+) -> list[RunResult]:
+    cli_plot.check_plots(args)
+    group = getattr(args, "group", None)
+    time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
+    results = []
+    with Engine(args.jobs) as engine:
+        for entry, log in zip(entries, logs, strict=True):
+            label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
+            with _progress(entry.max_trials, label) as progress:
+                results.append(
+                    engine.run(
+                        entry.game,
+                        entry.variant,
+                        entry.adversary,
+                        entry.tier,
+                        max_trials=entry.max_trials,
+                        seed=args.seed,
+                        thresholds=entry.thresholds,
+                        time_limit=time_limit,
+                        group=group,
+                        progress=progress,
+                        tracing=log.tracing,
+                        on_outcome=log,
+                    )
+                )
+    return results
+
+
+def _report(
+    results: list[RunResult],
+    args: argparse.Namespace,
+    parameters: dict[str, Any],
+    logs: Sequence[TrialLog] = (),
+) -> None:
+    if args.out is not None:
+        try:
+            render.write_run_folder(args.out, results, render.manifest(args.seed, parameters))
+        except OSError as exc:
+            raise UsageError(f"cannot write the run folder {args.out}: {exc.strerror or exc}") from None
+        print(f"wrote {args.out}", file=sys.stderr)
+        cli_plot.write_plots(results, args, [log.won for log in logs])
+    if args.json:
+        print(render.to_json(results, {"command": args.command, "seed": args.seed, **parameters}))
+    else:
+        print(render.table(results))
+
+
+def _tier(args: argparse.Namespace) -> str:
+    """--tier, else the tier of --group, else toy."""
+    if args.tier is not None:
+        return args.tier
+    if args.group is None:
+        return "toy"
+    try:
+        return named_group(args.group).tier
+    except InvalidGroupError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    game = get_game(args.game)
+    thresholds = _thresholds(args)
+    variant = game.variant(args.variant).name
+    tier = _tier(args)
+    game.group(tier, args.group)  # validate the tier and group before anything runs
+    if args.plan:
+        return _plan(game, thresholds, args)
+    chosen = [resolve(args.adversary, game.id)] if args.adversary else list(adversaries_for(game.id))
+    if not chosen:
+        raise UsageError(f"no adversary targets {game.id}")
+    entries = [
+        SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
+    ]
+    logs = [cli_check.saving_log(args.save_wins) for _ in entries]
+    results = _play(entries, args, logs)
+    if args.save_wins is not None:
+        cli_check.save_wins(args.save_wins, zip(entries, results, logs, strict=True), args.time_limit)
+    parameters = {
+        "game": game.id,
+        "variant": variant,
+        "adversaries": [a.id for a in chosen],
+        "tier": tier,
+        "group": args.group,
+        "max_trials": args.max_trials,
+        "time_limit": args.time_limit,
+        "thresholds": thresholds.as_dict(),
+    }
+    _report(results, args, parameters, logs)
+    return 0
+
+
+def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) -> int:
+    try:
+        needed = plan_trials(game.kind, thresholds, game.n_choices)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    record = {
+        "game": game.id,
+        "kind": game.kind.value,
+        "thresholds": thresholds.as_dict(),
+        "trials_needed": needed,
+        "max_trials": args.max_trials,
+        "enough": args.max_trials >= needed,
+    }
+    if args.json:
+        print(json.dumps(record, indent=2))
+        return 0
+    print(
+        f"{game.id} ({game.kind.value}): {needed} trials tell Adv < {thresholds.eps0} from Adv > "
+        f"{thresholds.eps1} at alpha = {thresholds.alpha}, whatever the outcome."
+    )
+    verdict = "enough" if record["enough"] else f"not enough; pass --max-trials {needed}"
+    print(f"--max-trials {args.max_trials} is {verdict}. Runs far from the thresholds stop much earlier.")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    cli_plot.check_plots(args)
+    return cli_check.demo(args, _progress, _report)
+
+
+def _check(args: argparse.Namespace) -> int:
+    return cli_check.check(args, _progress, _report)
+
+
+def _walkthrough(args: argparse.Namespace) -> int:
+    walkthrough(seed=args.seed)
+    return 0
+
+
+# -- explain and replay -----------------------------------------------------------------------------
+
+
+def _explain(args: argparse.Namespace) -> int:
+    game = get_game(args.game)
+    print(docgen.latex(game) if args.latex else explain(game))
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    trial = {"GAME": args.game, "--adversary": args.adversary, "--trial": args.trial}
+    if args.vector is not None:
+        fixed = {**trial, "--variant": args.variant, "--tier": args.tier, "--group": args.group}
+        given = [name for name, value in fixed.items() if value is not None]
+        if given:
+            raise UsageError(f"--vector fixes the trial: give it without {', '.join(given)}")
+        vector = load_vector(args.vector)
+        outcome, problems = replay_vector(vector)
+        record = {"vector": str(args.vector), "outcome": dataclasses.asdict(outcome), "problems": problems}
+        print(json.dumps(record, indent=2) if args.json else replay_report(vector, outcome, problems))
+        return 1 if problems else 0
+    missing = [name for name, value in trial.items() if value is None]
+    if missing:
+        raise UsageError(f"give GAME --adversary A --trial I or --vector FILE (missing {', '.join(missing)})")
+    game = get_game(args.game)
+    adversary = resolve(args.adversary, game.id)
+    spec = make_spec(
+        game,
+        args.variant,
+        adversary,
+        _tier(args),
+        seed=args.seed,
+        time_limit=args.time_limit,
+        group=args.group,
+        tracing=True,
+    )
+    outcome = play_trial(spec, args.trial)
+    if args.json:
+        print(json.dumps({"spec": _spec_record(spec), "outcome": dataclasses.asdict(outcome)}, indent=2))
+        return 0
+    print(
+        f"{game.id} variant={spec.variant} adversary={adversary.id} tier={spec.tier} group={spec.group_name} "
+        f"seed={spec.seed!r} trial={args.trial}"
+    )
+    if args.trace:
+        for number, entry in enumerate(outcome.transcript, 1):
+            print(f"  {number:2}. {entry.format()}")
+    print(_outcome_line(outcome))
+    return 0
+
+
+def _spec_record(spec: TrialSpec) -> dict[str, Any]:
+    return {
+        "game": spec.game.id,
+        "variant": spec.variant,
+        "adversary": spec.adversary.id,
+        "tier": spec.tier,
+        "group": spec.group_name,
+        "seed": spec.seed,
+    }
+
+
+def _outcome_line(outcome: TrialOutcome) -> str:
+    if outcome.error:
+        scored = "won" if outcome.won else "lost"
+        result = f"fault ({outcome.error}), scored {scored}"
+    else:
+        result = "won" if outcome.won else "lost"
+    queries = ", ".join(f"{name}: {used}" for name, used in outcome.queries) or "none"
+    return (
+        f"result: {result}; output: {outcome.output or '-'}; queries: {queries}; "
+        f"{outcome.exponentiations} exponentiations, {outcome.hashes} hashes, {outcome.seconds * 1000:.1f} ms"
+    )
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "list": _list,
+    "run": _run,
+    "explain": _explain,
+    "replay": _replay,
+    "demo": _demo,
+    "check": _check,
+    "walkthrough": _walkthrough,
+    "plot-wall": cli_plot.plot_wall,
+    "reduce": cli_reduce.reduce,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `mpgames` console script; returns the exit status."""
+    args = _build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"mpgames {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("mpgames: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`mpgames list | head`): stop quietly, as a Unix filter does.
+        # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""`mpgames check SUITE` and `mpgames demo`: play a suite file and hold it to its expectations (harness §8).
+
+    mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
+    mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR]
+
+`check` loads and validates the suite (`mpgames.suites.files`; a malformed file is one line and exit
+status 2), plays every entry with the suite's seed — so the same commit always gives the same
+verdicts — and re-decides the verdicts with Holm's procedure at the suite's α. Each entry ends in
+one of four states:
+
+* passed: the verdict is the expected one;
+* failed: the verdict is the other one;
+* inconclusive: the interval straddles a threshold; reported, and a failure only with `--strict`;
+* error: the entry did not run (a bug of the game or of the harness); the others still run.
+
+Exit status 0 iff no entry failed or errored (nor, with `--strict`, came out inconclusive) and
+calibration was shown: at least one entry came out broken as expected and one bounded as expected,
+so that this very run demonstrates the harness can tell the two apart (docs/suites.md). Otherwise 1.
+
+`--junit FILE` writes JUnit XML (one testcase per entry, plus one for calibration), `--json` prints
+the results with the check's verdict, `--out DIR` writes summary.md, results.json and manifest.json,
+and `--save-wins DIR` writes a regression vector per won trial (`mpgames.vectors`). `demo` plays
+src/mpgames/suites/default.toml the same way and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import traceback
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mpgames.framework.engine import Engine, TrialLog
+from mpgames.framework.errors import UsageError
+from mpgames.measure.estimation import Verdict
+from mpgames.measure.records import RunResult
+from mpgames.suites.demo import SuiteEntry
+from mpgames.suites.files import Suite, entry_record, holm, load_default_suite, load_suite
+from mpgames.vectors import MAX_SAVED_WINS
+from mpgames.vectors import save_wins as save_run_wins
+
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None] | None]]
+Report = Callable[[list[RunResult], argparse.Namespace, dict[str, Any]], None]
+
+PASSED, FAILED, INCONCLUSIVE, ERROR = "passed", "failed", "inconclusive", "error"
+
+
+@dataclass(frozen=True)
+class EntryRun:
+    """One entry of a checked suite: its result, or the error that kept it from running."""
+
+    number: int  # position in the suite file's selection, from 1
+    entry: SuiteEntry
+    result: RunResult | None
+    error: str | None = None
+    detail: str = ""  # the traceback of an entry that did not run
+    vectors: tuple[str, ...] = ()  # files written by --save-wins
+
+    @property
+    def status(self) -> str:
+        if self.result is None:
+            return ERROR
+        met = self.result.expectation_met
+        return INCONCLUSIVE if met is None else PASSED if met else FAILED
+
+    @property
+    def name(self) -> str:
+        e = self.entry
+        return f"{e.game.id} {e.variant} {e.adversary.id} {e.tier}"
+
+    def record(self) -> dict[str, Any]:
+        level = None if self.result is None else self.result.estimate.thresholds.alpha
+        return {
+            "entry": self.number,
+            **entry_record(self.entry),
+            "status": self.status,
+            "level": level,
+            "error": self.error,
+            "vectors": list(self.vectors),
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """A checked suite: every entry's run and the check's verdict."""
+
+    suite: Suite
+    runs: tuple[EntryRun, ...]
+    strict: bool
+
+    def count(self, status: str) -> int:
+        return sum(run.status == status for run in self.runs)
+
+    def calibrated(self, expect: str) -> bool:
+        """Whether some entry expected `expect` and came out so."""
+        return any(run.status == PASSED and run.entry.expect == expect for run in self.runs)
+
+    @property
+    def calibration_shown(self) -> bool:
+        return self.calibrated(Verdict.BROKEN) and self.calibrated(Verdict.BOUNDED)
+
+    def failing(self) -> list[EntryRun]:
+        """The entries that fail the check: failed, did not run, and inconclusive when strict."""
+        bad = (FAILED, ERROR, INCONCLUSIVE) if self.strict else (FAILED, ERROR)
+        return [run for run in self.runs if run.status in bad]
+
+    @property
+    def passed(self) -> bool:
+        return self.calibration_shown and not self.failing()
+
+    @property
+    def results(self) -> list[RunResult]:
+        return [run.result for run in self.runs if run.result is not None]
+
+    def parameters(self) -> dict[str, Any]:
+        """The suite, every entry's status and level, and the verdict: for the manifest and --json."""
+        return {
+            **self.suite.parameters(),
+            "strict": self.strict,
+            "passed": self.passed,
+            "calibration_shown": self.calibration_shown,
+            "entries": [run.record() for run in self.runs],
+        }
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{self.count(s)} {s}" for s in (PASSED, FAILED, INCONCLUSIVE))
+        counts += f", {self.count(ERROR)} did not run"
+        verdict = "PASS" if self.passed else "FAIL"
+        why = (
+            ""
+            if self.calibration_shown
+            else " (calibration not shown: no entry passed as broken, or none as bounded)"
+        )
+        budget = f"α = {self.suite.alpha} over {len(self.runs)} entries (Holm)"
+        return f"{self.suite.name}: {counts}; {budget}: {verdict}{why}"
+
+
+def play_suite(
+    suite: Suite,
+    *,
+    jobs: int | None,
+    progress: Progress,
+    save_wins: Path | None = None,
+) -> tuple[EntryRun, ...]:
+    """Play every entry at the suite's first level, then re-decide the verdicts with Holm."""
+    runs = []
+    with Engine(jobs) as engine:
+        for number, entry in enumerate(suite.entries, 1):
+            label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
+            log = saving_log(save_wins)
+            try:
+                with progress(entry.max_trials, label) as bar:
+                    result = engine.run(
+                        entry.game,
+                        entry.variant,
+                        entry.adversary,
+                        entry.tier,
+                        max_trials=entry.max_trials,
+                        seed=suite.seed,
+                        thresholds=entry.thresholds,
+                        time_limit=suite.time_limit,
+                        progress=bar,
+                        tracing=log.tracing,
+                        on_outcome=log,
+                    )
+            except Exception as exc:  # a bug stops this entry, not the suite; it fails the check
+                run = EntryRun(number, entry, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                print(f"entry {number} ({run.name}) did not run: {run.error}", file=sys.stderr)
+                runs.append(run)
+                continue
+            vectors = () if save_wins is None else _save(save_wins, [(entry, result, log)], suite.time_limit)
+            runs.append(EntryRun(number, entry, result, vectors=tuple(map(str, vectors))))
+    decided = holm([None if run.result is None else run.result.estimate for run in runs], suite.alpha)
+    return tuple(
+        run
+        if run.result is None
+        else dataclasses.replace(run, result=dataclasses.replace(run.result, estimate=e))
+        for run, e in zip(runs, decided, strict=True)
+    )
+
+
+# -- JUnit XML ------------------------------------------------------------------------------------------
+
+
+def junit_xml(report: CheckReport) -> str:
+    """JUnit XML: one testcase per entry (failure: the expectation does not hold), one for calibration."""
+    suite = report.suite
+    strict_failures = report.count(INCONCLUSIVE) if report.strict else 0
+    failures = report.count(FAILED) + strict_failures + (not report.calibration_shown)
+    seconds = sum(result.seconds for result in report.results)
+    attributes = {
+        "name": suite.name,
+        "tests": str(len(report.runs) + 1),
+        "failures": str(failures),
+        "errors": str(report.count(ERROR)),
+        "skipped": str(0 if report.strict else report.count(INCONCLUSIVE)),
+        "time": f"{seconds:.3f}",
+    }
+    root = ET.Element("testsuites", attributes)
+    testsuite = ET.SubElement(root, "testsuite", attributes)
+    properties = ET.SubElement(testsuite, "properties")
+    for name, value in (
+        ("file", suite.source),
+        ("seed", suite.seed),
+        ("alpha", repr(suite.alpha)),
+        ("correction", "holm"),
+        ("strict", str(report.strict).lower()),
+    ):
+        ET.SubElement(properties, "property", {"name": name, "value": value})
+    for run in report.runs:
+        _testcase(testsuite, suite.name, run, report.strict)
+    calibration = ET.SubElement(testsuite, "testcase", {"classname": suite.name, "name": "calibration"})
+    if not report.calibration_shown:
+        ET.SubElement(
+            calibration,
+            "failure",
+            {
+                "message": "no entry came out broken as expected, or none bounded as expected",
+                "type": "calibration",
+            },
+        )
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) -> None:
+    e = run.entry
+    case = ET.SubElement(
+        parent,
+        "testcase",
+        {
+            "classname": f"{suite_name}.{e.game.id}",
+            "name": f"{e.adversary.id} vs {e.variant} ({e.tier}) expect {e.expect}",
+            "time": f"{0.0 if run.result is None else run.result.seconds:.3f}",
+        },
+    )
+    if run.result is None:
+        ET.SubElement(case, "error", {"message": run.error or "", "type": "error"}).text = run.detail
+        return
+    described = f"{run.result.estimate.verdict.value}: {run.result.estimate.describe()}"
+    message = f"expected {e.expect}, got {described}"
+    if run.status == FAILED:
+        ET.SubElement(case, "failure", {"message": message, "type": "expectation"})
+    elif run.status == INCONCLUSIVE and strict:
+        ET.SubElement(case, "failure", {"message": message, "type": "inconclusive"})
+    elif run.status == INCONCLUSIVE:
+        ET.SubElement(case, "skipped", {"message": message})
+    ET.SubElement(case, "system-out").text = f"{described}; trials: {run.result.estimate.trials}"
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the {what} {path}: {exc.strerror or exc}") from None
+
+
+# -- the commands -------------------------------------------------------------------------------------
+
+
+def _conclude(report: CheckReport, args: argparse.Namespace, show: Report, extra: dict[str, Any]) -> None:
+    """Print or write the results (the run command's reporting), with the check's verdict."""
+    show(
+        report.results,
+        argparse.Namespace(**{**vars(args), "seed": report.suite.seed}),
+        {**extra, **report.parameters()},
+    )
+
+
+def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
+    """`mpgames check SUITE` (module docstring)."""
+    suite = load_suite(args.suite)
+    report = CheckReport(
+        suite, play_suite(suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins), args.strict
+    )
+    if args.save_wins is not None:
+        saved = sum(len(run.vectors) for run in report.runs)
+        print(f"wrote {saved} vector(s) to {args.save_wins}", file=sys.stderr)
+    if args.junit is not None:
+        _write(args.junit, junit_xml(report), "JUnit report")
+    _conclude(report, args, show, {})
+    for run in report.failing():
+        print(f"{run.status}: entry {run.number} ({run.name}), expected {run.entry.expect}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 0 if report.passed else 1
+
+
+def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
+    """`mpgames demo`: src/mpgames/suites/default.toml, optionally narrowed to some games, with its table."""
+    suite = load_default_suite(args.game)
+    if args.max_trials is not None:
+        entries = tuple(dataclasses.replace(entry, max_trials=args.max_trials) for entry in suite.entries)
+        suite = dataclasses.replace(suite, entries=entries)
+    if args.seed is not None:
+        suite = dataclasses.replace(suite, seed=args.seed)
+    report = CheckReport(suite, play_suite(suite, jobs=args.jobs, progress=progress), strict=False)
+    _conclude(report, args, show, {"max_trials": args.max_trials})
+    met = report.count(PASSED)
+    print(f"{met} of {len(report.runs)} expectations met.", file=sys.stderr)
+    return 0 if report.passed else 1
+
+
+def saving_log(save_wins: Path | None) -> TrialLog:
+    """The outcome hook of one run: with `--save-wins`, its first won trials, traced."""
+    return TrialLog(keep=0 if save_wins is None else MAX_SAVED_WINS)
+
+
+def _save(
+    directory: Path, runs: Iterable[tuple[SuiteEntry, RunResult, TrialLog]], time_limit: float | None
+) -> list[Path]:
+    return [
+        path
+        for entry, result, log in runs
+        for path in save_run_wins(
+            directory, entry.game, entry.adversary, result, log.wins, time_limit=time_limit
+        )
+    ]
+
+
+def save_wins(
+    directory: Path, runs: Iterable[tuple[SuiteEntry, RunResult, TrialLog]], time_limit: float | None
+) -> list[Path]:
+    """`--save-wins DIR` of `mpgames run`: the vectors of every run's first won trials (from its log)."""
+    written = _save(directory, runs, time_limit)
+    print(f"wrote {len(written)} vector(s) to {directory}", file=sys.stderr)
+    return written

@@ -1,0 +1,150 @@
+"""Games: the `Game` base class, scheme variants and the adversary interface (harness §2, §3, §4).
+
+A game is a class. Its docstring is a boxed header that says in plain words what the adversary is
+given and what it must produce; its class attributes declare the id, the experiment kind (which
+fixes how the advantage is computed, harness §2), the scheme variants it runs against, the oracle
+budgets and the group of each parameter tier; `experiment(ctx, adversary)` plays one trial and
+reads like the paper, one comment per step, ending in a named win predicate.
+
+Subclasses are checked when they are defined, so a malformed game fails at import, not mid-run.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from mpgames.framework.errors import UsageError
+from mpgames.measure.estimation import Kind
+from mpgames.scheme.errors import InvalidGroupError
+from mpgames.scheme.groups import TIERS, Group, named_group
+from mpgames.scheme.randomness import RandomSource
+
+if TYPE_CHECKING:
+    from mpgames.framework.context import TrialContext
+    from mpgames.framework.view import View
+
+# Group of each tier unless a game says otherwise: a 20-bit q that baby-step giant-step solves in
+# about 2^11 steps while random guessing wins with probability 2^-20; and RFC 5114 §2.3.
+DEFAULT_GROUPS: Mapping[str, str] = MappingProxyType({"toy": "toy-64-20", "standard": "rfc5114-2048-256"})
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A scheme variant a game runs against; `broken` marks the deliberately weak ones."""
+
+    name: str
+    broken: bool
+    description: str
+
+
+def variant_table(*variants: Variant) -> Mapping[str, Variant]:
+    """An immutable name -> Variant mapping, in declaration order."""
+    return MappingProxyType({v.name: v for v in variants})
+
+
+def budget_table(**budgets: int) -> Mapping[str, int]:
+    """An immutable oracle name -> query budget mapping."""
+    return MappingProxyType(budgets)
+
+
+class AdversaryLike(Protocol):
+    """What the engine needs from an adversary class (mpgames.adversaries.base implements it)."""
+
+    id: ClassVar[str]
+    label: ClassVar[str]
+    targets: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def broken_variant(cls) -> str | None: ...
+
+    @classmethod
+    def expected_verdict(cls, variant: str, tier: str) -> str | None: ...
+
+    def attack(self, view: View, rng: RandomSource) -> object: ...
+
+
+class Game:
+    """Base class of all games; see the module docstring for what a subclass declares."""
+
+    # Marks game objects as challenger state: a `View` refuses to carry them.
+    is_challenger_object = True
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    kind: ClassVar[Kind]
+    notion: ClassVar[str]
+    source: ClassVar[str]
+    variants: ClassVar[Mapping[str, Variant]]
+    default_variant: ClassVar[str]
+    n_choices: ClassVar[int | None] = None
+    # The adversary's methods the experiment calls, in order; oracles are open in all of them
+    # unless the game narrows an oracle to some (phases).
+    stages: ClassVar[tuple[str, ...]] = ("attack",)
+    budgets: ClassVar[Mapping[str, int]] = MappingProxyType({})
+    groups: ClassVar[Mapping[str, str]] = DEFAULT_GROUPS
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "id" in cls.__dict__:
+            _check_game_class(cls)
+
+    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+        """Play one trial; True iff the adversary wins."""
+        raise NotImplementedError
+
+    # -- lookups used by the engine and the CLI --------------------------------------------------
+    @classmethod
+    def tiers(cls) -> tuple[str, ...]:
+        return tuple(cls.groups)
+
+    @classmethod
+    def variant(cls, name: str | None = None) -> Variant:
+        """The named variant (the default one for None); `UsageError` for an unknown name."""
+        name = cls.default_variant if name is None else name
+        try:
+            return cls.variants[name]
+        except KeyError:
+            raise UsageError(
+                f"game {cls.id} has no variant {name!r}; choose one of {', '.join(cls.variants)}"
+            ) from None
+
+    @classmethod
+    def group(cls, tier: str, name: str | None = None) -> Group:
+        """The group of `tier` (the game's default, or the named one, which must belong to the tier)."""
+        if tier not in cls.groups:
+            raise UsageError(f"game {cls.id} has no tier {tier!r}; choose one of {', '.join(cls.groups)}")
+        try:
+            group = named_group(cls.groups[tier] if name is None else name)
+        except InvalidGroupError as exc:
+            raise UsageError(str(exc)) from None
+        if group.tier != tier:
+            raise UsageError(f"group {group.label} belongs to tier {group.tier!r}, not {tier!r}")
+        return group
+
+
+def _check_game_class(cls: type[Game]) -> None:
+    """Refuse a game class that lacks a declaration the engine, the reports or `explain` rely on."""
+    required = ("title", "kind", "notion", "source", "variants", "default_variant")
+    missing = [a for a in required if not hasattr(cls, a)]
+    if missing:
+        raise TypeError(f"game {cls.id}: missing class attribute(s) {', '.join(missing)}")
+    if not inspect.getdoc(cls) or inspect.getdoc(cls) == inspect.getdoc(Game):
+        raise TypeError(f"game {cls.id}: the class docstring must state the notion (boxed header)")
+    if not isinstance(cls.kind, Kind):
+        raise TypeError(f"game {cls.id}: kind must be a mpgames.measure.estimation.Kind")
+    if (cls.kind is Kind.GUESS_1_OF_N) != (cls.n_choices is not None):
+        raise TypeError(f"game {cls.id}: n_choices is required for guess-1-of-n games and only for them")
+    if cls.default_variant not in cls.variants:
+        raise TypeError(f"game {cls.id}: default variant {cls.default_variant!r} is not among its variants")
+    if any(not isinstance(b, int) or b < 0 for b in cls.budgets.values()):
+        raise TypeError(f"game {cls.id}: oracle budgets must be non-negative integers")
+    if not cls.groups or any(tier not in TIERS for tier in cls.groups):
+        raise TypeError(f"game {cls.id}: tiers must be among {', '.join(TIERS)}")
+    if not cls.stages or not all(isinstance(stage, str) for stage in cls.stages):
+        raise TypeError(f"game {cls.id}: stages must be a non-empty tuple of method names")
+    if cls.experiment is Game.experiment:
+        raise TypeError(f"game {cls.id}: experiment() is not implemented")

@@ -1,0 +1,217 @@
+"""The trial context `ctx` a game's experiment runs in (harness §3 "Shape of a game", §6, §10).
+
+The context is the challenger's side of one trial. It holds the variant, tier and group, the
+challenger's random generator, and it builds what the experiment needs:
+
+* `ctx.oracle(name, fn)` wraps challenger code as an `Oracle` with the budget the game declares;
+* `ctx.view(**public)` builds the adversary's read-only `View`;
+* `ctx.play(adversary.attack, view, returns=Forgery)` runs one adversary stage with the adversary's
+  own generator, under the time limit, converts its output to the declared type (mpgames.framework.checks: a
+  fresh object of the challenger's exact types; `returns=None` for a stage whose output the game
+  never reads) and turns whatever goes wrong on the adversary's side into an `AdversaryFault` (the
+  trial is faulted and counted by type: engine.score_fault); a multi-stage game names each stage,
+  `ctx.play(adversary.guess, view, returns=int, phase="guess")`;
+* `ctx.judge(predicate, ...)` evaluates the win predicate: a `SchemeError` raised while judging
+  the adversary's output (a malformed forgery, an out-of-range scalar) is the adversary's loss;
+* `ctx.trace(step, **data)` appends a step to the transcript (kept only when tracing).
+
+Only adversary-side failures become faulted trials. An exception of the challenger's own code (in
+the experiment, or inside an oracle even if the adversary catches it) is a `ChallengerBug` and
+stops the run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from mpgames.framework.checks import expect_output
+from mpgames.framework.errors import AdversaryFault, ChallengerBug, MalformedOutput, TrialTimeout
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.outcome import TraceEntry
+from mpgames.framework.summary import summarize
+from mpgames.framework.timelimit import call_with_limit
+from mpgames.framework.view import View
+from mpgames.scheme.errors import SchemeError
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.revalidate import check_declared
+
+if TYPE_CHECKING:
+    from mpgames.framework.base import Variant
+
+# The stage name of a single-stage adversary (`attack`); oracles are open in it by default.
+ATTACK = "attack"
+
+T = TypeVar("T")
+
+
+class TrialContext:
+    """The challenger's side of one trial."""
+
+    # Marks the context as challenger state: a `View` refuses to carry it.
+    is_challenger_object = True
+
+    def __init__(
+        self,
+        *,
+        variant: Variant,
+        tier: str,
+        group: Group,
+        index: int,
+        rng: RandomSource,
+        adversary_rng: RandomSource,
+        budgets: Mapping[str, int],
+        stages: Iterable[str] = (ATTACK,),
+        time_limit: float | None = None,
+        tracing: bool = False,
+    ) -> None:
+        self.variant = variant
+        self.tier = tier
+        self.group = group
+        self.index = index
+        self.rng = rng
+        self._adversary_rng = adversary_rng
+        self._budgets = budgets
+        self._stages = tuple(stages)
+        self._time_limit = time_limit
+        self._tracing = tracing
+        self._transcript: list[TraceEntry] = []
+        self._oracles: list[Oracle] = []
+        self._phase: str | None = None
+        self._fault: BaseException | None = None
+        self._bug: BaseException | None = None
+        self._adversary_seconds = 0.0
+        self.output_summary = ""
+
+    # -- building the game -----------------------------------------------------------------------
+    def oracle(self, name: str, fn: Callable[..., object], *, phases: Iterable[str] | None = None) -> Oracle:
+        """An oracle with the budget the game declares for `name` (undeclared names are a bug).
+
+        It is open while the adversary runs any of the game's stages, or only those in `phases`.
+        """
+        if name not in self._budgets:
+            raise ChallengerBug(f"oracle {name!r} is not declared in the game's budgets")
+        open_in = self._stages if phases is None else tuple(phases)
+        oracle = Oracle(name, fn, self, budget=self._budgets[name], phases=open_in)
+        self._oracles.append(oracle)
+        return oracle
+
+    def view(self, **public: object) -> View:
+        """The adversary's read-only view: exactly the public values and oracles given here."""
+        return View(**public)
+
+    def trace(self, step: str, **data: object) -> None:
+        """Append a step to the transcript (no-op unless the trial is traced)."""
+        if self._tracing:
+            self._record(step, tuple((k, summarize(v)) for k, v in data.items()))
+
+    def _record(self, step: str, rendered: tuple[tuple[str, str], ...]) -> None:
+        if self._tracing:
+            self._transcript.append(TraceEntry(step, rendered))
+
+    # -- running the adversary -------------------------------------------------------------------
+    def play(
+        self,
+        stage: Callable[[View, RandomSource], object],
+        view: View,
+        *,
+        returns: type[T] | None,
+        phase: str = ATTACK,
+    ) -> T:
+        """Run one adversary stage, e.g. `adversary.attack`, on `view`; its output converted to `returns`.
+
+        The output is converted (mpgames.framework.checks) before anything of the challenger sees it; with
+        `returns=None` it is never read by the challenger (only rendered for the outcome record) and
+        None is returned. `phase` names the stage for the oracles (a multi-stage game passes it:
+        `phase="guess"`). Anything that goes wrong on the adversary's side, a conversion that fails
+        included, raises `AdversaryFault`.
+        """
+        if phase not in self._stages:
+            raise ChallengerBug(f"phase {phase!r} is not among the game's stages {self._stages}")
+        try:
+            check_declared(returns)
+        except TypeError as exc:
+            raise ChallengerBug(f"stage {phase!r}: {exc}") from None
+        self.trace(f"adversary {phase}", view=tuple(view))
+        remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
+        self._phase = phase
+        start = time.perf_counter()
+
+        def run_stage() -> Any:
+            output = stage(view, self._adversary_rng)
+            # Reading the adversary's object runs its code too (properties): under the same limit.
+            if returns is None:
+                # Never read by the challenger; its rendering is kept for the record only.
+                self.output_summary = _rendering(output)
+                return None
+            try:
+                return expect_output(output, returns, f"the output of stage {phase!r}", self.group)
+            except MalformedOutput:
+                # Kept for the record only (the outcome's output column): what was handed in.
+                self.output_summary = _rendering(output)
+                raise
+
+        try:
+            output = call_with_limit(run_stage, remaining)
+            summary = "" if returns is None else summarize(output)
+        except (Exception, TrialTimeout) as exc:
+            self._raise_if_bug()
+            raise AdversaryFault(self._fault or exc) from exc
+        finally:
+            self._phase = None
+            self._adversary_seconds += time.perf_counter() - start
+        # A fault the adversary caught and swallowed still faults the trial.
+        self._raise_if_bug()
+        if self._fault is not None:
+            raise AdversaryFault(self._fault)
+        if returns is not None:
+            self.output_summary = summary
+        self._record(f"adversary {phase} output", (("output", self.output_summary),))
+        return output  # type: ignore[no-any-return]
+
+    def judge(self, predicate: Callable[..., bool], *args: object) -> bool:
+        """Evaluate the win predicate; a `SchemeError` on the adversary's output faults the trial."""
+        try:
+            won = predicate(*args)
+        except SchemeError as exc:
+            self.trace("judge", predicate=predicate.__name__, rejected=type(exc).__name__, reason=str(exc))
+            raise AdversaryFault(exc) from exc
+        if not isinstance(won, bool):
+            raise ChallengerBug(f"win predicate {predicate.__name__} returned {type(won).__name__}, not bool")
+        self.trace("judge", predicate=predicate.__name__, won=won)
+        return won
+
+    # -- the oracle host protocol ----------------------------------------------------------------
+    @property
+    def current_phase(self) -> str | None:
+        return self._phase
+
+    def record_fault(self, exc: BaseException) -> None:
+        if self._fault is None:
+            self._fault = exc
+
+    def record_bug(self, exc: BaseException) -> None:
+        if self._bug is None:
+            self._bug = exc
+
+    def _raise_if_bug(self) -> None:
+        if self._bug is not None:
+            raise ChallengerBug(f"challenger code failed: {self._bug!r}") from self._bug
+
+    # -- results ---------------------------------------------------------------------------------
+    def query_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple((oracle.name, oracle.used) for oracle in self._oracles)
+
+    @property
+    def transcript(self) -> tuple[TraceEntry, ...]:
+        return tuple(self._transcript)
+
+
+def _rendering(output: object) -> str:
+    """The summary of a refused output, or a placeholder if rendering it fails too."""
+    try:
+        return summarize(output)
+    except Exception:
+        return "<unprintable output>"

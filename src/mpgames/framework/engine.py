@@ -1,0 +1,372 @@
+"""The engine: plays trials, in parallel, with sequential stopping (harness §6, §7, §10).
+
+* `play_trial(spec, i)` plays trial i of a run: it derives the challenger's and the adversary's
+  generators from the run's `SeedPath`, meters exponentiations and hash calls, times the trial, and
+  records an `AdversaryFault` as the trial's fault type name. A fault carries no information
+  (`score_fault`, harness §6a): it is a loss in a win-lose game and, in a hidden-bit or guess-1-of-n
+  game, a uniform guess the challenger draws from the trial's own generator after the fault (won
+  with probability 1/2, or 1/n). Scored as a loss there, a fault would be information: a consistent
+  loser of a hidden-bit game has |2·Pr[win] − 1| = 1. Either way the fault is counted in the run's
+  `lost`. Anything else (a challenger bug) propagates and stops the run. The spec's group is a
+  named group's name or a `Group` itself (a generated toy group, as `plot-wall` plays); either way
+  its name (`Group.label`) is the seed path's group, so a named group gives the same seeds whichever
+  form the spec holds.
+* `Engine(jobs)` plays index ranges in worker processes (fork), split into a few chunks per worker
+  so that the per-task overhead stays far below the work; outcomes come back in index order and
+  depend on the index only, so any job count gives identical results.
+* `Engine.run(...)` checks the trials at the checkpoints of a `SequentialPlan` (the false-alarm
+  budget α spent over geometric checkpoints) and stops as soon as the verdict is decided, or at
+  `max_trials`. It returns a `RunResult`; an `on_outcome` hook sees every trial played, in index
+  order, in the calling process, whatever the job count (a `TrialLog` keeps what the command line
+  needs: each trial's win for the running plot, the first won trials, traced, for vectors).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from mpgames.framework.base import AdversaryLike, Game
+from mpgames.framework.context import TrialContext
+from mpgames.framework.errors import AdversaryFault, ChallengerBug, UsageError
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.seeds import SeedPath
+from mpgames.measure.estimation import Estimate, Kind, SequentialPlan, Thresholds, Verdict
+from mpgames.measure.records import RunResult
+from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.metering import metered
+
+# Per-trial time limit of an adversary, in seconds, unless the caller sets one: generous for any
+# toy-tier attack and for budgeted standard-tier attackers, short enough to end a runaway loop.
+DEFAULT_TIME_LIMIT = 10.0
+# Chunks per worker in one batch: enough to balance uneven trials, few enough that the cost of a
+# task (pickling, a pipe round trip: well under a millisecond) stays small next to the trials.
+CHUNKS_PER_JOB = 4
+
+Progress = Callable[[int], None]
+OutcomeHook = Callable[[TrialOutcome], None]
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    """Everything needed to play any trial of one run; small and picklable."""
+
+    game: type[Game]
+    adversary: type[AdversaryLike]
+    variant: str
+    tier: str
+    group: str | Group
+    seed: str
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    tracing: bool = False
+
+    @property
+    def group_name(self) -> str:
+        """The group's name: a named group's, or a `Group`'s label (its name if it has one)."""
+        return self.group if isinstance(self.group, str) else self.group.label
+
+    def resolved_group(self) -> Group:
+        """The group the trials are played on."""
+        return named_group(self.group) if isinstance(self.group, str) else self.group
+
+    @property
+    def seed_path(self) -> SeedPath:
+        return SeedPath(self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group_name)
+
+
+def score_fault(game: type[Game], ctx: TrialContext) -> bool:
+    """The score of a trial in which the adversary faulted: a fault carries no information (harness §6a).
+
+    * win-lose: a loss;
+    * hidden-bit (n = 2) and guess-1-of-n (n = `game.n_choices`): the challenger's own guess
+      g ←$ [0, n), drawn from the trial's challenger generator `ctx.rng` after the fault, so the
+      score depends on the trial index alone (the same for any job count). g is independent of the
+      hidden value h, so [g = h] and [g = 0] are both won with probability exactly 1/n, whatever the
+      adversary did; the engine, which never sees h, scores g = 0 as the win.
+    """
+    if game.kind is Kind.WIN_LOSE:
+        ctx.trace("fault scored", won=False)
+        return False
+    choices = 2 if game.kind is Kind.HIDDEN_BIT else game.n_choices
+    if choices is None or choices < 2:
+        raise ChallengerBug(f"{game.id}: a {game.kind.value} game needs n_choices >= 2, got {choices!r}")
+    guess = ctx.rng.randbelow(choices)
+    ctx.trace("fault scored as the challenger's uniform guess", guess=guess, of=choices, won=guess == 0)
+    return guess == 0
+
+
+def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
+    """Play trial `index` of the run described by `spec`."""
+    challenger_rng, adversary_rng = spec.seed_path.streams(index)
+    ctx = TrialContext(
+        variant=spec.game.variant(spec.variant),
+        tier=spec.tier,
+        group=spec.resolved_group(),
+        index=index,
+        rng=challenger_rng,
+        adversary_rng=adversary_rng,
+        budgets=spec.game.budgets,
+        stages=spec.game.stages,
+        time_limit=spec.time_limit,
+        tracing=spec.tracing,
+    )
+    start = time.perf_counter()
+    with metered() as ops:
+        try:
+            won, error = spec.game().experiment(ctx, spec.adversary()), None
+        except AdversaryFault as fault:
+            ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
+            won, error = score_fault(spec.game, ctx), fault.kind
+    if not isinstance(won, bool):
+        raise ChallengerBug(f"{spec.game.id}.experiment returned {type(won).__name__}, not bool")
+    return TrialOutcome(
+        index=index,
+        won=won,
+        output=ctx.output_summary,
+        queries=ctx.query_counts(),
+        exponentiations=ops.exponentiations,
+        hashes=ops.hashes,
+        seconds=time.perf_counter() - start,
+        error=error,
+        transcript=ctx.transcript,
+    )
+
+
+def _play_range(spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
+    return [play_trial(spec, index) for index in range(start, stop)]
+
+
+def default_jobs() -> int:
+    """All cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _check_positive(value: float | None, name: str, *, integer: bool) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)) or value <= 0:
+        kind = "a positive integer" if integer else "a positive number"
+        raise UsageError(f"{name} must be {kind}, got {value!r}")
+
+
+class Engine:
+    """Plays trials with `jobs` processes; use as a context manager to release the workers."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        _check_positive(jobs, "--jobs", integer=True)
+        self.jobs = default_jobs() if jobs is None else jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return self._pool
+
+    def play(
+        self, spec: TrialSpec, start: int, stop: int, progress: Progress | None = None
+    ) -> list[TrialOutcome]:
+        """Outcomes of trials start, …, stop−1, in index order."""
+        count = stop - start
+        if self.jobs == 1 or count < 2:
+            outcomes = []
+            for index in range(start, stop):
+                outcomes.append(play_trial(spec, index))
+                if progress is not None:
+                    progress(1)
+            return outcomes
+        chunks = min(count, self.jobs * CHUNKS_PER_JOB)
+        bounds = [start + count * k // chunks for k in range(chunks + 1)]
+        pool = self._executor()
+        futures: Sequence[Future[list[TrialOutcome]]] = [
+            pool.submit(_play_range, spec, lo, hi) for lo, hi in itertools.pairwise(bounds)
+        ]
+        outcomes = []
+        for future in futures:
+            part = future.result()
+            outcomes.extend(part)
+            if progress is not None:
+                progress(len(part))
+        return outcomes
+
+    def run(
+        self,
+        game: type[Game],
+        variant: str | None,
+        adversary: type[AdversaryLike],
+        tier: str,
+        *,
+        max_trials: int,
+        seed: str,
+        thresholds: Thresholds | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
+        group: str | Group | None = None,
+        progress: Progress | None = None,
+        tracing: bool = False,
+        on_outcome: OutcomeHook | None = None,
+    ) -> RunResult:
+        """Play the game against the adversary until the verdict is decided or `max_trials` is reached.
+
+        `on_outcome` is called with every trial's outcome, in index order, as the batches come in;
+        `tracing` records the trials' transcripts (a cost: only for a hook that needs them).
+        """
+        spec = make_spec(
+            game, variant, adversary, tier, seed=seed, time_limit=time_limit, group=group, tracing=tracing
+        )
+        _check_positive(max_trials, "--max-trials", integer=True)
+        thresholds = Thresholds() if thresholds is None else thresholds
+        plan = SequentialPlan.for_budget(max_trials, thresholds)
+        started = time.perf_counter()
+        outcomes: list[TrialOutcome] = []
+        for checkpoint in plan.checkpoints:
+            batch = self.play(spec, len(outcomes), checkpoint, progress)
+            if on_outcome is not None:
+                for outcome in batch:
+                    on_outcome(outcome)
+            outcomes += batch
+            wins = sum(outcome.won for outcome in outcomes)
+            estimate = plan.decide(game.kind, wins, len(outcomes), game.n_choices)
+            if estimate.verdict is not Verdict.INCONCLUSIVE:
+                break
+        return summarize_run(spec, outcomes, estimate, time.perf_counter() - started)
+
+
+@dataclass
+class TrialLog:
+    """An `on_outcome` hook: every trial's win, in index order, and the first `keep` won trials.
+
+    Kept won trials carry their transcript when the run is traced (`tracing`: some are kept). A
+    faulted trial scored as won (the challenger's guess in a guessing game) counts in `won` but is
+    never kept: it exhibits nothing the adversary did.
+    """
+
+    keep: int = 0
+    won: list[bool] = field(default_factory=list)
+    wins: list[TrialOutcome] = field(default_factory=list)
+
+    @property
+    def tracing(self) -> bool:
+        return self.keep > 0
+
+    def __call__(self, outcome: TrialOutcome) -> None:
+        self.won.append(outcome.won)
+        if outcome.won and not outcome.lost_by_fault and len(self.wins) < self.keep:
+            self.wins.append(outcome)
+
+
+def make_spec(
+    game: type[Game],
+    variant: str | None,
+    adversary: type[AdversaryLike],
+    tier: str,
+    *,
+    seed: str,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    group: str | Group | None = None,
+    tracing: bool = False,
+) -> TrialSpec:
+    """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`.
+
+    `group` is a group's name (the tier's default if None) or a `Group`, which must belong to `tier`.
+    """
+    chosen = game.variant(variant)
+    if game.id not in adversary.targets:
+        raise UsageError(
+            f"adversary {adversary.id} does not target {game.id} (it targets {', '.join(adversary.targets)})"
+        )
+    _check_positive(time_limit, "--time-limit", integer=False)
+    return TrialSpec(
+        game=game,
+        adversary=adversary,
+        variant=chosen.name,
+        tier=tier,
+        group=_spec_group(game, tier, group),
+        seed=str(seed),
+        time_limit=time_limit,
+        tracing=tracing,
+    )
+
+
+def _spec_group(game: type[Game], tier: str, group: str | Group | None) -> str | Group:
+    """A named group's name, checked against the game's tiers, or a `Group` of `tier`."""
+    if not isinstance(group, Group):
+        return game.group(tier, group).name
+    game.group(tier)  # the tier must be one of the game's
+    if group.tier != tier:
+        raise UsageError(f"group {group.label} belongs to tier {group.tier!r}, not {tier!r}")
+    return group
+
+
+def summarize_run(
+    spec: TrialSpec, outcomes: Sequence[TrialOutcome], estimate: Estimate, seconds: float
+) -> RunResult:
+    """The run's record: the estimate, lost trials by type, mean costs and queries."""
+    n = len(outcomes)
+    lost: dict[str, int] = {}
+    queries: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.error is not None:
+            lost[outcome.error] = lost.get(outcome.error, 0) + 1
+        for name, used in outcome.queries:
+            queries[name] = queries.get(name, 0) + used
+    return RunResult(
+        game=spec.game.id,
+        variant=spec.variant,
+        adversary=spec.adversary.id,
+        tier=spec.tier,
+        group=spec.group_name,
+        expect=spec.adversary.expected_verdict(spec.variant, spec.tier),
+        estimate=estimate,
+        lost=dict(sorted(lost.items())),
+        seed=spec.seed,
+        seconds=seconds,
+        mean_exponentiations=sum(o.exponentiations for o in outcomes) / n,
+        mean_hashes=sum(o.hashes for o in outcomes) / n,
+        mean_queries={name: total / n for name, total in queries.items()},
+    )
+
+
+def run(
+    game: type[Game],
+    variant: str | None,
+    adversary: type[AdversaryLike],
+    tier: str,
+    *,
+    max_trials: int,
+    seed: str,
+    jobs: int | None = None,
+    thresholds: Thresholds | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    group: str | Group | None = None,
+) -> RunResult:
+    """One run with a short-lived `Engine` (see `Engine.run`)."""
+    with Engine(jobs) as engine:
+        return engine.run(
+            game,
+            variant,
+            adversary,
+            tier,
+            max_trials=max_trials,
+            seed=seed,
+            thresholds=thresholds,
+            time_limit=time_limit,
+            group=group,
+        )

@@ -1,0 +1,65 @@
+"""Exceptions of the game framework (harness §3 "Shape of a game", §10 "Errors and bad input").
+
+Three families, kept apart so that a run can tell who is at fault:
+
+* adversary faults: `BudgetExceeded`, `PhaseError`, `TrialTimeout` and the malformed-input errors
+  `MalformedQuery` / `MalformedOutput` (both `SchemeError`s). Any of them, like any exception the
+  adversary raises itself, makes the trial a loss that is counted by type; `AdversaryFault` carries
+  it from the place it happened to the engine.
+* `ChallengerBug`: the challenger itself failed. It is never turned into a lost trial: the run stops.
+* `UsageError`: bad input on the command line (unknown id, adversary not targeting the game, …);
+  the CLI prints its message as one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from mpgames.scheme.errors import SchemeError
+
+
+class UsageError(Exception):
+    """A request the user can fix: unknown game, variant, tier or adversary, or a bad number."""
+
+
+class BudgetExceeded(Exception):
+    """The adversary called an oracle more often than the game's budget allows."""
+
+
+class PhaseError(Exception):
+    """The adversary called an oracle outside the phase in which the game offers it."""
+
+
+class TrialTimeout(BaseException):
+    """The adversary ran past the per-trial time limit.
+
+    A `BaseException`, so that an adversary's `except Exception` cannot swallow the timeout.
+    """
+
+
+class MalformedQuery(SchemeError):
+    """An oracle query of the wrong shape or type (the oracle answers ⊥ by raising this)."""
+
+
+class MalformedOutput(SchemeError):
+    """The adversary's output does not have the shape the game expects."""
+
+
+class AdversaryFault(Exception):
+    """Carries an adversary-side exception to the engine: the trial is faulted and counted by `kind`
+    (a loss in a win-lose game, the challenger's uniform guess in a guessing game: engine.score_fault)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        self.cause = cause
+        super().__init__(f"{fault_kind(cause)}: {cause}")
+
+    @property
+    def kind(self) -> str:
+        return fault_kind(self.cause)
+
+
+class ChallengerBug(Exception):
+    """The challenger (game code or an oracle implementation) raised: a bug, never a lost trial."""
+
+
+def fault_kind(exc: BaseException) -> str:
+    """The name a lost trial is counted under: the exception type, "Timeout" for the time limit."""
+    return "Timeout" if isinstance(exc, TrialTimeout) else type(exc).__name__

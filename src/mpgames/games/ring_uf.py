@@ -1,0 +1,140 @@
+"""Fixed-ring unforgeability of AOS ring signatures, game `ring.uf` (harness §3; scheme §3.3, §5.7 Exp^uf).
+
+The seed's voucher experiment Exp^uf is Bender–Katz–Morselli's fixed-ring unforgeability under
+chosen-message attack: the ring R is the set S of all n honest keys, the signing oracle signs only
+for R, and a forgery counts only on a message the oracle never signed. AOS is unforgeable under the
+discrete-logarithm assumption in the random-oracle model (forking lemma), so:
+
+* a random σ = (c_0, s_0, …, s_{n−1}) verifies with probability about 1/q. The ring games declare
+  the spec's toy group toy-2039 (q = 1019) for the toy tier, so that this rate is measurable: the
+  tests find 1/q inside the interval the engine reports;
+* whoever computes discrete logarithms forges at will: baby-step giant-step recovers a member's key
+  on the toy tier (mpgames.adversaries.ring), so the toy tier is broken by a generic attack while the
+  standard tier stays bounded.
+
+`make_ring`, `member_index` and `RING_GROUPS` are shared with `ring.anon`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.context import TrialContext
+from mpgames.framework.errors import MalformedQuery
+from mpgames.framework.oracles import Oracle
+from mpgames.measure.estimation import Kind
+from mpgames.scheme import ring, schnorr
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.ring import RingOracle, RingSignature, canonical_ring
+from mpgames.scheme.schnorr import PublicKey, SecretKey
+
+# Ring size n: every verification costs n exponentiation pairs, and four members already exercise
+# the walk round the ring (signer in the middle, wrap-around at n − 1 → 0).
+RING_SIZE = 4
+# The spec's toy demo group (q = 1019, where a random ring signature verifies with probability about
+# 1/q) and RFC 5114 §2.3.
+RING_GROUPS = MappingProxyType({"toy": "toy-2039", "standard": "rfc5114-2048-256"})
+
+
+@dataclass(frozen=True)
+class RingForgery:
+    """The adversary's output (m*, σ*)."""
+
+    message: bytes
+    signature: RingSignature
+
+
+def make_ring(group: Group, n: int, rng: RandomSource) -> tuple[tuple[PublicKey, ...], tuple[SecretKey, ...]]:
+    """{(pk_i, sk_i)} ← Gen for i < n: the ring R in canonical order and the secret key of each member.
+
+    Index i names R[i] and its key. A key drawn twice (possible only in toy groups) is drawn again,
+    since a ring is a set of distinct keys.
+    """
+    pairs: dict[int, tuple[PublicKey, SecretKey]] = {}
+    while len(pairs) < n:
+        pk, sk = schnorr.keygen(group, rng)
+        pairs.setdefault(pk.y, (pk, sk))
+    members = canonical_ring(pk for pk, _ in pairs.values())
+    return members, tuple(pairs[pk.y][1] for pk in members)
+
+
+def member_index(index: int, n: int, what: str) -> int:
+    """`index` (an exact int from the boundary) if it is a ring member's index in [0, n); else
+    `MalformedQuery`."""
+    if not 0 <= index < n:
+        raise MalformedQuery(f"{what} must be a ring index in [0, {n})")
+    return index
+
+
+class RingUnforgeability(Game):
+    """
+    ┌────────────────────────────────────────────────────────────────────┐
+    │ UF: fixed-ring unforgeability of AOS under chosen-message attack   │
+    │     (Bender–Katz–Morselli; the seed's Exp^uf)                      │
+    │                                                                    │
+    │ Given:    the ring R = (pk_0, …, pk_{n−1}) of n honest keys and a  │
+    │           signing oracle O_cert(i, m) = Sign(sk_i, R, m), at most  │
+    │           q_S = budgets["cert"] queries; Q = messages it signed.   │
+    │ Produce:  a forgery (m*, σ*).                                      │
+    │ Wins iff  Vrfy_R(m*, σ*) = 1 and m* ∉ Q.                           │
+    └────────────────────────────────────────────────────────────────────┘
+    """
+
+    id = "ring.uf"
+    title = "AOS ring-signature unforgeability (fixed ring)"
+    kind = Kind.WIN_LOSE
+    notion = (
+        "fixed-ring unforgeability of AOS ring signatures under chosen-message attack: with a signing "
+        "oracle for any member of the ring, produce a valid ring signature on a message never signed"
+    )
+    source = "scheme §3.3, §5.7 (Exp^uf); Bender–Katz–Morselli fixed-ring unforgeability"
+    variants = variant_table(
+        Variant(
+            "aos", False, "AOS ring signatures (discrete-log version) over a fixed ring of n honest keys"
+        ),
+    )
+    default_variant = "aos"
+    budgets = budget_table(cert=16)
+    groups = RING_GROUPS
+
+    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+        group = ctx.group
+        # {(pk_i, sk_i)} ← Gen for i < n; R = (pk_0, …, pk_{n−1}).
+        members, secret_keys = make_ring(group, RING_SIZE, ctx.rng)
+
+        def cert(i: int, message: bytes) -> RingSignature:
+            signer = secret_keys[member_index(i, len(members), "signer index i")]
+            return ring.sign(signer, members, message, ctx.rng)
+
+        # O_cert(i, m) adds m to Q (the oracle's log) and returns Sign(sk_i, R, m).
+        o_cert = ctx.oracle("cert", cert)
+        # A^{O_cert}(R) outputs (m*, σ*).
+        hashes = self.hash_oracles(ctx, members)
+        view = ctx.view(group=group, variant=ctx.variant.name, ring=members, cert=o_cert, **hashes)
+        forgery = ctx.play(adversary.attack, view, returns=RingForgery)
+        # It wins iff σ* verifies on m* for R and m* was never signed.
+        return ctx.judge(self.is_forgery, members, o_cert, forgery)
+
+    def hash_oracles(self, ctx: TrialContext, members: tuple[PublicKey, ...]) -> dict[str, Oracle]:
+        """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
+        of the game (mpgames.games.rom) offers H, whose queries a forking reduction answers."""
+        return {}
+
+    @staticmethod
+    def is_forgery(
+        members: tuple[PublicKey, ...], o_cert: Oracle, forgery: RingForgery, oracle: RingOracle | None = None
+    ) -> bool:
+        """Win: (m*, σ*), already converted at the boundary, such that Vrfy_R(m*, σ*) = 1 and m* ∉ Q.
+
+        `oracle` is the hash to verify with: the real one in the game, a reduction's own when it
+        judges the forgery of an adversary it runs in the random-oracle model (reductions/).
+        """
+        message, signature = forgery.message, forgery.signature
+        # σ* verifies on m* for the fixed ring R (a scalar outside Z_q or a wrong count is malformed) …
+        valid = ring.verify(members, message, signature, oracle=oracle)
+        # … and no member was asked to sign m* (Q holds messages, whoever signed them).
+        fresh = all(query.args[1] != message for query in o_cert.log)
+        return valid and fresh

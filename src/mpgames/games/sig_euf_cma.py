@@ -1,0 +1,92 @@
+"""EUF-CMA for Schnorr signatures, game `sig.euf-cma` (harness §3; scheme §3.1).
+
+Variants: `schnorr`, the signer of scheme §3.1 with a fresh nonce per signature, and
+`schnorr-nonce-reuse`, a broken signer that uses one nonce for every signature, so that two
+answers of the signing oracle give the key: x = (s1 − s2)/(e1 − e2) mod q.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.context import TrialContext
+from mpgames.framework.oracles import Oracle
+from mpgames.measure.estimation import Kind
+from mpgames.scheme import schnorr
+from mpgames.scheme.schnorr import ChallengeOracle, PublicKey, Signature
+
+NONCE_REUSE = "schnorr-nonce-reuse"
+
+
+@dataclass(frozen=True)
+class Forgery:
+    """The adversary's output (m*, σ*)."""
+
+    message: bytes
+    signature: Signature
+
+
+class SchnorrEufCma(Game):
+    """
+    ┌────────────────────────────────────────────────────────────────────┐
+    │ EUF-CMA: existential unforgeability under chosen-message attack    │
+    │                                                                    │
+    │ Given:    the public key pk and a signing oracle Sign(sk, ·),      │
+    │           at most q_S = budgets["sign"] queries.                   │
+    │ Produce:  a forgery (m*, σ*).                                      │
+    │ Wins iff  σ* verifies on m* under pk and m* was never queried.     │
+    └────────────────────────────────────────────────────────────────────┘
+    """
+
+    id = "sig.euf-cma"
+    title = "Schnorr EUF-CMA"
+    kind = Kind.WIN_LOSE
+    notion = "existential unforgeability of Schnorr signatures under chosen-message attack"
+    source = "scheme §3.1"
+    variants = variant_table(
+        Variant("schnorr", False, "Schnorr signatures with a fresh uniform nonce per signature"),
+        Variant(NONCE_REUSE, True, "the signer reuses one nonce for every signature: two signatures give x"),
+    )
+    default_variant = "schnorr"
+    budgets = budget_table(sign=16)
+
+    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+        group = ctx.group
+        # pk, sk = KeyGen()
+        pk, sk = schnorr.keygen(group, ctx.rng)
+        ctx.trace("keygen", x=sk.x, y=pk.y)
+        # The broken signer fixes its nonce once; the honest one draws a fresh nonce per signature.
+        nonce = group.random_secret(ctx.rng) if ctx.variant.name == NONCE_REUSE else None
+
+        def sign(message: bytes) -> Signature:
+            return schnorr.sign(sk, message, ctx.rng, nonce=nonce)
+
+        # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
+        signing = ctx.oracle("sign", sign)
+        hashes = self.hash_oracles(ctx, pk)
+        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, sign=signing, **hashes)
+        forgery = ctx.play(adversary.attack, view, returns=Forgery)
+        # It wins iff σ* is a valid signature on a message it never had signed.
+        return ctx.judge(self.is_forgery, pk, signing, forgery)
+
+    def hash_oracles(self, ctx: TrialContext, pk: PublicKey) -> dict[str, Oracle]:
+        """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
+        of the game (mpgames.games.rom) offers H, whose queries a forking reduction answers."""
+        return {}
+
+    @staticmethod
+    def is_forgery(
+        pk: PublicKey, signing: Oracle, forgery: Forgery, oracle: ChallengeOracle | None = None
+    ) -> bool:
+        """Win: (m*, σ*), already converted at the boundary, such that σ* verifies on m* and m* is fresh.
+
+        `oracle` is the hash to verify with: the real one in the game, a reduction's own when it
+        judges the forgery of an adversary it runs in the random-oracle model (reductions/).
+        """
+        message, signature = forgery.message, forgery.signature
+        # σ* verifies on m* under pk (e, s out of Z_q is malformed: InvalidScalarError) …
+        valid = schnorr.verify(signature, pk, message, oracle=oracle)
+        # … and m* was never a query to the signing oracle.
+        fresh = not signing.queried(message)
+        return valid and fresh

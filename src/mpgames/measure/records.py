@@ -1,0 +1,145 @@
+"""The result record of one run (harness spec §7 and §9): what was played, the estimate, the cost.
+
+A `RunResult` is immutable and JSON-ready through `as_dict` (versioned by `SCHEMA_VERSION`); `from_dict`
+reads it back and recomputes the estimate from its counts, so a stored verdict cannot drift from the
+numbers it stands on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from mpgames.measure.estimation import Estimate, Kind, Verdict
+
+# Version of the JSON layout of results.json and manifest.json; bump on any incompatible change.
+SCHEMA_VERSION = 1
+
+TIERS = ("toy", "standard")
+EXPECTATIONS = (Verdict.BROKEN.value, Verdict.BOUNDED.value)
+
+
+def _frozen_counts(counts: Mapping[str, float], what: str, *, integral: bool) -> Mapping[str, Any]:
+    """A read-only, key-sorted copy of a name -> non-negative number mapping."""
+    if not isinstance(counts, Mapping):
+        raise ValueError(f"{what} must be a mapping of names to numbers, got {type(counts).__name__}")
+    for name, value in counts.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"{what}: names must be non-empty strings, got {name!r}")
+        _check_amount(value, f"{what}[{name!r}]", integral=integral)
+    return MappingProxyType(dict(sorted(counts.items())))
+
+
+def _check_amount(value: float, what: str, *, integral: bool = False) -> None:
+    kinds = int if integral else int | float
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"{what} must be a finite non-negative {'integer' if integral else 'number'}, got {value!r}"
+        )
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One (game, variant, adversary, tier) run.
+
+    `lost` counts the trials in which the adversary faulted (exception type name -> count); they are
+    included in `estimate.trials`, as trials not won in a win-lose game and as the challenger's
+    uniform guess in a guessing game (harness §6a). The means are per trial; `mean_queries` is per
+    oracle.
+    """
+
+    game: str
+    variant: str
+    adversary: str
+    tier: str
+    group: str
+    expect: str | None
+    estimate: Estimate
+    lost: Mapping[str, int]
+    seed: str
+    seconds: float
+    mean_exponentiations: float
+    mean_hashes: float
+    mean_queries: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        for name in ("game", "variant", "adversary", "group", "seed"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        if self.tier not in TIERS:
+            raise ValueError(f"tier must be one of {TIERS}, got {self.tier!r}")
+        if self.expect is not None and self.expect not in EXPECTATIONS:
+            raise ValueError(f"expect must be one of {EXPECTATIONS} or None, got {self.expect!r}")
+        if not isinstance(self.estimate, Estimate):
+            raise ValueError(f"estimate must be an Estimate, got {type(self.estimate).__name__}")
+        object.__setattr__(self, "expect", None if self.expect is None else str(self.expect))
+        object.__setattr__(self, "lost", _frozen_counts(self.lost, "lost", integral=True))
+        object.__setattr__(
+            self, "mean_queries", _frozen_counts(self.mean_queries, "mean_queries", integral=False)
+        )
+        # A fault is a loss in a win-lose game; in a guessing game it is scored as a uniform guess
+        # (harness §6a), so a faulted trial may count as won there.
+        if self.estimate.kind is Kind.WIN_LOSE:
+            not_won = self.estimate.trials - self.estimate.wins
+            if self.lost_total > not_won:
+                raise ValueError(f"{self.lost_total} faulted trials exceed the {not_won} trials not won")
+        elif self.lost_total > self.estimate.trials:
+            raise ValueError(f"{self.lost_total} faulted trials exceed the {self.estimate.trials} trials")
+        for name in ("seconds", "mean_exponentiations", "mean_hashes"):
+            _check_amount(getattr(self, name), name)
+
+    @property
+    def lost_total(self) -> int:
+        return sum(self.lost.values())
+
+    @property
+    def expectation_met(self) -> bool | None:
+        """True/False when a decided verdict matches/contradicts `expect`.
+
+        None when there is nothing to judge: no expectation, or an inconclusive verdict (which a suite
+        reports, and fails on only in strict mode).
+        """
+        if self.expect is None or self.estimate.verdict is Verdict.INCONCLUSIVE:
+            return None
+        return self.estimate.verdict.value == self.expect
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, with `schema_version` and the derived fields a reader wants next to the counts."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "game": self.game,
+            "variant": self.variant,
+            "adversary": self.adversary,
+            "tier": self.tier,
+            "group": self.group,
+            "expect": self.expect,
+            "expectation_met": self.expectation_met,
+            "estimate": self.estimate.as_dict(),
+            "lost": dict(self.lost),
+            "lost_total": self.lost_total,
+            "seed": self.seed,
+            "seconds": self.seconds,
+            "mean_exponentiations": self.mean_exponentiations,
+            "mean_hashes": self.mean_hashes,
+            "mean_queries": dict(self.mean_queries),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
+        """Read back `as_dict` output of the same schema version; the estimate is recomputed."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a run result must be a JSON object, got {type(data).__name__}")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"run result has schema version {version!r}; this reader knows {SCHEMA_VERSION}")
+        names = [field.name for field in dataclasses.fields(cls)]
+        missing = [name for name in names if name not in data]
+        if missing:
+            raise ValueError(f"run result lacks {', '.join(missing)}")
+        values = {name: data[name] for name in names}
+        return cls(**{**values, "estimate": Estimate.from_dict(values["estimate"])})

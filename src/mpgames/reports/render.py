@@ -1,0 +1,188 @@
+"""Rendering of run results (harness spec §9): terminal/Markdown table, JSON, run folder and manifest.
+
+Every row names its tier, and any table with a toy row says that such rows are demonstrations, not
+security evidence (harness §7). The run folder holds exactly three files this module owns —
+summary.md, results.json, manifest.json — and nothing else in it is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from mpgames.measure.records import SCHEMA_VERSION, RunResult
+
+COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdict", "expected", "lost")
+
+# The distributions whose versions decide a run's numbers: the project and its runtime dependencies.
+PACKAGES = ("mpgames", "gmpy2", "pycryptodome", "tabulate", "scipy", "numpy", "tqdm")
+
+TOY_NOTE = "toy: deliberately small groups; such rows demonstrate attacks and are not security evidence."
+
+# Files of a run folder; write_run_folder writes these and only these.
+SUMMARY, RESULTS, MANIFEST = "summary.md", "results.json", "manifest.json"
+
+_GIT_TIMEOUT = 10  # seconds; a git that hangs (network file system, lock) must not hold up a report
+
+
+def _expected(result: RunResult) -> str:
+    if result.expect is None:
+        return "—"
+    mark = {True: "✓", False: "✗ contradicted", None: "? undecided"}[result.expectation_met]
+    return f"{result.expect} {mark}"
+
+
+def _lost(result: RunResult) -> str:
+    if not result.lost_total:
+        return "none"
+    detail = ", ".join(f"{name} {count}" for name, count in result.lost.items() if count)
+    return f"{result.lost_total} ({detail})"
+
+
+def table(results: Sequence[RunResult], fmt: str = "github") -> str:
+    """One row per run (columns `COLUMNS`), plus the toy note when a row is of the toy tier."""
+    if not results:
+        return "(no results)"
+    rows = [
+        (
+            r.game,
+            r.variant,
+            r.adversary,
+            r.tier,
+            r.estimate.trials,
+            r.estimate.describe(),
+            r.estimate.verdict.value,
+            _expected(r),
+            _lost(r),
+        )
+        for r in results
+    ]
+    text = tabulate(rows, headers=COLUMNS, tablefmt=fmt, disable_numparse=True)
+    if any(r.tier == "toy" for r in results):
+        text += f"\n\n{TOY_NOTE}"
+    return text
+
+
+def _json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} is not JSON-serialisable: {exc}") from None
+
+
+def to_json(results: Sequence[RunResult], meta: Mapping[str, Any]) -> str:
+    """`{"schema_version", "meta", "results": [RunResult.as_dict(), ...]}` as indented JSON."""
+    return _json(
+        {"schema_version": SCHEMA_VERSION, "meta": dict(meta), "results": [r.as_dict() for r in results]},
+        "results or meta",
+    )
+
+
+def _git(*args: str) -> str | None:
+    """Output of a git command run in this source tree, or None if git or the repository is unavailable."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def manifest(seed: str | int, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """What is needed to reproduce a run: seed, parameters, versions, git revision, platform, time."""
+    if not isinstance(parameters, Mapping):
+        raise ValueError(f"parameters must be a mapping, got {type(parameters).__name__}")
+    _json(dict(parameters), "parameters")
+    revision = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no") if revision else None
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "seed": str(seed),
+        "parameters": dict(parameters),
+        "python": platform.python_version(),
+        "python_implementation": platform.python_implementation(),
+        "packages": {name: _version(name) for name in PACKAGES},
+        "git_revision": revision,
+        "git_dirty": None if status is None else bool(status),
+        "platform": platform.platform(),
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def summary_markdown(results: Sequence[RunResult], run_manifest: Mapping[str, Any]) -> str:
+    """The human summary of a run folder: provenance, the table, and how to read it."""
+    revision = run_manifest.get("git_revision") or "unknown"
+    if run_manifest.get("git_dirty"):
+        revision += " (with uncommitted changes)"
+    levels = sorted({tuple(r.estimate.thresholds.as_dict().values()) for r in results})
+    lines = [
+        "# mpgames run",
+        "",
+        f"- seed: `{run_manifest.get('seed')}`",
+        f"- git revision: {revision}",
+        f"- time: {run_manifest.get('timestamp')}",
+        *(
+            f"- thresholds: bounded if Adv < {e0}, broken if Adv > {e1}, α = {a} per run"
+            for e0, e1, a in levels
+        ),
+        "",
+        table(results, "github"),
+        "",
+        "Intervals are exact (Clopper–Pearson) at the stated level, which holds simultaneously over the "
+        "sequential looks of a run; a verdict is wrong with probability at most α. Inconclusive means "
+        "the interval straddles a threshold: no claim either way.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` in one step, so a crash never leaves a half-written report."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+    ) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)
+
+
+def write_run_folder(
+    directory: str | os.PathLike[str], results: Sequence[RunResult], manifest: Mapping[str, Any]
+) -> Path:
+    """Create `directory` if needed and write summary.md, results.json and manifest.json into it.
+
+    Only these three names are (over)written; any other file in the folder is left alone. Everything is
+    rendered before the first write, so bad input leaves the folder as it was.
+    """
+    folder = Path(directory)
+    texts = {
+        SUMMARY: summary_markdown(results, manifest),
+        RESULTS: to_json(results, manifest),
+        MANIFEST: _json(dict(manifest), "manifest"),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        _write_atomically(folder / name, text)
+    return folder

@@ -1,0 +1,84 @@
+"""Micropay 3: ring-signed vouchers with an expiry, and a penalty inside the bound (spec §5.5).
+
+The voucher state (cid, T, T', d, k, b) names no point of sale and is AOS-ring-signed by the ring of all
+points of sale, so B_i verifies it without learning which B_j issued the previous voucher. Each
+voucher expires at the end of the slot T' in which it was issued; an expired voucher is accepted only
+if it is the latest state S[cid] that B distributed at the last synchronization (renewal for l > 1).
+The payer asserts st = enc(cid, r, x) in context k, so a voucher shown twice yields the payer's key.
+
+`accountable=False` is the broken variant for the mp.ds game: payments carry no assertion, so a
+double spend is still noticed at synchronization but cannot be attributed (no key, no penalty).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mpgames.scheme.encoding import enc
+from mpgames.scheme.errors import SchemeError
+from mpgames.scheme.groups import Group
+from mpgames.scheme.ledger import Ledger
+from mpgames.scheme.micropay import Merchant, Schedule, setup_merchant
+from mpgames.scheme.penalty import PenaltyBounds
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.revalidate import canonical
+from mpgames.scheme.ring import canonical_ring
+from mpgames.scheme.schnorr import PublicKey, SecretKey
+from mpgames.scheme.vouchers import Mp3State, RingVoucher, Voucher
+
+
+@dataclass(frozen=True)
+class RingVouchers:
+    """Micropay 3 vouchers: ring R of the points of sale, expiry at the end of the slot."""
+
+    ring: tuple[PublicKey, ...]
+    schedule: Schedule
+    accountable: bool = True
+    name = "micropay3"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ring", canonical_ring(self.ring))
+
+    def statement(self, cid: bytes, nonce: bytes, price: int) -> bytes:
+        """st = enc(cid, r, x): binds the assertion to this channel, nonce and price."""
+        return enc(cid, nonce, price)
+
+    def state(
+        self, *, cid: bytes, expiry: int, deposit: int, index: int, paid: int, pos: int, now: int
+    ) -> Mp3State:
+        return Mp3State(cid, expiry, self.schedule.slot_end(now), deposit, index, paid)
+
+    def issue(self, sk: SecretKey, state: Mp3State, rng: RandomSource | None) -> RingVoucher:
+        return RingVoucher.issue(sk, self.ring, state, rng)
+
+    def verify(self, voucher: Voucher) -> bool:
+        """Verify the ring signature on a canonical copy of the voucher (mpgames.scheme.revalidate)."""
+        voucher = canonical(voucher, RingVoucher, "the voucher")
+        if not isinstance(voucher.state, Mp3State):
+            raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
+        return voucher.verify(self.ring)
+
+    def expired(self, state: Mp3State, now: int) -> bool:
+        return now >= state.valid_until
+
+
+def setup(
+    ledger: Ledger,
+    group: Group,
+    *,
+    points_of_sale: int,
+    schedule: Schedule,
+    penalty_bounds: PenaltyBounds | None = None,
+    accountable: bool = True,
+    rng: RandomSource | None = None,
+) -> Merchant:
+    """A Micropay 3 merchant with n points of sale forming the voucher ring."""
+    return setup_merchant(
+        ledger,
+        group,
+        points_of_sale,
+        schedule,
+        lambda keys: RingVouchers(keys, schedule, accountable),
+        penalty_bounds=penalty_bounds,
+        rng=rng,
+    )

@@ -1,0 +1,405 @@
+"""Suite files (harness §8): the TOML format, its validation, and the suite-wide false-alarm budget.
+
+A suite is a TOML file (format and rules: docs/suites.md) of entries (game, variant, adversary,
+tier, expect = "broken" | "bounded", optional eps0/eps1/max_trials), with a suite seed and a
+suite-wide false-alarm budget α. `load_suite` reads it with `tomllib` and checks everything before
+a trial runs; a problem is one `SuiteError` line naming the file, the entry and the fix.
+
+An entry's adversary is a registered id, an entry point, or a one-file plugin "path/to/file.py:Class"
+(mpgames.adversaries.plugins) whose relative path is read from the suite file's folder.
+
+An entry restates what the registry already says about its adversary: a null adversary must come
+out bounded and a reference attack broken against the variant it breaks (at the tiers where it
+applies) and bounded elsewhere (`Adversary.expected_verdict`). A suite that contradicts the registry
+is refused rather than run, and so is a suite that expects only one of the two verdicts: calibration
+means each check shows that the harness can both pass and fail.
+
+Budgets an entry does not set follow from its game's kind, exactly as for `mpgames demo`
+(`mpgames.suites.demo.demo_budget`), at the entry's false-alarm level.
+
+Notes
+=====
+
+False alarms across a suite (Holm).
+    Each entry's verdict comes from an interval of its advantage, valid at every sequential look
+    (mpgames.measure.estimation). For an entry and any level a, let its p-value be the smallest a at
+    which its final counts decide a verdict; since the per-look intervals at a/K are simultaneously
+    right with probability at least 1 − a whatever the stopping rule, a wrong verdict at level a has
+    probability at most a: these p-values are valid. Holm's step-down procedure over the m entries
+    then keeps the probability that *any* verdict of the suite is wrong at most α, under any
+    dependence between entries: decide the entries whose verdict holds at α/m; with j entries
+    decided, try the rest at α/(m − j); repeat until no new entry is decided. The entries still
+    undecided are inconclusive. `holm` does exactly this by recomputing each estimate at the level
+    (one call of `mpgames.measure.estimation.estimate` per entry and round), so it needs no p-value formula
+    of its own.
+
+    The engine plays every entry at the first level α/m and stops it as soon as it is decided
+    there; Holm can only decide more entries afterwards, never change a decided verdict (intervals
+    at a larger level are nested inside those at a smaller one). An entry that did not run (a bug
+    in a game) still counts in m: its share of α is spent, not redistributed.
+
+Heuristics admitted.
+    - The levels are what the trial budgets are calibrated for; a suite of many entries needs more
+      trials per entry (they grow with ln(m/α)), which `demo_budget` accounts for.
+    - α bounds wrong verdicts, not inconclusive ones: an entry whose advantage lies between ε0 and
+      ε1 stays inconclusive however large α is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from mpgames.adversaries import plugins
+from mpgames.adversaries.registry import adversaries_for, resolve
+from mpgames.framework.engine import DEFAULT_TIME_LIMIT
+from mpgames.framework.errors import UsageError
+from mpgames.games.registry import all_games, get_game
+from mpgames.measure import estimation
+from mpgames.measure.estimation import Estimate, Kind, Thresholds, Verdict, max_advantage
+from mpgames.measure.records import EXPECTATIONS
+from mpgames.suites.demo import SuiteEntry, default_suite, demo_budget
+
+# The suites shipped with the package: `mpgames demo` plays DEFAULT_SUITE, CI plays ci.toml beside it.
+SUITES_DIR = Path(__file__).resolve().parent
+DEFAULT_SUITE = SUITES_DIR / "default.toml"
+
+SUITE_KEYS = ("name", "description", "seed", "alpha", "time_limit", "defaults", "entry")
+BUDGET_KEYS = ("eps0", "eps1", "max_trials")
+ENTRY_KEYS = ("game", "variant", "adversary", "tier", "expect", *BUDGET_KEYS)
+REQUIRED_ENTRY_KEYS = ("game", "adversary", "tier", "expect")
+
+# Suite-wide false-alarm budget of the generated default suite: a 5 % chance that any of its ~70
+# verdicts is wrong, about 7·10⁻⁴ per entry, close to the single-run default of `mpgames run`.
+DEFAULT_SUITE_ALPHA = 0.05
+DEFAULT_SUITE_SEED = "0"
+
+
+class SuiteError(UsageError):
+    """A malformed suite file; the message names the file, the entry and what to change."""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A validated suite: its entries, in file order, with budgets and thresholds settled."""
+
+    name: str
+    source: str
+    description: str
+    seed: str
+    alpha: float
+    time_limit: float
+    entries: tuple[SuiteEntry, ...]
+
+    @property
+    def level(self) -> float:
+        """The first Holm level α/m: every entry is played at it (module notes)."""
+        return self.alpha / len(self.entries)
+
+    def parameters(self) -> dict[str, Any]:
+        """JSON-ready description of the suite for a run's manifest."""
+        return {
+            "suite": self.name,
+            "file": self.source,
+            "seed": self.seed,
+            "alpha": self.alpha,
+            "correction": "holm",
+            "entry_level": self.level,
+            "time_limit": self.time_limit,
+            "entries": [entry_record(entry) for entry in self.entries],
+        }
+
+
+def entry_record(entry: SuiteEntry) -> dict[str, Any]:
+    """One entry as JSON-ready data (the keys of the suite format)."""
+    return {
+        "game": entry.game.id,
+        "variant": entry.variant,
+        "adversary": entry.adversary.id,
+        "tier": entry.tier,
+        "expect": entry.expect,
+        "eps0": entry.thresholds.eps0,
+        "eps1": entry.thresholds.eps1,
+        "max_trials": entry.max_trials,
+    }
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+
+def _fail(where: str, message: str) -> NoReturn:
+    raise SuiteError(f"{where}: {message}")
+
+
+def _check_keys(
+    table: Mapping[str, Any], allowed: Sequence[str], required: Sequence[str], where: str
+) -> None:
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        _fail(where, f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}")
+    missing = [key for key in required if key not in table]
+    if missing:
+        _fail(where, f"missing key {missing[0]!r} (required: {', '.join(required)})")
+
+
+def _text(value: object, key: str, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        _fail(where, f"{key} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _probability(value: object, key: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        _fail(where, f"{key} must be a number strictly between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _positive(value: object, key: str, where: str, *, integer: bool) -> int | float:
+    kinds = int if integer else int | float
+    if isinstance(value, bool) or not isinstance(value, kinds) or not 0 < value < float("inf"):
+        _fail(where, f"{key} must be a positive {'integer' if integer else 'number'}, got {value!r}")
+    return value
+
+
+def _budget_settings(table: Mapping[str, Any], where: str) -> dict[str, float | int]:
+    """The eps0, eps1 and max_trials a table sets, validated."""
+    settings: dict[str, float | int] = {}
+    for key in ("eps0", "eps1"):
+        if key in table:
+            settings[key] = _probability(table[key], key, where)
+    if "max_trials" in table:
+        settings["max_trials"] = _positive(table["max_trials"], "max_trials", where, integer=True)
+    return settings
+
+
+@functools.cache
+def _calibrated(kind: Kind, n_choices: int | None, level: float) -> dict[str, float | int]:
+    budget, thresholds = demo_budget(kind, n_choices, level)
+    return {"eps0": thresholds.eps0, "eps1": thresholds.eps1, "max_trials": budget}
+
+
+def _plugin_path(reference: str, base: Path) -> str:
+    """A one-file plugin reference with a relative path is relative to the suite file's folder."""
+    if not plugins.is_file_reference(reference):
+        return reference
+    path, _, name = reference.rpartition(":")
+    return f"{base / Path(path).expanduser()}:{name}"
+
+
+def _entry(
+    raw: object, where: str, defaults: Mapping[str, float | int], level: float, base: Path
+) -> SuiteEntry:
+    if not isinstance(raw, dict):
+        _fail(where, "must be a table ([[entry]])")
+    _check_keys(raw, ENTRY_KEYS, REQUIRED_ENTRY_KEYS, where)
+    game_id = _text(raw["game"], "game", where)
+    where = f"{where} ({game_id})"
+    variant = None if "variant" not in raw else _text(raw["variant"], "variant", where)
+    tier = _text(raw["tier"], "tier", where)
+    expect = _text(raw["expect"], "expect", where)
+    if expect not in EXPECTATIONS:
+        _fail(where, f"expect must be one of {', '.join(EXPECTATIONS)}, got {expect!r}")
+    try:
+        game = get_game(game_id)
+        chosen = game.variant(variant).name
+        adversary = resolve(_plugin_path(_text(raw["adversary"], "adversary", where), base), game.id)
+        game.group(tier)
+    except UsageError as exc:
+        _fail(where, str(exc))
+    settings = {**_calibrated(game.kind, game.n_choices, level), **defaults, **_budget_settings(raw, where)}
+    try:
+        thresholds = Thresholds(settings["eps0"], settings["eps1"], level)
+    except ValueError as exc:
+        _fail(where, str(exc))
+    top = max_advantage(game.kind, game.n_choices)
+    if thresholds.eps1 >= top:
+        _fail(where, f"eps1 = {thresholds.eps1} is not below {top:.4g}, the largest advantage of {game.kind}")
+    entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds)
+    if expect != entry.expect:
+        role = "a null adversary" if adversary.broken_variant() is None else f"declared {adversary.expect!r}"
+        _fail(
+            where,
+            f"expect = {expect!r} contradicts the registry: {adversary.id} is {role} and must come out "
+            f"{entry.expect} against {chosen} at the {tier} tier (set expect = {entry.expect!r})",
+        )
+    return entry
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        _fail(str(path), "no such suite file")
+    except OSError as exc:
+        _fail(str(path), f"cannot read the suite file: {exc.strerror or exc}")
+    except tomllib.TOMLDecodeError as exc:
+        _fail(str(path), f"not valid TOML: {exc}")
+
+
+def load_suite(path: str | Path, games: Iterable[str] | None = None) -> Suite:
+    """Read and validate a suite file; `games` keeps only the entries of those game ids.
+
+    α is split over the entries kept. Raises `SuiteError` (one line) on any problem.
+    """
+    path = Path(path)
+    return parse_suite(_read_toml(path), path, games)
+
+
+def load_default_suite(games: Iterable[str] | None = None) -> Suite:
+    """The suite of `mpgames demo`: src/mpgames/suites/default.toml in a checkout; elsewhere (an installed
+    package has no suites/ folder) the same suite generated from `mpgames.suites.demo`."""
+    if DEFAULT_SUITE.exists():
+        return load_suite(DEFAULT_SUITE, games)
+    return parse_suite(tomllib.loads(default_suite_toml()), Path(DEFAULT_SUITE.name), games)
+
+
+def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = None) -> Suite:
+    """Validate the parsed TOML of a suite file at `path` (named in errors; plugin paths are relative
+    to its folder); see `load_suite`."""
+    where = str(path)
+    _check_keys(data, SUITE_KEYS, ("seed", "alpha", "entry"), where)
+    seed = data["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, str | int) or seed == "":
+        _fail(where, f"seed must be a non-empty string or an integer, got {seed!r}")
+    alpha = _probability(data["alpha"], "alpha", where)
+    time_limit = _positive(data.get("time_limit", DEFAULT_TIME_LIMIT), "time_limit", where, integer=False)
+    name = _text(data.get("name", path.stem), "name", where)
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        _fail(where, f"description must be a string, got {description!r}")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        _fail(where, "defaults must be a table ([defaults])")
+    _check_keys(defaults, BUDGET_KEYS, (), f"{where} [defaults]")
+    default_settings = _budget_settings(defaults, f"{where} [defaults]")
+
+    raw_entries = data["entry"]
+    if not isinstance(raw_entries, list) or not raw_entries:
+        _fail(where, "entry must be a non-empty array of tables ([[entry]] …)")
+    numbered = list(enumerate(raw_entries, 1))
+    if games is not None:
+        wanted = {get_game(game_id).id for game_id in games}
+        numbered = [(n, raw) for n, raw in numbered if isinstance(raw, dict) and raw.get("game") in wanted]
+        if not numbered:
+            _fail(where, f"no entry plays {', '.join(sorted(wanted))}")
+    level = alpha / len(numbered)
+    entries = tuple(
+        _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent) for n, raw in numbered
+    )
+
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for (number, _), entry in zip(numbered, entries, strict=True):
+        key = (entry.game.id, entry.variant, entry.adversary.id, entry.tier)
+        if key in seen:
+            _fail(
+                where,
+                f"entry {number} repeats entry {seen[key]} ({', '.join(key)}): with the same seed it "
+                "would replay the same trials; remove one",
+            )
+        seen[key] = number
+    for verdict in EXPECTATIONS:
+        if not any(entry.expect == verdict for entry in entries):
+            _fail(
+                where,
+                f"no entry expects {verdict!r}: a suite must show that the check can both pass and fail "
+                "(calibration, docs/suites.md)",
+            )
+    return Suite(name, where, description, str(seed), alpha, float(time_limit), entries)
+
+
+# -- the suite-wide false-alarm budget ------------------------------------------------------------------
+
+
+def at_level(estimate: Estimate, level: float) -> Estimate:
+    """The same counts and looks, re-decided at false-alarm level `level`."""
+    return estimation.estimate(
+        estimate.kind,
+        estimate.wins,
+        estimate.trials,
+        dataclasses.replace(estimate.thresholds, alpha=level),
+        n_choices=estimate.n_choices,
+        looks=estimate.looks,
+    )
+
+
+def holm(estimates: Sequence[Estimate | None], alpha: float) -> tuple[Estimate | None, ...]:
+    """Each estimate re-decided by Holm's step-down at suite-wide level `alpha` (module notes).
+
+    None stands for an entry that did not run: it counts in m and stays None. A decided entry carries
+    the level at which it was decided; an undecided one the last level tried, and is inconclusive.
+    """
+    m = len(estimates)
+    decided: dict[int, Estimate] = {}
+    while len(decided) < m:
+        level = alpha / (m - len(decided))
+        newly = {}
+        for index, found in enumerate(estimates):
+            if found is not None and index not in decided:
+                again = at_level(found, level)
+                if again.verdict is not Verdict.INCONCLUSIVE:
+                    newly[index] = again
+        if not newly:
+            break
+        decided.update(newly)
+    last = alpha / max(1, m - len(decided))
+    return tuple(
+        decided[index] if index in decided else None if found is None else at_level(found, last)
+        for index, found in enumerate(estimates)
+    )
+
+
+# -- writing (the generated default suite) ------------------------------------------------------------
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are a subset of TOML's)."""
+    return json.dumps(text)
+
+
+def suite_toml(name: str, description: str, seed: str, alpha: float, entries: Iterable[SuiteEntry]) -> str:
+    """A suite file of `entries`, budgets left to the calibrated defaults."""
+    lines = [
+        f"# {description}",
+        "# Generated from mpgames.suites.demo by"
+        " `python -m mpgames.suites.files > src/mpgames/suites/default.toml`; do not edit.",
+        "# Format: docs/suites.md.",
+        "",
+        f"name = {_toml_string(name)}",
+        f"description = {_toml_string(description)}",
+        f"seed = {_toml_string(seed)}",
+        f"alpha = {alpha!r}",
+    ]
+    for entry in entries:
+        lines += [
+            "",
+            "[[entry]]",
+            f"game = {_toml_string(entry.game.id)}",
+            f"variant = {_toml_string(entry.variant)}",
+            f"adversary = {_toml_string(entry.adversary.id)}",
+            f"tier = {_toml_string(entry.tier)}",
+            f"expect = {_toml_string(entry.expect)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def default_suite_toml() -> str:
+    """src/mpgames/suites/default.toml as `mpgames.suites.demo.default_suite` picks it."""
+    return suite_toml(
+        "default",
+        "Every game against its null and reference adversaries (mpgames demo).",
+        DEFAULT_SUITE_SEED,
+        DEFAULT_SUITE_ALPHA,
+        default_suite(all_games(), adversaries_for),
+    )
+
+
+if __name__ == "__main__":
+    sys.stdout.write(default_suite_toml())

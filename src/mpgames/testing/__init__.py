@@ -1,0 +1,1 @@
+"""Testing aids for users of mpgames: the pytest plugin and Hypothesis strategies for scheme objects."""

@@ -1,0 +1,103 @@
+"""The mpgames pytest plugin (harness §8, last bullet): measure a game from a user's own tests.
+
+Installed with mpgames through the `pytest11` entry point, so every pytest session of an environment
+that has mpgames loads it. It adds:
+
+* the fixture `mpgames_run`, a function that plays a game against an adversary with the engine of
+  `mpgames run` (deterministic seeds, sequential stopping) and returns the `RunResult`: the estimate
+  with its interval and verdict, for the test to assert on;
+* the options `--mpgames-seed` (the run seed of every `mpgames_run` call that names none) and
+  `--mpgames-jobs` (worker processes; 1 by default, so a test run stays in one process).
+
+Hypothesis strategies for scheme objects are in `mpgames.testing.strategies`. Because this module is imported
+by every pytest session of the environment, it imports nothing of mpgames (nor Hypothesis, nor SciPy)
+at import time: the engine is imported when a test first asks for the fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from mpgames.adversaries.base import Adversary
+    from mpgames.framework.base import Game
+    from mpgames.measure.records import RunResult
+
+DEFAULT_SEED = "0"
+# The trial cap of a run unless the test sets one; as `mpgames run`. Runs far from the thresholds
+# stop much earlier (a perfect attack at 25 trials, a null adversary of a win-lose game at 200).
+DEFAULT_MAX_TRIALS = 1000
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mpgames", "mpgames security games")
+    group.addoption(
+        "--mpgames-seed",
+        default=DEFAULT_SEED,
+        help=f"run seed of mpgames_run calls that name none (default: {DEFAULT_SEED!r})",
+    )
+    group.addoption(
+        "--mpgames-jobs",
+        type=int,
+        default=1,
+        help="worker processes of mpgames_run (default: 1)",
+    )
+
+
+@pytest.fixture
+def mpgames_run(request: pytest.FixtureRequest) -> Iterator[Callable[..., RunResult]]:
+    """Play a game against an adversary and return its `RunResult` (estimate, interval, verdict).
+
+    `game` and `adversary` are registered ids or classes (a test may define its own adversary
+    class). Thresholds default to those of `mpgames run` (bounded iff Adv < 0.05, broken iff
+    Adv > 0.25, α = 10⁻³). Each run is also recorded in the test's `user_properties`, so JUnit XML
+    reports carry it.
+    """
+    from mpgames.adversaries.registry import get_adversary
+    from mpgames.framework.engine import Engine
+    from mpgames.games.registry import get_game
+    from mpgames.measure.estimation import Thresholds
+
+    default_seed = str(request.config.getoption("mpgames_seed"))
+    engine = Engine(request.config.getoption("mpgames_jobs"))
+
+    def run(
+        game: str | type[Game],
+        adversary: str | type[Adversary],
+        *,
+        variant: str | None = None,
+        tier: str = "toy",
+        group: str | None = None,
+        max_trials: int = DEFAULT_MAX_TRIALS,
+        eps0: float | None = None,
+        eps1: float | None = None,
+        alpha: float | None = None,
+        seed: str | None = None,
+    ) -> RunResult:
+        game_cls = get_game(game) if isinstance(game, str) else game
+        adversary_cls = get_adversary(adversary) if isinstance(adversary, str) else adversary
+        chosen = {"eps0": eps0, "eps1": eps1, "alpha": alpha}
+        thresholds = Thresholds(**{name: value for name, value in chosen.items() if value is not None})
+        result = engine.run(
+            game_cls,
+            variant,
+            adversary_cls,
+            tier,
+            max_trials=max_trials,
+            seed=default_seed if seed is None else seed,
+            thresholds=thresholds,
+            group=group,
+        )
+        request.node.user_properties.append(
+            (
+                f"mpgames {result.game} {result.variant} {result.adversary} {result.tier}",
+                f"{result.estimate.verdict.value}: {result.estimate.describe()}",
+            )
+        )
+        return result
+
+    with engine:
+        yield run
