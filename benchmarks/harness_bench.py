@@ -24,7 +24,7 @@ from benchmarks.timing import compare
 from mpgames.adversaries.sig import QUERIES, TARGET, NonceReuseForger, RandomForgery
 from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.games.sig_euf_cma import NONCE_REUSE, SchnorrEufCma
-from mpgames.measure.estimation import Thresholds
+from mpgames.measure.verdicts import Thresholds
 from mpgames.scheme import schnorr
 from mpgames.scheme.groups import named_group
 from mpgames.scheme.randomness import SeededRandom

@@ -20,7 +20,7 @@ from mpgames.cli.check import play_suite
 from mpgames.framework.errors import ChallengerBug
 from mpgames.games.registry import get_game
 from mpgames.measure import estimation
-from mpgames.measure.estimation import Interval, Kind, Thresholds, Verdict
+from mpgames.measure.verdicts import Interval, Kind, Thresholds, Verdict
 from mpgames.suites.files import load_suite
 
 SUITES = Path(__file__).parent / "suites"

@@ -15,7 +15,7 @@ from mpgames.framework.errors import ChallengerBug, UsageError
 from mpgames.framework.seeds import SeedPath
 from mpgames.framework.view import View
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Thresholds, Verdict
+from mpgames.measure.verdicts import Thresholds, Verdict
 from mpgames.scheme.groups import named_group, toy_group
 from mpgames.scheme.randomness import RandomSource
 
@@ -288,9 +288,9 @@ def test_a_predicate_that_returns_no_bool_is_a_bug():
             "no tier 'huge'",
         ),
         (lambda: make_spec(DL, None, NONCE_REUSE, "toy", seed="s"), "does not target dl"),
-        (lambda: make_spec(DL, None, _Sleeper, "toy", seed="s", time_limit=0), "--time-limit"),
-        (lambda: Engine(jobs=0), "--jobs"),
-        (lambda: Engine(jobs=1).run(DL, None, _Sleeper, "toy", max_trials=0, seed="s"), "--max-trials"),
+        (lambda: make_spec(DL, None, _Sleeper, "toy", seed="s", time_limit=0), "time_limit must"),
+        (lambda: Engine(jobs=0), "jobs must"),
+        (lambda: Engine(jobs=1).run(DL, None, _Sleeper, "toy", max_trials=0, seed="s"), "max_trials must"),
     ],
 )
 def test_bad_parameters_are_usage_errors(call, message):

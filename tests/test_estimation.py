@@ -19,23 +19,23 @@ from hypothesis import strategies as st
 from scipy.stats import beta, binomtest
 
 from mpgames.measure.estimation import (
-    DEFAULT_ALPHA,
-    DEFAULT_EPS0,
-    DEFAULT_EPS1,
     Estimate,
-    Interval,
-    Kind,
-    SequentialPlan,
-    Thresholds,
-    Verdict,
     advantage,
     advantage_interval,
     clopper_pearson,
-    decide_verdict,
     estimate,
     max_advantage,
-    plan_trials,
-    worst_width,
+)
+from mpgames.measure.sequential import SequentialPlan, plan_trials, worst_width
+from mpgames.measure.verdicts import (
+    DEFAULT_ALPHA,
+    DEFAULT_EPS0,
+    DEFAULT_EPS1,
+    Interval,
+    Kind,
+    Thresholds,
+    Verdict,
+    decide_verdict,
 )
 
 ALPHAS = (0.05, 1e-3, 1e-3 / 7)

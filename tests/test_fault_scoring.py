@@ -22,7 +22,7 @@ from mpgames import cli
 from mpgames.adversaries.registry import get_adversary
 from mpgames.framework.engine import Engine, make_spec, play_trial, run
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Kind, Thresholds, Verdict
+from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 
 PLUGIN = '''\
 """Adversaries that fault in every trial of ring.anon, mp.ul and sig.euf-cma (tests/test_fault_scoring.py)."""

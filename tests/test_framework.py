@@ -31,7 +31,7 @@ from mpgames.framework.oracles import Oracle
 from mpgames.framework.timelimit import call_with_limit
 from mpgames.framework.view import View
 from mpgames.games.registry import all_games
-from mpgames.measure.estimation import Kind, Verdict
+from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.groups import named_group
 from mpgames.scheme.randomness import RandomSource, SeededRandom
 from mpgames.scheme.schnorr import SecretKey, keygen

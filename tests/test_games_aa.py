@@ -20,10 +20,11 @@ from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.framework.errors import MalformedOutput
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
-from mpgames.games.aa_extract import DEPTH, NO_LEAF_BINDING, AssertionExtractability, Equivocation
+from mpgames.games.aa_extract import NO_LEAF_BINDING, AssertionExtractability, Equivocation
 from mpgames.games.aa_secrecy import AssertionSecrecy
+from mpgames.games.payment_desk import DEPTH
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Verdict
+from mpgames.measure.verdicts import Verdict
 from mpgames.scheme import assertions, schnorr
 from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Asserter
 from mpgames.scheme.errors import ContextReusedError

@@ -18,7 +18,7 @@ from mpgames.games.ch_key_exposure import ChameleonKeyExposure
 from mpgames.games.dl import DiscreteLog
 from mpgames.games.registry import all_games, game_ids, get_game
 from mpgames.games.sig_euf_cma import Forgery, SchnorrEufCma
-from mpgames.measure.estimation import Kind, Thresholds, Verdict
+from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.scheme import chameleon, schnorr
 from mpgames.scheme.groups import named_group
 from mpgames.suites.demo import STANDARD_TIER_BUDGET, default_suite, demo_budget

@@ -25,10 +25,11 @@ from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
 from mpgames.games.mc_type1 import MicrocoinTypeOne, distinct_keypair
-from mpgames.games.mc_type2 import HASH_BUDGET, MicrocoinTypeTwo
 from mpgames.games.mc_type2 import HonestPayer as ChallengerPayer
+from mpgames.games.mc_type2 import MicrocoinTypeTwo
+from mpgames.games.microcoins import HASH_BUDGET
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Thresholds, Verdict
+from mpgames.measure.verdicts import Thresholds, Verdict
 from mpgames.scheme import schnorr
 from mpgames.scheme.ledger import Ledger
 from mpgames.scheme.microcoin import (

@@ -25,6 +25,7 @@ from mpgames.adversaries.registry import adversaries_for
 from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
+from mpgames.games.channel_vouchers import MICROPAY2, MICROPAY3, POS_COUNT, UNBOUND
 from mpgames.games.mp_ds import NO_AA, DoubleSpendDetection
 from mpgames.games.mp_profit import (
     DEPOSIT,
@@ -35,10 +36,11 @@ from mpgames.games.mp_profit import (
     U2,
     DoubleSpendProfit,
 )
-from mpgames.games.mp_uf import MICROPAY2, MICROPAY3, POS_COUNT, UNBOUND, VoucherUnforgeability
+from mpgames.games.mp_uf import VoucherUnforgeability
 from mpgames.games.mp_ul import VoucherUnlinkability
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Estimate, Thresholds, Verdict
+from mpgames.measure.estimation import Estimate
+from mpgames.measure.verdicts import Thresholds, Verdict
 from mpgames.scheme import schnorr
 from mpgames.scheme.assertions import AUXSK_LEN, Asserter
 from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx

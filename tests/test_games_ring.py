@@ -21,8 +21,9 @@ from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
 from mpgames.games.registry import get_game
 from mpgames.games.ring_anon import RingAnonymity
-from mpgames.games.ring_uf import RING_SIZE, RingForgery, RingUnforgeability
-from mpgames.measure.estimation import Thresholds, Verdict
+from mpgames.games.ring_uf import RingForgery, RingUnforgeability
+from mpgames.games.rings import RING_SIZE
+from mpgames.measure.verdicts import Thresholds, Verdict
 from mpgames.scheme.groups import named_group
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.ring import RingSignature

@@ -29,8 +29,8 @@ from mpgames.framework import checks
 from mpgames.framework.base import Game
 from mpgames.framework.engine import run
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Kind, Verdict
 from mpgames.measure.records import RunResult
+from mpgames.measure.verdicts import Kind, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES: tuple[ModuleType, ...] = (lies, raising, bypass, mutation)

@@ -12,6 +12,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
+from mpgames.adversaries.microcoin import mc0_extract_key, mc0_forge_coin
 from mpgames.scheme.chameleon import adm_collision, extract_key, message_scalar
 from mpgames.scheme.errors import (
     ContextReusedError,
@@ -42,8 +43,6 @@ from mpgames.scheme.microcoin import (
     decode_coin,
     get_variant,
     link_randomness,
-    mc0_extract_key,
-    mc0_forge_coin,
     microcoin_gen,
     truncated_variant,
 )

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mpgames.measure.estimation import Kind, Thresholds, Verdict, estimate
+from mpgames.measure.estimation import estimate
 from mpgames.measure.records import SCHEMA_VERSION, RunResult
+from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.reports import render
 
 TH = Thresholds()

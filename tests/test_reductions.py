@@ -29,10 +29,12 @@ from mpgames.framework.errors import UsageError
 from mpgames.games.ch_cr import ChameleonCollision
 from mpgames.games.hash_preimage import ChainHashPreimage
 from mpgames.games.mp_ds import DoubleSpendDetection
-from mpgames.games.ring_uf import RING_SIZE, RingForgery
+from mpgames.games.ring_uf import RingForgery
+from mpgames.games.rings import RING_SIZE
 from mpgames.games.rom import SIG_HASH_BUDGET, RingUnforgeabilityRom, SchnorrEufCmaRom
 from mpgames.games.sig_euf_cma import SchnorrEufCma
-from mpgames.measure.estimation import Thresholds, estimate
+from mpgames.measure.estimation import estimate
+from mpgames.measure.verdicts import Thresholds
 from mpgames.reductions.base import BoundParameters, Reduction
 from mpgames.reductions.collision import CollisionToDl
 from mpgames.reductions.forking import Forking, SchnorrForking, ring_hinge
@@ -336,9 +338,8 @@ def test_reduce_renders_the_table_and_rejects_bad_input_in_one_line(capsys):
 
 def test_the_reductions_guide_quotes_the_code_as_it_is():
     text = (ROOT / "docs" / "reductions.md").read_text(encoding="utf-8")
-    quotes = re.findall(r"```python\n# (reductions/\w+\.py)\n(.*?)```", text, re.S)
-    assert {path for path, _ in quotes} == {
-        f"reductions/{name}.py" for name in ("collision", "coin", "forking", "preimage", "detection")
-    }
+    quotes = re.findall(r"```python\n# (src/mpgames/reductions/\w+\.py)\n(.*?)```", text, re.S)
+    quoted = ("collision", "coin", "forking", "preimage", "detection")
+    assert {path for path, _ in quotes} == {f"src/mpgames/reductions/{name}.py" for name in quoted}
     for path, excerpt in quotes:
         assert excerpt in (ROOT / path).read_text(encoding="utf-8"), f"docs/reductions.md misquotes {path}"

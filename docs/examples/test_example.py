@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mpgames.adversaries.base import Adversary
 from mpgames.framework.view import View
 from mpgames.games.sig_euf_cma import Forgery
-from mpgames.measure.estimation import Verdict
+from mpgames.measure.verdicts import Verdict
 from mpgames.scheme import schnorr
 from mpgames.scheme.microcoin import Channel
 from mpgames.scheme.randomness import RandomSource

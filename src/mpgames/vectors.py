@@ -42,9 +42,10 @@ from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TraceEntry, TrialOutcome
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import Kind, Verdict
 from mpgames.measure.records import TIERS, RunResult
+from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.encoding import enc
+from mpgames.scheme.integers import checked_int
 
 SCHEMA = "mpgames/win-vector/v1"
 DIGEST_DOMAIN = b"mpgames/transcript/v1"
@@ -167,9 +168,7 @@ class WinVector:
                 raise fail(f"{key} must be a non-empty string")
         if data["tier"] not in TIERS:
             raise fail(f"tier must be one of {', '.join(TIERS)}")
-        trial = data["trial"]
-        if isinstance(trial, bool) or not isinstance(trial, int) or trial < 0:
-            raise fail(f"trial must be a non-negative integer, got {trial!r}")
+        trial = checked_int(data["trial"], "trial", minimum=0, error=fail)
         if not isinstance(data["parameters"], dict):
             raise fail("parameters must be an object")
         note = data["note"]
@@ -192,7 +191,13 @@ class WinVector:
         if not isinstance(digest, str) or not _HEX_DIGEST.fullmatch(digest):
             raise fail("transcript_digest must be 64 lowercase hex digits")
         vector = cls(
-            *(data[key] for key in _FIELDS[1:]),
+            game=data["game"],
+            variant=data["variant"],
+            adversary=data["adversary"],
+            tier=data["tier"],
+            group=data["group"],
+            seed=data["seed"],
+            trial=trial,
             parameters=data["parameters"],
             transcript=transcript,
             bug_type=note["bugType"],

@@ -84,8 +84,9 @@ class Adversary:
         return () if broken is None else (broken, *cls.also_breaks)
 
     @classmethod
-    def expected_verdict(cls, variant: str, tier: str) -> str:
+    def expected_verdict(cls, variant: str, tier: str) -> str | None:
         """The verdict to expect: "broken" against a variant it breaks, at a tier where the attack
-        applies; "bounded" everywhere else."""
+        applies; "bounded" everywhere else. None where no verdict is expected (a reduction,
+        mpgames.reductions.base)."""
         broken = variant in cls.broken_variants() and tier in cls.breaks_tiers
         return "broken" if broken else "bounded"

@@ -36,8 +36,8 @@ from mpgames.adversaries.dl import STEP_BUDGET, is_log, recovered_log
 from mpgames.framework.view import View
 from mpgames.games.hash_preimage import random_word
 from mpgames.games.mc_type1 import distinct_keypair
-from mpgames.games.mc_type2 import HASH_BUDGET
-from mpgames.scheme.chameleon import message_scalar
+from mpgames.games.microcoins import HASH_BUDGET
+from mpgames.scheme.chameleon import extract_key, message_scalar
 from mpgames.scheme.dlog import bsgs
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.microcoin import (
@@ -53,9 +53,8 @@ from mpgames.scheme.microcoin import (
     RootHash,
     coin_message,
     get_variant,
+    kr_opening_coin,
     link_randomness,
-    mc0_extract_key,
-    mc0_forge_coin,
 )
 from mpgames.scheme.microcoin_tx import CommitTx
 from mpgames.scheme.pebbling import PebbledChain
@@ -147,6 +146,26 @@ def random_coin(aux: Aux, index: int, rng: RandomSource) -> Coin:
     return OpeningCoin(group, aux.cid, index, group.random_scalar(rng), s)
 
 
+def mc0_extract_key(aux: Aux, coin_i: OpeningCoin, coin_j: OpeningCoin) -> int:
+    """x = (μ_i − μ_j)/(r_j − r_i) from two MC-0 coins (spec §4.2): both open R_root.
+
+    The same algebra on MC-0′ (ADM) coins yields a value unrelated to x.
+    """
+    if coin_i.cid != aux.cid or coin_j.cid != aux.cid or coin_i.index == coin_j.index:
+        raise SchemeError("key extraction needs two coins of this channel with different indices")
+    group = aux.group
+    m_i = message_scalar(group, coin_message(aux.cid, coin_i.index))
+    m_j = message_scalar(group, coin_message(aux.cid, coin_j.index))
+    return extract_key(group, m_i, coin_i.r, m_j, coin_j.r)
+
+
+def mc0_forge_coin(aux: Aux, x: int, known: OpeningCoin, j: int) -> OpeningCoin:
+    """Coin j made by whoever holds x and one genuine coin: a payee after `mc0_extract_key`."""
+    sk = SecretKey(aux.group, x)
+    m_known = message_scalar(aux.group, coin_message(aux.cid, known.index))
+    return kr_opening_coin(sk, aux.cid, m_known, known.r, j)
+
+
 def exposed_key(aux: Aux, first: Coin, second: Coin) -> int | None:
     """x from two coins that open the root, if it is the payer's key (g^x = y); else None."""
     if not (isinstance(first, OpeningCoin) and isinstance(second, OpeningCoin)):
@@ -207,7 +226,7 @@ class KeyExposure(_Payee):
     def forge(self, view: View, rng: RandomSource) -> Coin:
         first, second = self.paid
         x = exposed_key(self.aux, first, second)
-        if x is None:
+        if x is None or not isinstance(first, OpeningCoin):
             return random_coin(self.aux, view.challenge, rng)
         return mc0_forge_coin(self.aux, x, first, view.challenge)
 
@@ -233,7 +252,7 @@ class PreimageSearch(_Payee):
         held = self.paid[-1] if self.paid else PayWordCoin(aux.cid, 0, aux.link.w0)
         for _ in range(self.tries // (target - held.index)):
             guess = random_word(chain_hash, rng)
-            if descend(view.hash, aux.cid, target, guess, held.index) == held.word:
+            if descend(view.hash, aux.cid, target, guess, held.index) == held.proof:
                 return PayWordCoin(aux.cid, target, guess)
         # Budget spent without a match: hand in one last, unchecked guess.
         return random_coin(aux, target, rng)

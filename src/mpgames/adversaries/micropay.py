@@ -38,8 +38,8 @@ from dataclasses import replace
 from mpgames.adversaries.assertions import FACTOR, SEARCH_LIMIT, leaf_collision
 from mpgames.adversaries.base import Adversary
 from mpgames.framework.view import View
+from mpgames.games.channel_vouchers import MICROPAY3, UNBOUND
 from mpgames.games.mp_ds import NO_AA
-from mpgames.games.mp_uf import MICROPAY3, UNBOUND
 from mpgames.scheme import schnorr
 from mpgames.scheme.assertions import AUXSK_LEN, Asserter, Assertion
 from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx, UpdateTx
@@ -124,6 +124,15 @@ class ReadSigner(Adversary):
         return rng.randbelow(len(keys))
 
 
+def context_of(voucher: Voucher) -> int:
+    """The context k of the voucher's state, the leaf its payment is asserted in: the states of
+    Micropay 2 and 3 have one, a Micropay 1 state has none."""
+    state = voucher.state
+    if not isinstance(state, Mp2State | Mp3State):
+        raise TypeError(f"a {type(state).__name__} names no context k")
+    return state.index
+
+
 class PayerDevice:
     """The payer's side in mp.ds and mp.profit: its own key and tree, one channel, payments built from
     the scheme's primitives and sent through the game's oracles."""
@@ -155,9 +164,10 @@ class PayerDevice:
         state = voucher.state
         assertion = None
         if self._asserter is not None:
-            fresh = state.index not in self._asserter.used_contexts
+            k = context_of(voucher)
+            fresh = k not in self._asserter.used_contexts
             asserter = self._asserter if fresh else Asserter(self._sk, self._auxsk, view.depth)
-            assertion = asserter.assert_(state.index, view.vouchers.statement(self.cid, nonce, price))
+            assertion = asserter.assert_(k, view.vouchers.statement(self.cid, nonce, price))
         update = UpdateTx.create(self._sk, self.cid, state.paid + price, self._rng)
         return view.spend(pos, Payment(voucher, price, nonce, update, assertion))
 
@@ -246,7 +256,7 @@ class LeafCollisionDoubleSpend(Adversary):
     def attack(self, view: View, rng: RandomSource) -> None:
         device = _SplitPayer(view, rng)
         voucher = device.open(LEAF_COLLISION_DEPOSIT, DS_PENALTY, one_slot_close(view))
-        k, nonces = voucher.state.index, (view.nonce(0), view.nonce(1))
+        k, nonces = context_of(voucher), (view.nonce(0), view.nonce(1))
 
         def statement(nonce: bytes, price: int) -> bytes:
             return view.vouchers.statement(device.cid, nonce, price)

@@ -5,12 +5,14 @@
   fresh message with it. Against the nonce-reusing signer the recovered x is the key; against the
   honest signer it is not (the attack checks g^x = y) and the adversary falls back to a random
   forgery.
+* `sig.bsgs-forgery` (generic, not registered; `mpgames plot-wall` measures it): the key by budgeted
+  baby-step giant-step, then a real signature.
 """
 
 from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
-from mpgames.adversaries.dl import is_log
+from mpgames.adversaries.dl import STEP_BUDGET, is_log, recovered_log
 from mpgames.framework.view import View
 from mpgames.games.sig_euf_cma import Forgery
 from mpgames.scheme import schnorr
@@ -58,5 +60,26 @@ class NonceReuseForger(Adversary):
             return random_forgery(group, rng)
         # The algebra gives the key only if the nonce was shared: check it against pk.
         if not is_log(group, x, pk.y):
+            return random_forgery(group, rng)
+        return Forgery(TARGET, schnorr.sign(SecretKey(group, x), TARGET, rng))
+
+
+class BsgsForger(Adversary):
+    """Generic Schnorr forger of `mpgames plot-wall`: the signing key by budgeted BSGS, then a real signature.
+
+    Not registered: against `sig.euf-cma` the registry's reference attack is the nonce-reuse forger;
+    this one only measures the generic bound.
+    """
+
+    id = "sig.bsgs-forgery"
+    label = f"BSGS key recovery, {STEP_BUDGET} steps, then sign"
+    targets = ("sig.euf-cma",)
+    expect = "breaks:schnorr"
+    breaks_tiers = ("toy",)
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        group, pk = view.group, view.pk
+        x = recovered_log(group, pk.y, rng)
+        if x is None:  # the budget ran out: a random forgery
             return random_forgery(group, rng)
         return Forgery(TARGET, schnorr.sign(SecretKey(group, x), TARGET, rng))

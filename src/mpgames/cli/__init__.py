@@ -32,6 +32,7 @@ from typing import Any, NoReturn
 from tabulate import tabulate
 from tqdm import tqdm
 
+import mpgames
 from mpgames.adversaries.registry import adversaries_for, all_adversaries, resolve
 from mpgames.cli import check as cli_check
 from mpgames.cli import plot as cli_plot
@@ -42,8 +43,9 @@ from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog, Trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.games.registry import all_games, get_game
-from mpgames.measure.estimation import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds, plan_trials
 from mpgames.measure.records import RunResult
+from mpgames.measure.sequential import plan_trials
+from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
 from mpgames.reports import render
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import named_group
@@ -85,6 +87,7 @@ _probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mpgames", description="Security games for the micropayment scheme.")
+    parser.add_argument("--version", action="version", version=f"mpgames {mpgames.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     listing = commands.add_parser("list", help="games, variants, tiers and adversaries")
@@ -222,7 +225,7 @@ def _thresholds(args: argparse.Namespace) -> Thresholds:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+def _progress(total: int, label: str) -> Iterator[Callable[[int], object] | None]:
     """A tqdm bar on stderr when stderr is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         yield None

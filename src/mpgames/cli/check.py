@@ -38,14 +38,14 @@ from typing import Any
 
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import UsageError
-from mpgames.measure.estimation import Verdict
 from mpgames.measure.records import RunResult
+from mpgames.measure.verdicts import Verdict
 from mpgames.suites.demo import SuiteEntry
 from mpgames.suites.files import Suite, entry_record, holm, load_default_suite, load_suite
 from mpgames.vectors import MAX_SAVED_WINS
 from mpgames.vectors import save_wins as save_run_wins
 
-Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None] | None]]
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], object] | None]]
 Report = Callable[[list[RunResult], argparse.Namespace, dict[str, Any]], None]
 
 PASSED, FAILED, INCONCLUSIVE, ERROR = "passed", "failed", "inconclusive", "error"
@@ -179,7 +179,7 @@ def play_suite(
     decided = holm([None if run.result is None else run.result.estimate for run in runs], suite.alpha)
     return tuple(
         run
-        if run.result is None
+        if run.result is None or e is None  # holm keeps None exactly for an entry that did not run
         else dataclasses.replace(run, result=dataclasses.replace(run.result, estimate=e))
         for run, e in zip(runs, decided, strict=True)
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
+from collections.abc import Callable
 
 from mpgames.framework.base import Game
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme.groups import named_group
 
 # How each kind turns the success probability into an advantage (harness §2).
@@ -33,7 +34,7 @@ def win_predicates(game: type[Game]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_JUDGED.findall(source)))
 
 
-def source(function: object) -> str:
+def source(function: Callable[..., object]) -> str:
     """The dedented source code of a function or method, as `explain` prints it."""
     return textwrap.dedent(inspect.getsource(function)).rstrip()
 

@@ -25,25 +25,21 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from tabulate import tabulate
 
 from mpgames.adversaries.base import Adversary
-from mpgames.adversaries.dl import STEP_BUDGET, recovered_log
+from mpgames.adversaries.dl import STEP_BUDGET
 from mpgames.adversaries.registry import get_adversary
-from mpgames.adversaries.sig import TARGET, random_forgery
-from mpgames.framework.base import AdversaryLike, Game
+from mpgames.adversaries.sig import BsgsForger
+from mpgames.framework.base import Game
 from mpgames.framework.engine import make_spec, play_trial
 from mpgames.framework.errors import UsageError
-from mpgames.framework.view import View
 from mpgames.games.registry import get_game
-from mpgames.games.sig_euf_cma import Forgery
 from mpgames.measure.records import RunResult
 from mpgames.reports import plots
-from mpgames.scheme import schnorr
 from mpgames.scheme.groups import toy_group
-from mpgames.scheme.randomness import RandomSource
-from mpgames.scheme.schnorr import SecretKey
 
 WALL_JSON = "wall.json"
 # p of the generated groups: 64 bits, like the named toy groups, whatever q.
@@ -55,29 +51,11 @@ WALL_MIN_BITS, WALL_MAX_BITS, WALL_STEP = 8, 32, 2
 # q must stay below p by a margin for toy_group (p = k·q + 1 with k even and of several bits).
 WALL_BITS_LIMIT = 48
 
-
-class BsgsForger(Adversary):
-    """Generic Schnorr forger for the wall: the signing key by budgeted BSGS, then a real signature.
-
-    Not registered: against `sig.euf-cma` the registry's reference attack is the nonce-reuse forger;
-    this one only measures the generic bound.
-    """
-
-    id = "sig.bsgs-forgery"
-    label = f"BSGS key recovery, {STEP_BUDGET} steps, then sign"
-    targets = ("sig.euf-cma",)
-    expect = "breaks:schnorr"
-    breaks_tiers = ("toy",)
-
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
-        group, pk = view.group, view.pk
-        x = recovered_log(group, pk.y, rng)
-        if x is None:  # the budget ran out: a random forgery
-            return random_forgery(group, rng)
-        return Forgery(TARGET, schnorr.sign(SecretKey(group, x), TARGET, rng))
+# The parser class of the CLI's subparsers (`_SubParsersAction` is invariant in it).
+ParserT = TypeVar("ParserT", bound=argparse.ArgumentParser)
 
 
-def _wall_attacks() -> tuple[tuple[type[Game], type[AdversaryLike]], ...]:
+def _wall_attacks() -> tuple[tuple[type[Game], type[Adversary]], ...]:
     return (
         (get_game("dl"), get_adversary("dl.bsgs")),
         (get_game("ch.cr"), get_adversary("ch.bsgs-collision")),
@@ -128,7 +106,7 @@ def write_plots(
 
 
 def add_wall_command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    commands: argparse._SubParsersAction[ParserT],
     positive_int: Callable[[str], int],
     probability: Callable[[str], float],
 ) -> None:

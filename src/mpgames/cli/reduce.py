@@ -17,17 +17,20 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from typing import TypeVar
 
+from mpgames.cli.reduce_table import table
 from mpgames.framework.errors import UsageError
 from mpgames.reductions.registry import all_reductions, get_reduction, inner_adversary
-from mpgames.reductions.runner import DEFAULT_TRIALS, Relation, table, tightness, to_json
+from mpgames.reductions.runner import DEFAULT_TRIALS, Relation, tightness, to_json
 
 DEFAULT_SEED = "0"
 
+# The parser class of the CLI's subparsers (`_SubParsersAction` is invariant in it).
+ParserT = TypeVar("ParserT", bound=argparse.ArgumentParser)
 
-def add_command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], positive_int: Callable[[str], int]
-) -> None:
+
+def add_command(commands: argparse._SubParsersAction[ParserT], positive_int: Callable[[str], int]) -> None:
     """The `reduce` subcommand; the CLI passes its own parser for positive integers."""
     reduce = commands.add_parser("reduce", help="play reductions around inner adversaries: a tightness table")
     reduce.add_argument("reduction", nargs="?", help="reduction id, e.g. cr-dl (default: every reduction)")

@@ -15,10 +15,10 @@ import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from mpgames.framework.errors import UsageError
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import TIERS, Group, named_group
 from mpgames.scheme.randomness import RandomSource
@@ -92,8 +92,12 @@ class Game:
         if "id" in cls.__dict__:
             _check_game_class(cls)
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
-        """Play one trial; True iff the adversary wins."""
+    def experiment(self, ctx: TrialContext, adversary: Any) -> bool:
+        """Play one trial; True iff the adversary wins.
+
+        The engine passes an `AdversaryLike` that has every stage in `stages` (the registry checks
+        it); a game annotates `adversary` with what its stages are, `AdversaryLike` for the single
+        `attack` stage or a Protocol of its own for several (mpgames.games.mc_type1)."""
         raise NotImplementedError
 
     # -- lookups used by the engine and the CLI --------------------------------------------------
@@ -135,7 +139,7 @@ def _check_game_class(cls: type[Game]) -> None:
     if not inspect.getdoc(cls) or inspect.getdoc(cls) == inspect.getdoc(Game):
         raise TypeError(f"game {cls.id}: the class docstring must state the notion (boxed header)")
     if not isinstance(cls.kind, Kind):
-        raise TypeError(f"game {cls.id}: kind must be a mpgames.measure.estimation.Kind")
+        raise TypeError(f"game {cls.id}: kind must be a mpgames.measure.verdicts.Kind")
     if (cls.kind is Kind.GUESS_1_OF_N) != (cls.n_choices is not None):
         raise TypeError(f"game {cls.id}: n_choices is required for guess-1-of-n games and only for them")
     if cls.default_variant not in cls.variants:

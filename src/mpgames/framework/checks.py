@@ -18,26 +18,35 @@ way (a reduction judging what its inner adversary produced).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
 from mpgames.scheme.groups import Group
 from mpgames.scheme.revalidate import NotCanonicalError, canonical
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeForm
+
 T = TypeVar("T")
 
 
-def expect_output(value: object, cls: type[T], what: str, group: Group | None = None) -> T:
+def _canonical(value: object, cls: TypeForm[T], what: str, group: Group | None) -> T:
+    # `canonical` converts every declared type it knows, unions and tuples included (its module
+    # docstring); its signature names a class only, so the type expression is passed on as `type[T]`.
+    return canonical(value, cast("type[T]", cls), what, group=group)
+
+
+def expect_output(value: object, cls: TypeForm[T], what: str, group: Group | None = None) -> T:
     """The canonical `cls` copy of an output value, else `MalformedOutput`."""
     try:
-        return canonical(value, cls, what, group=group)
+        return _canonical(value, cls, what, group)
     except NotCanonicalError as exc:
         raise MalformedOutput(str(exc)) from None
 
 
-def expect_query(value: object, cls: type[T], what: str, group: Group | None = None) -> T:
+def expect_query(value: object, cls: TypeForm[T], what: str, group: Group | None = None) -> T:
     """The canonical `cls` copy of an oracle argument, else `MalformedQuery` (the oracle answers ⊥)."""
     try:
-        return canonical(value, cls, what, group=group)
+        return _canonical(value, cls, what, group)
     except NotCanonicalError as exc:
         raise MalformedQuery(str(exc)) from None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from mpgames.framework.checks import expect_output
 from mpgames.framework.errors import AdversaryFault, ChallengerBug, MalformedOutput, TrialTimeout
@@ -39,12 +39,15 @@ from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.revalidate import check_declared
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeForm
+
     from mpgames.framework.base import Variant
 
 # The stage name of a single-stage adversary (`attack`); oracles are open in it by default.
 ATTACK = "attack"
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 class TrialContext:
@@ -86,7 +89,7 @@ class TrialContext:
         self.output_summary = ""
 
     # -- building the game -----------------------------------------------------------------------
-    def oracle(self, name: str, fn: Callable[..., object], *, phases: Iterable[str] | None = None) -> Oracle:
+    def oracle(self, name: str, fn: Callable[..., A], *, phases: Iterable[str] | None = None) -> Oracle[A]:
         """An oracle with the budget the game declares for `name` (undeclared names are a bug).
 
         It is open while the adversary runs any of the game's stages, or only those in `phases`.
@@ -112,14 +115,36 @@ class TrialContext:
             self._transcript.append(TraceEntry(step, rendered))
 
     # -- running the adversary -------------------------------------------------------------------
+    # `returns` is a type expression: a class, or a union such as `PayWordCoin | OpeningCoin`, whose
+    # static type is the stage's result (`TypeForm`, PEP 747); with None the stage's output is not read.
+    @overload
     def play(
         self,
         stage: Callable[[View, RandomSource], object],
         view: View,
         *,
-        returns: type[T] | None,
+        returns: None,
         phase: str = ATTACK,
-    ) -> T:
+    ) -> None: ...
+
+    @overload
+    def play(
+        self,
+        stage: Callable[[View, RandomSource], object],
+        view: View,
+        *,
+        returns: TypeForm[T],
+        phase: str = ATTACK,
+    ) -> T: ...
+
+    def play(
+        self,
+        stage: Callable[[View, RandomSource], object],
+        view: View,
+        *,
+        returns: TypeForm[T] | None,
+        phase: str = ATTACK,
+    ) -> T | None:
         """Run one adversary stage, e.g. `adversary.attack`, on `view`; its output converted to `returns`.
 
         The output is converted (mpgames.framework.checks) before anything of the challenger sees it; with
@@ -139,7 +164,7 @@ class TrialContext:
         self._phase = phase
         start = time.perf_counter()
 
-        def run_stage() -> Any:
+        def run_stage() -> T | None:
             output = stage(view, self._adversary_rng)
             # Reading the adversary's object runs its code too (properties): under the same limit.
             if returns is None:
@@ -169,7 +194,7 @@ class TrialContext:
         if returns is not None:
             self.output_summary = summary
         self._record(f"adversary {phase} output", (("output", self.output_summary),))
-        return output  # type: ignore[no-any-return]
+        return output
 
     def judge(self, predicate: Callable[..., bool], *args: object) -> bool:
         """Evaluate the win predicate; a `SchemeError` on the adversary's output faults the trial."""

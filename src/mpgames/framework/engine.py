@@ -37,9 +37,12 @@ from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import AdversaryFault, ChallengerBug, UsageError
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import SeedPath
-from mpgames.measure.estimation import Estimate, Kind, SequentialPlan, Thresholds, Verdict
+from mpgames.measure.estimation import Estimate
 from mpgames.measure.records import RunResult
+from mpgames.measure.sequential import SequentialPlan
+from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.scheme.groups import Group, named_group
+from mpgames.scheme.integers import checked_int
 from mpgames.scheme.metering import metered
 
 # Per-trial time limit of an adversary, in seconds, unless the caller sets one: generous for any
@@ -49,7 +52,8 @@ DEFAULT_TIME_LIMIT = 10.0
 # task (pickling, a pipe round trip: well under a millisecond) stays small next to the trials.
 CHUNKS_PER_JOB = 4
 
-Progress = Callable[[int], None]
+# Told the trials just played; whatever it returns is ignored (a tqdm bar's `update` returns a flag).
+Progress = Callable[[int], object]
 OutcomeHook = Callable[[TrialOutcome], None]
 
 
@@ -150,16 +154,17 @@ def default_jobs() -> int:
 def _check_positive(value: float | None, name: str, *, integer: bool) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)) or value <= 0:
-        kind = "a positive integer" if integer else "a positive number"
-        raise UsageError(f"{name} must be {kind}, got {value!r}")
+    if integer:
+        checked_int(value, name, minimum=1, error=UsageError)
+    elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise UsageError(f"{name} must be a positive number, got {value!r}")
 
 
 class Engine:
     """Plays trials with `jobs` processes; use as a context manager to release the workers."""
 
     def __init__(self, jobs: int | None = None) -> None:
-        _check_positive(jobs, "--jobs", integer=True)
+        _check_positive(jobs, "jobs", integer=True)
         self.jobs = default_jobs() if jobs is None else jobs
         self._pool: ProcessPoolExecutor | None = None
 
@@ -231,7 +236,7 @@ class Engine:
         spec = make_spec(
             game, variant, adversary, tier, seed=seed, time_limit=time_limit, group=group, tracing=tracing
         )
-        _check_positive(max_trials, "--max-trials", integer=True)
+        _check_positive(max_trials, "max_trials", integer=True)
         thresholds = Thresholds() if thresholds is None else thresholds
         plan = SequentialPlan.for_budget(max_trials, thresholds)
         started = time.perf_counter()
@@ -292,7 +297,7 @@ def make_spec(
         raise UsageError(
             f"adversary {adversary.id} does not target {game.id} (it targets {', '.join(adversary.targets)})"
         )
-    _check_positive(time_limit, "--time-limit", integer=False)
+    _check_positive(time_limit, "time_limit", integer=False)
     return TrialSpec(
         game=game,
         adversary=adversary,

@@ -28,7 +28,7 @@ import inspect
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NoReturn, Protocol
+from typing import Any, Generic, NoReturn, Protocol, TypeVar
 
 from mpgames.framework.checks import expect_query
 from mpgames.framework.errors import BudgetExceeded, ChallengerBug, MalformedQuery, PhaseError
@@ -53,15 +53,19 @@ class OracleHost(Protocol):
     def trace(self, step: str, **data: object) -> None: ...
 
 
+# The type of an oracle's answers: what its challenger function returns.
+A = TypeVar("A")
+
+
 @dataclass(frozen=True)
-class Query:
+class Query(Generic[A]):
     """One logged oracle call: the arguments the adversary sent and the answer it got."""
 
     args: tuple[object, ...]
-    answer: object
+    answer: A
 
 
-class Oracle:
+class Oracle(Generic[A]):
     """A challenger function offered to the adversary under a budget, in given phases."""
 
     __slots__ = ("_fn", "_host", "_log", "_signature", "_types", "budget", "name", "phases")
@@ -69,7 +73,7 @@ class Oracle:
     def __init__(
         self,
         name: str,
-        fn: Callable[..., object],
+        fn: Callable[..., A],
         host: OracleHost,
         *,
         budget: int | None,
@@ -82,12 +86,12 @@ class Oracle:
         self.phases = frozenset(phases)
         self._fn = fn
         self._host = host
-        self._log: list[Query] = []
+        self._log: list[Query[A]] = []
         self._signature = inspect.signature(fn)
         self._types = _parameter_types(name, fn, self._signature)
 
     @property
-    def log(self) -> tuple[Query, ...]:
+    def log(self) -> tuple[Query[A], ...]:
         """Every answered query, in order."""
         return tuple(self._log)
 
@@ -104,7 +108,7 @@ class Oracle:
         """True iff some logged query had exactly these arguments."""
         return any(query.args == args for query in self._log)
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any) -> A:
         # 1. Only inside the stages the game opened this oracle for.
         phase = self._host.current_phase
         if phase not in self.phases:
@@ -135,7 +139,7 @@ class Oracle:
         self._host.trace(f"query {self.name}", args=converted, answer=answer)
         return copy.deepcopy(answer)
 
-    def __deepcopy__(self, memo: dict[int, object]) -> Oracle:
+    def __deepcopy__(self, memo: dict[int, object]) -> Oracle[A]:
         """An oracle is the challenger's handle, not a value: copying a view keeps the same oracle."""
         return self
 

@@ -18,6 +18,7 @@ import copy
 import functools
 import types
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from mpgames.framework.oracles import Oracle
 from mpgames.scheme.randomness import SeededRandom, SystemRandom
@@ -45,7 +46,9 @@ class View(Mapping[str, object]):
         copies = {name: copy.deepcopy(value) for name, value in items.items()}
         object.__setattr__(self, "_items", types.MappingProxyType(copies))
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:
+        """A public value by name. Typed `Any`: which names a view holds, and their types, is each
+        game's declaration (its experiment builds the view), not the framework's."""
         try:
             return self._items[name]
         except KeyError:

@@ -29,16 +29,13 @@ from dataclasses import dataclass
 from mpgames.framework.base import AdversaryLike, Game, Variant, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
-from mpgames.measure.estimation import Kind
+from mpgames.games.payment_desk import DEPTH
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import assertions
 from mpgames.scheme.assertions import FIXED, Assertion, AssertionPublicKey
 from mpgames.scheme.groups import Group
 
 NO_LEAF_BINDING = "no-leaf-binding"
-# Tree depth D of the public keys the game accepts, 2D exponentiations per Verify: the depth of the
-# trees merchant B accepts in mp.ds (2^6 contexts cover ⌊d/u1⌋ payments of the games' channels), so
-# that the ds-extract reduction plays mp.ds unchanged.
-DEPTH = 6
 # What the no-leaf-binding variant opens every leaf to, whatever the statement.
 UNBOUND_LEAF = b""
 

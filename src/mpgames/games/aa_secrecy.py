@@ -21,9 +21,9 @@ from collections.abc import Mapping, Set
 
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import assertions, schnorr
-from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Assertion, check_context
+from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Assertion, check_context, check_variant
 from mpgames.scheme.groups import Group
 
 # Tree depth D: 2^8 contexts, 16 exponentiations per assertion.
@@ -68,7 +68,7 @@ class AssertionSecrecy(Game):
         group = ctx.group
         # (apk, ask, auxsk) ← Gen: ask is the payer's Schnorr key x, auxsk a fresh PRF key.
         _pk, ask = schnorr.keygen(group, ctx.rng)
-        apk, asserter = assertions.generate(ask, DEPTH, ctx.rng, variant=ctx.variant.name)
+        apk, asserter = assertions.generate(ask, DEPTH, ctx.rng, variant=check_variant(ctx.variant.name))
         asked: dict[int, set[bytes]] = {}
 
         def assert_(ct: int, st: bytes) -> Assertion:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from mpgames.framework.base import AdversaryLike, Game, Variant, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import chameleon, schnorr
 from mpgames.scheme.schnorr import PublicKey
 

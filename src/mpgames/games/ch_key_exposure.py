@@ -11,11 +11,14 @@ microcoin payer does when it spends (MC-0, scheme §4.2). Variants:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Protocol
 
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import chameleon, schnorr
 from mpgames.scheme.chameleon import AdmOpening
 from mpgames.scheme.randomness import RandomSource
@@ -46,6 +49,8 @@ class _KrHash:
     def collide(sk: SecretKey, first: PublishedHash, message: bytes, rng: RandomSource) -> int:
         group = sk.group
         m0 = chameleon.message_scalar(group, first.message)
+        if not isinstance(first.opening, int):
+            raise TypeError("a Krawczyk–Rabin opening is a scalar")
         return chameleon.collision(sk, m0, first.opening, chameleon.message_scalar(group, message))
 
 
@@ -62,7 +67,19 @@ class _AdmHash:
         return chameleon.adm_collision(sk, first.digest, message, rng)
 
 
-_HASHES = {"kr": _KrHash, "adm": _AdmHash}
+class _ChameleonHash(Protocol):
+    """What the game does with a chameleon hash: publish a first value, collide it with the trapdoor."""
+
+    @staticmethod
+    def publish(pk: PublicKey, message: bytes, rng: RandomSource) -> PublishedHash: ...
+
+    @staticmethod
+    def collide(
+        sk: SecretKey, first: PublishedHash, message: bytes, rng: RandomSource
+    ) -> int | AdmOpening: ...
+
+
+_HASHES: Mapping[str, type[_ChameleonHash]] = MappingProxyType({"kr": _KrHash, "adm": _AdmHash})
 
 
 class ChameleonKeyExposure(Game):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mpgames.framework.base import AdversaryLike, Game, Variant, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme.groups import Group
 
 

@@ -17,8 +17,8 @@ from types import MappingProxyType
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
-from mpgames.games.mc_type2 import HASH_BUDGET
-from mpgames.measure.estimation import Kind
+from mpgames.games.microcoins import HASH_BUDGET
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme.microcoin import CID_LEN, VARIANTS
 from mpgames.scheme.payword import ChainHash
 from mpgames.scheme.randomness import RandomSource

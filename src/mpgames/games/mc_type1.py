@@ -20,12 +20,14 @@ Shared with `mc.type2`: `microcoin_variants`, `distinct_keypair`, `FUNDS`, `MAX_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedQuery
-from mpgames.measure.estimation import Kind
+from mpgames.framework.view import View
+from mpgames.games.microcoins import FUNDS, MAX_COINS, microcoin_variants
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
 from mpgames.scheme.errors import RuleViolation, VerificationError
 from mpgames.scheme.groups import Group
@@ -45,21 +47,17 @@ from mpgames.scheme.microcoin_tx import CommitTx, RedeemTx
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey, SecretKey
 
-# The payer's balance on the ledger at the start of a trial: the most it can lock.
-FUNDS = 10_000
-# The most coins a payee accepts in one channel: bounds the hashing of a Transact (n hashes at most).
-MAX_COINS = 64
 # Stages of the Type I adversary: commit coin sets, then pay the challenge commitment.
 COMMIT = "commit"
 PAY = "pay"
 
 
-def microcoin_variants(game_id: str, *names: str) -> Mapping[str, Variant]:
-    """The game's variants, taken from `mpgames.scheme.microcoin.VARIANTS`: broken iff the variant
-    loses `game_id`."""
-    return variant_table(
-        *(Variant(name, game_id in VARIANTS[name].breaks, VARIANTS[name].description) for name in names)
-    )
+class TypeOneStages(Protocol):
+    """The two stages of a Type I adversary, one method each (named as the stages)."""
+
+    def commit(self, view: View, rng: RandomSource) -> object: ...
+
+    def pay(self, view: View, rng: RandomSource) -> object: ...
 
 
 def distinct_keypair(group: Group, rng: RandomSource, other: PublicKey) -> tuple[PublicKey, SecretKey]:
@@ -167,7 +165,7 @@ class MicrocoinTypeOne(Game):
     stages = (COMMIT, PAY)
     budgets = budget_table(commit=4, accept=1, pay=32)
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: TypeOneStages) -> bool:
         group, variant = ctx.group, VARIANTS[ctx.variant.name]
         # (pk, sk) ← KeyGen for the payer A; the honest payee R draws a key of its own.
         pk, sk = schnorr.keygen(group, ctx.rng)

@@ -8,7 +8,7 @@ i.e. a coin it was never paid. Variants:
 * `mc-b`: PayWord words; a win needs a preimage of w_l under a 256-bit hash (or a second opening of
   the root, a discrete logarithm);
 * `mc-0` (broken): each coin is a Krawczyk–Rabin opening of the root; two coins give the payer's key
-  x (`mpgames.scheme.microcoin.mc0_extract_key`) and with it every other coin;
+  x (`mpgames.adversaries.microcoin.mc0_extract_key`) and with it every other coin;
 * `mc-0-adm`: Ateniese–de Medeiros openings, which do not expose x;
 * `mc-b-trunc` (broken in a measured sense): the chain hash is cut to κ = 12 bits. Each uniform
   κ-bit guess w for index l + 1 is accepted with probability 2^(1−κ) − 2^(−2κ) (it is the true word,
@@ -23,18 +23,19 @@ that hashes through it is held to the budget. Python is no sandbox, so an advers
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
-from mpgames.games.mc_type1 import FUNDS, MAX_COINS, microcoin_variants
-from mpgames.measure.estimation import Kind
+from mpgames.framework.view import View
+from mpgames.games.microcoins import FUNDS, HASH_BUDGET, MAX_COINS, microcoin_variants
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
 from mpgames.scheme.errors import VerificationError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.ledger import Ledger
 from mpgames.scheme.microcoin import (
-    DEFAULT_TRUNCATE_BITS,
     GAME_TYPE2,
     VARIANTS,
     Aux,
@@ -55,11 +56,17 @@ from mpgames.scheme.schnorr import PublicKey, SecretKey
 
 # T_exp of the challenge commitment; the ledger clock stays at 0 during a trial.
 EXPIRY = 100
-# q_H, the hash queries a trial allows: 2^(κ−1) for κ = 12, where a search expects one accepted word.
-HASH_BUDGET = 2 ** (DEFAULT_TRUNCATE_BITS - 1)
 # Stages of the Type II adversary: set up and collect coins, then forge the challenge coin.
 QUERY = "query"
 FORGE = "forge"
+
+
+class TypeTwoStages(Protocol):
+    """The two stages of a Type II adversary, one method each (named as the stages)."""
+
+    def query(self, view: View, rng: RandomSource) -> object: ...
+
+    def forge(self, view: View, rng: RandomSource) -> object: ...
 
 
 def coin_class(variant: MicrocoinVariant) -> type[PayWordCoin] | type[OpeningCoin]:
@@ -161,7 +168,7 @@ class MicrocoinTypeTwo(Game):
     stages = (QUERY, FORGE)
     budgets = budget_table(setup=1, coin=MAX_COINS - 1, hash=HASH_BUDGET)
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: TypeTwoStages) -> bool:
         group, variant = ctx.group, VARIANTS[ctx.variant.name]
         # (pk, sk) ← KeyGen for the payer, played by the challenger; A gets pk only.
         pk, sk = schnorr.keygen(group, ctx.rng)

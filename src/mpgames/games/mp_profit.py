@@ -30,8 +30,8 @@ from types import MappingProxyType
 
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.games.mp_ds import PaymentDesk, checked_payment
-from mpgames.measure.estimation import Kind
+from mpgames.games.payment_desk import PaymentDesk, checked_payment
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme.channel_tx import EscrowTerms
 from mpgames.scheme.errors import RuleViolation
 from mpgames.scheme.groups import Group

@@ -18,134 +18,30 @@ state none of them signed. Variants:
   vouches for every (k, b): a payer rewinds its balance to b = 0 on a fresh counter, so every point
   of sale accepts it and no assertion context ever repeats.
 
-Shared with `mp.ul`: the points of sale (`make_ring`), the voucher scheme of each variant
-(`voucher_signer`), the issuing oracle (`make_issuer`), a sample channel state to start from
-(`sample_state`) and the shape checks of states and vouchers.
+What `mp.ul` shares with this game (the voucher scheme of each variant, the broken one included,
+the issuing oracle, a sample state, the format checks) is in `mpgames.games.channel_vouchers`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
-
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.framework.errors import MalformedOutput, MalformedQuery
+from mpgames.framework.errors import MalformedOutput
 from mpgames.framework.oracles import Oracle
-from mpgames.games.ring_uf import RING_GROUPS, make_ring, member_index
-from mpgames.measure.estimation import Kind
-from mpgames.scheme import ring
-from mpgames.scheme.encoding import enc
-from mpgames.scheme.errors import SchemeError
-from mpgames.scheme.hashing import Tag
-from mpgames.scheme.micropay import Schedule
-from mpgames.scheme.micropay2 import NamedVouchers
-from mpgames.scheme.micropay3 import RingVouchers
-from mpgames.scheme.randomness import RandomSource
-from mpgames.scheme.schnorr import PublicKey, SecretKey
-from mpgames.scheme.vouchers import CID_LEN, Mp2State, Mp3State, RingVoucher, SchnorrVoucher, Voucher
-
-MICROPAY2 = "micropay2"
-MICROPAY3 = "micropay3"
-UNBOUND = "micropay3-unbound-balance"
-# B's points of sale: n = 3 already exercises the ring walk and a 1-of-n guess far from 1/2.
-POS_COUNT = 3
-# The sample channel in the view: deposit d, expiry T (= close time + T_conf) and voucher expiry T'
-# of a channel opened at time 0 with slots of length T' and T_conf = 3. Any other state may be used.
-SAMPLE_DEPOSIT, SAMPLE_VALID_UNTIL, SAMPLE_T_CONF = 20, 10, 3
-SAMPLE_EXPIRY = 2 * SAMPLE_VALID_UNTIL + SAMPLE_T_CONF
-# Label of the unbound variant's signed message, inside the voucher tag.
-UNBOUND_LABEL = b"terms only"
-
-ChannelState = Mp2State | Mp3State
-# MalformedOutput (judging an output) or MalformedQuery (answering a query): which error a wrong
-# format raises.
-Refusal = type[MalformedOutput] | type[MalformedQuery]
-
-
-class VoucherSigner(Protocol):
-    """The part of a voucher scheme these games use: points of sale issue, anyone verifies."""
-
-    def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> Voucher: ...
-
-    def verify(self, voucher: Voucher) -> bool: ...
-
-
-def unbound_message(state: Mp3State) -> bytes:
-    """What the broken variant signs: the channel terms (cid, T, T', d), without k and b."""
-    return enc(Tag.MP_STATE, UNBOUND_LABEL, state.cid, state.expiry, state.valid_until, state.deposit)
-
-
-@dataclass(frozen=True)
-class UnboundRingVouchers:
-    """Broken Micropay 3 vouchers: an AOS ring signature on the channel terms only."""
-
-    ring: tuple[PublicKey, ...]
-
-    def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> RingVoucher:
-        if not isinstance(state, Mp3State):
-            raise SchemeError("a Micropay 3 voucher signs a Micropay 3 state")
-        return RingVoucher(state, ring.sign(sk, self.ring, unbound_message(state), rng))
-
-    def verify(self, voucher: Voucher) -> bool:
-        if not isinstance(voucher, RingVoucher) or not isinstance(voucher.state, Mp3State):
-            raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
-        return ring.verify(self.ring, unbound_message(voucher.state), voucher.signature)
-
-
-def voucher_signer(variant: str, keys: Sequence[PublicKey]) -> VoucherSigner:
-    """The voucher scheme of `variant` over the points of sale's keys (index i is `keys[i]`)."""
-    if variant == MICROPAY2:
-        return NamedVouchers(tuple(keys))
-    if variant == UNBOUND:
-        return UnboundRingVouchers(tuple(keys))
-    return RingVouchers(tuple(keys), Schedule(SAMPLE_VALID_UNTIL, SAMPLE_T_CONF))
-
-
-def sample_state(variant: str, cid: bytes) -> ChannelState:
-    """The first state (k = 0, b = 0) of a channel with id `cid`, in the variant's state format."""
-    if variant == MICROPAY2:
-        return Mp2State(cid, SAMPLE_EXPIRY, SAMPLE_DEPOSIT, 0, 0, 0)
-    return Mp3State(cid, SAMPLE_EXPIRY, SAMPLE_VALID_UNTIL, SAMPLE_DEPOSIT, 0, 0)
-
-
-def checked_state(state: ChannelState, variant: str, refusal: Refusal) -> ChannelState:
-    """`state` (converted at the boundary) if it has the variant's format (Micropay 2 or 3), else
-    `refusal`."""
-    expected = Mp2State if variant == MICROPAY2 else Mp3State
-    if type(state) is not expected:
-        raise refusal(f"the voucher state must be a {expected.__name__}")
-    return state
-
-
-def checked_voucher(voucher: Voucher, variant: str, refusal: Refusal) -> Voucher:
-    """`voucher` (converted at the boundary) if it is a voucher of the variant (a Schnorr voucher
-    for Micropay 2, a ring voucher otherwise) on a state of the variant's format, else `refusal`."""
-    expected = SchnorrVoucher if variant == MICROPAY2 else RingVoucher
-    if type(voucher) is not expected:
-        raise refusal(f"the voucher must be a {expected.__name__}")
-    checked_state(voucher.state, variant, refusal)
-    return voucher
-
-
-def as_issued_by(state: ChannelState, index: int) -> ChannelState:
-    """The state B_index issues: a Micropay 2 point of sale writes its own name into it."""
-    return replace(state, pos=index) if isinstance(state, Mp2State) else state
-
-
-def make_issuer(
-    variant: str, vouchers: VoucherSigner, secret_keys: Sequence[SecretKey], rng: RandomSource
-) -> Callable[[int, ChannelState], Voucher]:
-    """B_i's signing service: (i, state) ↦ the voucher B_i issues on the state; `MalformedQuery` for
-    an index outside [0, n) or a state of the wrong format."""
-
-    def issue(i: int, state: ChannelState) -> Voucher:
-        signer = member_index(i, len(secret_keys), "point of sale i")
-        issued = as_issued_by(checked_state(state, variant, MalformedQuery), signer)
-        return vouchers.issue(secret_keys[signer], issued, rng)
-
-    return issue
+from mpgames.games.channel_vouchers import (
+    MICROPAY2,
+    MICROPAY3,
+    POS_COUNT,
+    UNBOUND,
+    VoucherSigner,
+    checked_voucher,
+    make_issuer,
+    sample_state,
+    voucher_signer,
+)
+from mpgames.games.rings import RING_GROUPS, make_ring
+from mpgames.measure.verdicts import Kind
+from mpgames.scheme.vouchers import CID_LEN, Voucher
 
 
 class VoucherUnforgeability(Game):

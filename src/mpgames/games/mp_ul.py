@@ -24,7 +24,7 @@ from __future__ import annotations
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
-from mpgames.games.mp_uf import (
+from mpgames.games.channel_vouchers import (
     MICROPAY2,
     MICROPAY3,
     POS_COUNT,
@@ -33,8 +33,8 @@ from mpgames.games.mp_uf import (
     sample_state,
     voucher_signer,
 )
-from mpgames.games.ring_uf import RING_GROUPS, make_ring
-from mpgames.measure.estimation import Kind
+from mpgames.games.rings import RING_GROUPS, make_ring
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme.vouchers import CID_LEN, Voucher
 
 

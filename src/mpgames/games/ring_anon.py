@@ -24,8 +24,8 @@ from __future__ import annotations
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
-from mpgames.games.ring_uf import RING_GROUPS, RING_SIZE, make_ring, member_index
-from mpgames.measure.estimation import Kind
+from mpgames.games.rings import RING_GROUPS, RING_SIZE, make_ring, member_index
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import ring
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.hashing import Tag, hash256

@@ -18,25 +18,15 @@ discrete-logarithm assumption in the random-oracle model (forking lemma), so:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
-from mpgames.framework.errors import MalformedQuery
 from mpgames.framework.oracles import Oracle
-from mpgames.measure.estimation import Kind
-from mpgames.scheme import ring, schnorr
-from mpgames.scheme.groups import Group
-from mpgames.scheme.randomness import RandomSource
-from mpgames.scheme.ring import RingOracle, RingSignature, canonical_ring
-from mpgames.scheme.schnorr import PublicKey, SecretKey
-
-# Ring size n: every verification costs n exponentiation pairs, and four members already exercise
-# the walk round the ring (signer in the middle, wrap-around at n − 1 → 0).
-RING_SIZE = 4
-# The spec's toy demo group (q = 1019, where a random ring signature verifies with probability about
-# 1/q) and RFC 5114 §2.3.
-RING_GROUPS = MappingProxyType({"toy": "toy-2039", "standard": "rfc5114-2048-256"})
+from mpgames.games.rings import RING_GROUPS, RING_SIZE, make_ring, member_index
+from mpgames.measure.verdicts import Kind
+from mpgames.scheme import ring
+from mpgames.scheme.ring import RingOracle, RingSignature
+from mpgames.scheme.schnorr import PublicKey
 
 
 @dataclass(frozen=True)
@@ -45,28 +35,6 @@ class RingForgery:
 
     message: bytes
     signature: RingSignature
-
-
-def make_ring(group: Group, n: int, rng: RandomSource) -> tuple[tuple[PublicKey, ...], tuple[SecretKey, ...]]:
-    """{(pk_i, sk_i)} ← Gen for i < n: the ring R in canonical order and the secret key of each member.
-
-    Index i names R[i] and its key. A key drawn twice (possible only in toy groups) is drawn again,
-    since a ring is a set of distinct keys.
-    """
-    pairs: dict[int, tuple[PublicKey, SecretKey]] = {}
-    while len(pairs) < n:
-        pk, sk = schnorr.keygen(group, rng)
-        pairs.setdefault(pk.y, (pk, sk))
-    members = canonical_ring(pk for pk, _ in pairs.values())
-    return members, tuple(pairs[pk.y][1] for pk in members)
-
-
-def member_index(index: int, n: int, what: str) -> int:
-    """`index` (an exact int from the boundary) if it is a ring member's index in [0, n); else
-    `MalformedQuery`."""
-    if not 0 <= index < n:
-        raise MalformedQuery(f"{what} must be a ring index in [0, {n})")
-    return index
 
 
 class RingUnforgeability(Game):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
-from mpgames.measure.estimation import Kind
+from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
 from mpgames.scheme.schnorr import ChallengeOracle, PublicKey, Signature
 

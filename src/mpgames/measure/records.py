@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from mpgames.measure.estimation import Estimate, Kind, Verdict
+from mpgames.measure.estimation import Estimate
+from mpgames.measure.verdicts import Kind, Verdict
+from mpgames.scheme.integers import checked_int
 
 # Version of the JSON layout of results.json and manifest.json; bump on any incompatible change.
 SCHEMA_VERSION = 1
@@ -35,11 +37,12 @@ def _frozen_counts(counts: Mapping[str, float], what: str, *, integral: bool) ->
 
 
 def _check_amount(value: float, what: str, *, integral: bool = False) -> None:
-    kinds = int if integral else int | float
-    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or value < 0:
-        raise ValueError(
-            f"{what} must be a finite non-negative {'integer' if integral else 'number'}, got {value!r}"
-        )
+    if integral:
+        checked_int(value, what, minimum=0, error=ValueError)
+    elif (
+        isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0
+    ):
+        raise ValueError(f"{what} must be a finite non-negative number, got {value!r}")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, ClassVar, NoReturn, TypeVar, overload
 
 from mpgames.adversaries.base import BREAKS, NULL, Adversary
 from mpgames.framework.base import Game
@@ -40,6 +40,9 @@ from mpgames.framework.view import View
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource, SeededRandom
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeForm
 
 # Bytes of the seed a reduction draws per trial; the inner run's generators are derived from it.
 SEED_LEN = 32
@@ -178,7 +181,14 @@ class Simulation:
             self._abort = reason
         raise SimulationAbort(reason)
 
-    def play(self, stage: str, view: View, *, returns: type[T] | None) -> T:
+    # `returns` as in `TrialContext.play`: a class or a union, or None for an output nobody reads.
+    @overload
+    def play(self, stage: str, view: View, *, returns: None) -> None: ...
+
+    @overload
+    def play(self, stage: str, view: View, *, returns: TypeForm[T]) -> T: ...
+
+    def play(self, stage: str, view: View, *, returns: TypeForm[T] | None) -> T | None:
         """Run A's stage `stage` on `view`; its output converted to `returns` at the boundary
         (mpgames.framework.checks), or `InnerRunFailed`."""
         try:

@@ -19,15 +19,8 @@ from mpgames.adversaries.assertions import HonestEquivocator
 from mpgames.adversaries.micropay import HonestPayer, LeafCollisionDoubleSpend
 from mpgames.framework.view import View
 from mpgames.games.aa_extract import AssertionExtractability, Equivocation
-from mpgames.games.mp_ds import (
-    MICROPAY3,
-    POS_COUNT,
-    SCHEDULE,
-    DoubleSpendDetection,
-    PaymentDesk,
-    equivocations,
-    extracts_payer_key,
-)
+from mpgames.games.mp_ds import MICROPAY3, POS_COUNT, DoubleSpendDetection, equivocations, extracts_payer_key
+from mpgames.games.payment_desk import SCHEDULE, PaymentDesk
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction
 from mpgames.scheme.assertions import FIXED
 from mpgames.scheme.randomness import RandomSource
@@ -67,13 +60,12 @@ class DetectionToExtract(Reduction):
         # A's win, as mp.ds judges it: an equivocating pair in Q that Extract does not open.
         for first, second in equivocations(desk.accepted()):
             terms = desk.ledger.locked(first.cid).terms
-            if terms.apk is not None and not extracts_payer_key(terms, first, second):
+            first_tau, second_tau = first.assertion, second.assertion
+            # An accountable point of sale accepts no payment without its assertion: both are present.
+            if terms.apk is None or first_tau is None or second_tau is None:
+                continue
+            if not extracts_payer_key(terms, first, second):
                 return Equivocation(
-                    terms.apk,
-                    first.index,
-                    first.statement,
-                    second.statement,
-                    first.assertion,
-                    second.assertion,
+                    terms.apk, first.index, first.statement, second.statement, first_tau, second_tau
                 )
         return None

@@ -37,7 +37,8 @@ from mpgames.adversaries.dl import RandomLogGuess
 from mpgames.adversaries.rom import RomBsgsForgery, RomBsgsRingForgery, RomRandomForgery, RomRandomRingForgery
 from mpgames.framework.view import View
 from mpgames.games.dl import DiscreteLog
-from mpgames.games.ring_uf import RING_SIZE, RingForgery, RingUnforgeability, member_index
+from mpgames.games.ring_uf import RingForgery, RingUnforgeability
+from mpgames.games.rings import RING_SIZE, member_index
 from mpgames.games.rom import RingUnforgeabilityRom, SchnorrEufCmaRom, ring_hash, schnorr_hash
 from mpgames.games.sig_euf_cma import Forgery, SchnorrEufCma
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
@@ -221,8 +222,9 @@ def ring_hinge(
         commitment = ring_commitment(pk, s, c)
         links.append((commitment, c))
         c = oracle(message, commitment)  # defined already: the forgery was verified with this oracle
-    asked = [oracle.index((message, commitment)) for commitment, _ in links]
-    if any(j is None for j in asked):
+    found = [oracle.index((message, commitment)) for commitment, _ in links]
+    asked = [j for j in found if j is not None]
+    if len(asked) < len(found):  # a link that is not an indexed query
         return None
     # c_π comes from link π − 1's query (c_0 from link n − 1's): a gap if that query came later.
     gaps = [(asked[pi - 1], pi) for pi in range(len(links)) if asked[pi - 1] > asked[pi]]

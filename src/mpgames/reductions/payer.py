@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mpgames.framework.errors import MalformedQuery
-from mpgames.games.mc_type1 import FUNDS
 from mpgames.games.mc_type2 import FORGE, QUERY, check_setup_query
+from mpgames.games.microcoins import FUNDS
 from mpgames.reductions.base import Simulation
 from mpgames.scheme.microcoin import Aux, Coin
 from mpgames.scheme.schnorr import PublicKey

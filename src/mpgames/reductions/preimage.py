@@ -23,8 +23,8 @@ from mpgames.adversaries.hash import RandomPreimage
 from mpgames.adversaries.microcoin import PreimageSearch, RandomCoin
 from mpgames.framework.view import View
 from mpgames.games.hash_preimage import TRUNC, ChainHashPreimage
-from mpgames.games.mc_type1 import MAX_COINS
 from mpgames.games.mc_type2 import EXPIRY, MicrocoinTypeTwo, hash_oracle
+from mpgames.games.microcoins import MAX_COINS
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
 from mpgames.reductions.payer import SimulatedPayer, play_type_two
 from mpgames.scheme import schnorr

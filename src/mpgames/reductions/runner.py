@@ -45,35 +45,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from tabulate import tabulate
-
 from mpgames.adversaries.base import Adversary
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, TrialSpec, make_spec, play_trial, summarize_run
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
-from mpgames.measure.estimation import DEFAULT_ALPHA, Estimate, Kind, Thresholds, estimate
+from mpgames.measure.estimation import Estimate, estimate
 from mpgames.measure.records import SCHEMA_VERSION, RunResult
+from mpgames.measure.verdicts import DEFAULT_ALPHA, Kind, Thresholds
 from mpgames.reductions.base import BoundParameters, Reduction
-from mpgames.reports.render import TOY_NOTE
+from mpgames.scheme.integers import checked_int
 
 # Trials per run unless the caller says otherwise: a few seconds for the six reductions on the toy
 # tier, and intervals narrow enough (about ±0.1 around 1/2 at 99.95%) to tell a factor of q_H.
 DEFAULT_TRIALS = 200
-
-COLUMNS = (
-    "reduction",
-    "inner adversary",
-    "tier",
-    "n",
-    "inner Adv",
-    "ε",
-    "outer Adv",
-    "declared relation",
-    "bound at ε",
-    "relation",
-    "cost outer/inner",
-    "lost",
-)
 
 
 class Relation(StrEnum):
@@ -114,8 +98,8 @@ class Tightness:
             "cost": {
                 "time_ratio": self.time_ratio,
                 "exponentiation_ratio": self.exponentiation_ratio,
-                "outer_queries": _queries(self.outer),
-                "inner_queries": _queries(self.inner),
+                "outer_queries": queries_per_trial(self.outer),
+                "inner_queries": queries_per_trial(self.inner),
             },
         }
 
@@ -131,14 +115,26 @@ def tightness(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Tightness:
     """Play A in the inner game and the reduction around A in the outer game; the row (module notes)."""
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise UsageError(f"--max-trials must be a positive integer, got {trials!r}")
+    trials = checked_int(trials, "the number of trials", minimum=1, error=UsageError)
     group = reduction.inner_game.group(tier)
     thresholds = Thresholds(alpha=alpha / 2)
-    common = {"seed": seed, "time_limit": time_limit, "group": group.name}
-    inner_spec = make_spec(reduction.inner_game, reduction.inner_variant, inner, tier, **common)
+    inner_spec = make_spec(
+        reduction.inner_game,
+        reduction.inner_variant,
+        inner,
+        tier,
+        seed=seed,
+        time_limit=time_limit,
+        group=group.name,
+    )
     outer_spec = make_spec(
-        reduction.outer_game, reduction.outer_variant, reduction.around(inner), tier, **common
+        reduction.outer_game,
+        reduction.outer_variant,
+        reduction.around(inner),
+        tier,
+        seed=seed,
+        time_limit=time_limit,
+        group=group.name,
     )
     inner_run, inner_outcomes = _play(inner_spec, trials, thresholds)
     outer_run, outer_outcomes = _play(outer_spec, trials, thresholds)
@@ -193,66 +189,9 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator > 0 else None
 
 
-def _queries(run: RunResult) -> float:
+def queries_per_trial(run: RunResult) -> float:
     """Oracle queries per trial, all oracles of the run's game together."""
     return math.fsum(run.mean_queries.values())
-
-
-# -- rendering ------------------------------------------------------------------------------------------
-
-
-def _span(point: float, low: float, high: float) -> str:
-    return f"{point:.3g} [{low:.3g}, {high:.3g}]"
-
-
-def _percent(level: float) -> str:
-    return f"{100 * level:.6g}%"
-
-
-def _times(ratio: float | None) -> str:
-    return "—" if ratio is None else f"×{ratio:.1f}"
-
-
-def _row(row: Tightness) -> tuple[str, ...]:
-    inner, outer, eps = row.inner.estimate, row.outer.estimate, row.epsilon
-    cost = (
-        f"time {_times(row.time_ratio)}, exp {_times(row.exponentiation_ratio)}, "
-        f"queries {_queries(row.outer):.4g}/{_queries(row.inner):.4g}"
-    )
-    return (
-        row.reduction,
-        row.inner.adversary,
-        row.inner.tier,
-        str(inner.trials),
-        _span(inner.advantage, inner.interval.lower, inner.interval.upper),
-        _span(eps.success, eps.interval.lower, eps.interval.upper),
-        _span(outer.advantage, outer.interval.lower, outer.interval.upper),
-        row.relation,
-        _span(row.bound, row.bound_low, row.bound_high),
-        row.status.value,
-        cost,
-        f"{row.inner.lost_total}/{row.outer.lost_total}",
-    )
-
-
-def table(rows: Sequence[Tightness], fmt: str = "github") -> str:
-    """The tightness table, with how to read it (and the toy note when a row is of the toy tier)."""
-    if not rows:
-        return "(no reductions)"
-    text = tabulate([_row(row) for row in rows], headers=COLUMNS, tablefmt=fmt, disable_numparse=True)
-    alpha = rows[0].epsilon.thresholds.alpha
-    notes = [
-        "",
-        f"Adv and ε: estimate [Clopper–Pearson interval at {_percent(1 - alpha)}], inner and outer intervals "
-        f"jointly at {_percent(1 - 2 * alpha)}. ε is Pr of the inner event the relation counts; "
-        "bound at ε: the declared bound at ε [at the ends of ε's interval]. The relation holds if the outer "
-        "lower end meets the bound's upper end, is violated if the outer upper end is below the bound's "
-        "lower end, and is not contradicted otherwise. Costs: a trial of the reduction over a trial of "
-        "the inner adversary; queries to each run's own game. Lost: trials lost by fault, inner/outer.",
-    ]
-    if any(row.inner.tier == "toy" for row in rows):
-        notes += ["", TOY_NOTE]
-    return text + "\n" + "\n".join(notes)
 
 
 def to_json(rows: Sequence[Tightness], meta: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 * `advantage_plot`: one row per run, the advantage with its interval, coloured by verdict, against the
   thresholds ε0 and ε1 the verdict was decided with;
 * `running_plot`: the running estimate of each run against the number of trials, with the interval
-  at every sequential look the engine made (the looks share α, mpgames.measure.estimation notes), ending at
+  at every sequential look the engine made (the looks share α, mpgames.measure.sequential notes), ending at
   the look that decided the verdict;
 * `wall_plot`: the success of budgeted generic attacks against the size of q, with exact intervals,
   next to the success the budget predicts: flat while the budget covers √q, then falling as B²/q.
@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mpgames.measure.estimation import SequentialPlan, Verdict, advantage, clopper_pearson, estimate
+from mpgames.measure.estimation import advantage, clopper_pearson, estimate
 from mpgames.measure.records import RunResult
+from mpgames.measure.sequential import SequentialPlan
+from mpgames.measure.verdicts import Verdict
 
 INSTALL_HINT = "install the plots extra: pip install 'mpgames[plots]'"
 

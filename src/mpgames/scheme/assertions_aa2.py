@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mpgames.scheme.assertions import (
+from mpgames.scheme.assertions.common import (
     AUXSK_LEN,
     AsserterState,
     ContextRegistry,
@@ -72,7 +72,7 @@ class Aa2PublicKey:
     def __post_init__(self) -> None:
         object.__setattr__(self, "pk", check_public_key(self.pk, what="apk.pk"))
         _check_digest(self.root, "AA-2 Merkle root")
-        check_depth(self.depth, MAX_DEPTH)
+        object.__setattr__(self, "depth", check_depth(self.depth, MAX_DEPTH))
 
     @property
     def group(self) -> Group:

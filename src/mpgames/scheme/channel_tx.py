@@ -31,6 +31,7 @@ from mpgames.scheme.assertions import AssertionPublicKey
 from mpgames.scheme.encoding import U64_MAX, enc
 from mpgames.scheme.errors import RuleViolation, SchemeError
 from mpgames.scheme.hashing import Tag, hash256
+from mpgames.scheme.integers import checked_int
 from mpgames.scheme.ledger import Ledger, transaction_type
 from mpgames.scheme.randomness import RandomSource, resolve
 from mpgames.scheme.schnorr import PublicKey, SecretKey, Signature, check_public_key
@@ -220,9 +221,13 @@ class _ChannelSpend(ABC):
 
     def check(self, ledger: Ledger) -> None:
         terms = open_escrow(ledger, self.cid)
-        share = self.payee_share(terms)
-        if not isinstance(share, int) or isinstance(share, bool) or not 0 <= share <= terms.amount:
-            raise RuleViolation("tx-amount", f"the payee's share must lie in [0, {terms.amount}]")
+        checked_int(
+            self.payee_share(terms),
+            "the payee's share",
+            minimum=0,
+            maximum=terms.amount,
+            error=lambda message: RuleViolation("tx-amount", message),
+        )
         payer_sig, payee_sig = self.signatures()
         require_signature(terms.payer, payer_sig, self.message(), "signature-payer")
         if self.cooperative:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 
-from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
+from mpgames.scheme.integers import checked_int
 
 
 def bsgs(group: Group, h: int, *, max_steps: int | None = None) -> int | None:
@@ -31,11 +31,10 @@ def bsgs(group: Group, h: int, *, max_steps: int | None = None) -> int | None:
     full = math.isqrt(group.q - 1) + 1  # ⌈√q⌉, so full² ≥ q
     if max_steps is None:
         baby, giant = full, full
-    elif not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 0:
-        raise SchemeError("max_steps must be a non-negative integer")
     else:
-        baby = min(full, max_steps // 2)
-        giant = max_steps - baby
+        steps = checked_int(max_steps, "max_steps", minimum=0)
+        baby = min(full, steps // 2)
+        giant = steps - baby
     if baby == 0:
         return None
     giant = min(giant, -(-group.q // baby))  # no point walking past q
@@ -49,8 +48,8 @@ def bsgs(group: Group, h: int, *, max_steps: int | None = None) -> int | None:
     stride = group.gexp(group.q - baby)
     gamma = h
     for i in range(giant):
-        j = table.get(gamma)
-        if j is not None:
-            return i * baby + j
+        found = table.get(gamma)
+        if found is not None:
+            return i * baby + found
         gamma = group.mul(gamma, stride)
     return None

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
-from mpgames.scheme.errors import DecodeError, SchemeError
+from mpgames.scheme.errors import DecodeError
+from mpgames.scheme.integers import checked_int
 
 if TYPE_CHECKING:
     from mpgames.scheme.groups import Group
@@ -28,9 +29,7 @@ _LEN_BYTES = 4
 
 def u64(n: int) -> bytes:
     """8-byte unsigned big-endian encoding of a small integer (index, counter, amount, time)."""
-    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= U64_MAX:
-        raise SchemeError("small integers must lie in [0, 2^64)")
-    return n.to_bytes(8, "big")
+    return checked_int(n, "a small integer (u64)", minimum=0, maximum=U64_MAX).to_bytes(8, "big")
 
 
 def field_bytes(f: Field) -> bytes:

@@ -23,11 +23,12 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, TypeGuard
 
-import gmpy2
+import gmpy2  # type: ignore[import-untyped]  # gmpy2 ships neither stubs nor a py.typed marker
 
 from mpgames.scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
+from mpgames.scheme.integers import checked_int
 from mpgames.scheme.metering import count_exponentiation
 from mpgames.scheme.randomness import RandomSource, resolve
 
@@ -49,7 +50,7 @@ _VALIDATED: dict[tuple[int, int, int, str], Group] = {}
 _MEMBERS: dict[tuple[int, int], dict[int, bool]] = {}
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     """True iff value is exactly an `int` (not bool, not a subclass that could lie about itself)."""
     return type(value) is int
 
@@ -74,10 +75,8 @@ class Group:
 
     def __post_init__(self) -> None:
         for attr in ("p", "q", "g"):
-            value = getattr(self, attr)
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise InvalidGroupError(f"group parameter {attr} must be an integer")
-            object.__setattr__(self, attr, int.__int__(value))
+            value = checked_int(getattr(self, attr), f"group parameter {attr}", error=InvalidGroupError)
+            object.__setattr__(self, attr, value)
         if type(self.tier) is not str or self.tier not in TIERS:
             raise InvalidGroupError(f"unknown tier {self.tier!r}; choose one of {', '.join(TIERS)}")
         if type(self.name) is not str:
@@ -116,9 +115,9 @@ class Group:
         return self.name or f"{self.p.bit_length()}/{self.q.bit_length()}-bit"
 
     # -- validation ------------------------------------------------------------------------------
-    def is_element(self, y: object) -> bool:
+    def is_element(self, y: object) -> TypeGuard[int]:
         """True iff y is exactly an int in (1, p) with y^q = 1: a non-identity subgroup element."""
-        if not _is_int(y) or not 1 < y < self.p:  # type: ignore[operator]
+        if not _is_int(y) or not 1 < y < self.p:
             return False
         p, q = self.p, self.q
         members = _MEMBERS.get((p, q))
@@ -127,26 +126,26 @@ class Group:
         count_exponentiation()
         if gmpy2.powmod(y, q, p) != 1:
             return False
-        _remember_member(p, q, y)  # type: ignore[arg-type]
+        _remember_member(p, q, y)
         return True
 
     def check_element(self, y: object, what: str = "element") -> int:
         """Return y if it is a subgroup element, else raise `InvalidElementError`."""
         if not self.is_element(y):
             raise InvalidElementError(f"{what} is not an element of the order-q subgroup")
-        return y  # type: ignore[return-value]
+        return y
 
     def check_scalar(self, s: object, what: str = "scalar") -> int:
         """Return s if it is exactly an int with 0 <= s < q, else raise `InvalidScalarError`."""
-        if not _is_int(s) or not 0 <= s < self.q:  # type: ignore[operator]
+        if not _is_int(s) or not 0 <= s < self.q:
             raise InvalidScalarError(f"{what} must be an integer in [0, q)")
-        return s  # type: ignore[return-value]
+        return s
 
     def check_secret(self, x: object, what: str = "secret key") -> int:
         """Return x if it is exactly an int with 1 <= x <= q-1, else raise `InvalidScalarError`."""
-        if not _is_int(x) or not 1 <= x < self.q:  # type: ignore[operator]
+        if not _is_int(x) or not 1 <= x < self.q:
             raise InvalidScalarError(f"{what} must be an integer in [1, q-1]")
-        return x  # type: ignore[return-value]
+        return x
 
     # -- arithmetic ------------------------------------------------------------------------------
     def exp(self, base: int, e: int) -> int:
@@ -196,9 +195,9 @@ def clear_member_cache() -> None:
     _MEMBERS.clear()
 
 
-def validated_group(p: int, q: int, g: int, tier: str) -> Group | None:
+def validated_group(p: object, q: object, g: object, tier: object) -> Group | None:
     """The validated group with exactly these parameters, if one was built in this process."""
-    if not all(_is_int(v) for v in (p, q, g)) or type(tier) is not str:
+    if not (_is_int(p) and _is_int(q) and _is_int(g)) or type(tier) is not str:
         return None
     return _VALIDATED.get((p, q, g, tier))
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from mpgames.scheme.errors import RuleViolation
 from mpgames.scheme.hashing import hash256
+from mpgames.scheme.integers import checked_int
 from mpgames.scheme.revalidate import NotCanonicalError, canonical
 from mpgames.scheme.schnorr import PublicKey
 
@@ -45,7 +46,7 @@ def transaction_type(cls: type[TxT]) -> type[TxT]:
 class Transaction(Protocol):
     """A rule-checked ledger transaction."""
 
-    kind: str
+    kind: ClassVar[str]
 
     def encode(self) -> bytes:
         """Canonical bytes, hashed into the transaction id."""
@@ -128,19 +129,19 @@ class Ledger:
     # -- genesis ---------------------------------------------------------------------------------
     def mint(self, pk: PublicKey, amount: int) -> None:
         """Create value out of nothing (genesis funding of a simulation)."""
-        _check_amount(amount)
+        amount = _check_amount(amount)
         self._balances[pk] = self.balance(pk) + amount
         self._minted += amount
 
     # -- effects (used by Transaction.apply) -----------------------------------------------------
     def debit(self, pk: PublicKey, amount: int) -> None:
-        _check_amount(amount)
+        amount = _check_amount(amount)
         if self.balance(pk) < amount:
             raise RuleViolation("insufficient-balance", f"needs {amount}, has {self.balance(pk)}")
         self._balances[pk] = self.balance(pk) - amount
 
     def credit(self, pk: PublicKey, amount: int) -> None:
-        _check_amount(amount)
+        amount = _check_amount(amount)
         self._balances[pk] = self.balance(pk) + amount
 
     def lock(self, output_id: bytes, owner: PublicKey, amount: int, terms: Any) -> None:
@@ -189,6 +190,7 @@ class Ledger:
         return txid
 
 
-def _check_amount(amount: int) -> None:
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-        raise RuleViolation("amount-range", "amounts are non-negative integers")
+def _check_amount(amount: int) -> int:
+    return checked_int(
+        amount, "an amount", minimum=0, error=lambda message: RuleViolation("amount-range", message)
+    )

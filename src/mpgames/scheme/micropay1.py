@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from mpgames.scheme.channel_tx import EscrowTerms, UpdateTx, open_escrow, require_signature
 from mpgames.scheme.errors import RuleViolation, SchemeError, VerificationError
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.micropay import ChannelWallet, MerchantBooks, check_price, lock_escrow
+from mpgames.scheme.micropay.merchant import MerchantBooks
+from mpgames.scheme.micropay.payer import ChannelWallet, lock_escrow
+from mpgames.scheme.micropay.records import check_price
 from mpgames.scheme.randomness import RandomSource, resolve
 from mpgames.scheme.revalidate import NotCanonicalError, canonical
 from mpgames.scheme.schnorr import PublicKey, SecretKey
@@ -153,7 +155,7 @@ class Mp1Merchant(MerchantBooks[_Book]):
         return self._ledger.submit(book.best.cosign(self._sk, self._rng))
 
 
-class Mp1Wallet(ChannelWallet):
+class Mp1Wallet(ChannelWallet[SchnorrVoucher]):
     """A's side of a Micropay 1 channel; it refuses to show a used cert unless forced (a cheat)."""
 
     def __init__(
@@ -182,7 +184,7 @@ class Mp1Wallet(ChannelWallet):
             if state.paid + price > state.deposit:
                 raise RuleViolation("over-deposit", "the channel cannot pay this much")
         self._shown.add(state)
-        return Mp1Payment(cert, price, self._update(state.paid + price))  # type: ignore[arg-type]
+        return Mp1Payment(cert, price, self._update(state.paid + price))
 
     def pay(
         self, merchant: Mp1Merchant, price: int, *, voucher: SchnorrVoucher | None = None, force: bool = False

@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.micropay import Merchant, Schedule, setup_merchant
+from mpgames.scheme.micropay.merchant import Merchant, setup_merchant
+from mpgames.scheme.micropay.records import ChannelState, Schedule
 from mpgames.scheme.penalty import PenaltyBounds
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.revalidate import canonical
 from mpgames.scheme.schnorr import PublicKey, SecretKey
 from mpgames.scheme.vouchers import Mp2State, SchnorrVoucher, Voucher
+
+
+def _mp2_state(state: object) -> Mp2State:
+    """The state, if it is a Micropay 2 state (`SchemeError` otherwise)."""
+    if not isinstance(state, Mp2State):
+        raise SchemeError("a Micropay 2 voucher is a Schnorr-signed Micropay 2 state")
+    return state
 
 
 @dataclass(frozen=True)
@@ -39,20 +47,19 @@ class NamedVouchers:
     ) -> Mp2State:
         return Mp2State(cid, expiry, deposit, index, paid, pos)
 
-    def issue(self, sk: SecretKey, state: Mp2State, rng: RandomSource | None) -> SchnorrVoucher:
-        return SchnorrVoucher.issue(sk, state, rng)
+    def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> SchnorrVoucher:
+        return SchnorrVoucher.issue(sk, _mp2_state(state), rng)
 
     def verify(self, voucher: Voucher) -> bool:
         """Verify with the key of the point of sale the state names (unknown index: invalid), on a
         canonical copy of the voucher (mpgames.scheme.revalidate), whoever built it."""
         voucher = canonical(voucher, SchnorrVoucher, "the voucher")
-        if not isinstance(voucher.state, Mp2State):
-            raise SchemeError("a Micropay 2 voucher is a Schnorr-signed Micropay 2 state")
-        if voucher.state.pos >= len(self.directory):
+        pos = _mp2_state(voucher.state).pos
+        if pos >= len(self.directory):
             return False
-        return voucher.verify(self.directory[voucher.state.pos])
+        return voucher.verify(self.directory[pos])
 
-    def expired(self, state: Mp2State, now: int) -> bool:
+    def expired(self, state: ChannelState, now: int) -> bool:
         return False
 
 

@@ -18,13 +18,21 @@ from mpgames.scheme.encoding import enc
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.micropay import Merchant, Schedule, setup_merchant
+from mpgames.scheme.micropay.merchant import Merchant, setup_merchant
+from mpgames.scheme.micropay.records import ChannelState, Schedule
 from mpgames.scheme.penalty import PenaltyBounds
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.revalidate import canonical
 from mpgames.scheme.ring import canonical_ring
 from mpgames.scheme.schnorr import PublicKey, SecretKey
 from mpgames.scheme.vouchers import Mp3State, RingVoucher, Voucher
+
+
+def _mp3_state(state: object) -> Mp3State:
+    """The state, if it is a Micropay 3 state (`SchemeError` otherwise)."""
+    if not isinstance(state, Mp3State):
+        raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
+    return state
 
 
 @dataclass(frozen=True)
@@ -48,18 +56,17 @@ class RingVouchers:
     ) -> Mp3State:
         return Mp3State(cid, expiry, self.schedule.slot_end(now), deposit, index, paid)
 
-    def issue(self, sk: SecretKey, state: Mp3State, rng: RandomSource | None) -> RingVoucher:
-        return RingVoucher.issue(sk, self.ring, state, rng)
+    def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> RingVoucher:
+        return RingVoucher.issue(sk, self.ring, _mp3_state(state), rng)
 
     def verify(self, voucher: Voucher) -> bool:
         """Verify the ring signature on a canonical copy of the voucher (mpgames.scheme.revalidate)."""
         voucher = canonical(voucher, RingVoucher, "the voucher")
-        if not isinstance(voucher.state, Mp3State):
-            raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
+        _mp3_state(voucher.state)
         return voucher.verify(self.ring)
 
-    def expired(self, state: Mp3State, now: int) -> bool:
-        return now >= state.valid_until
+    def expired(self, state: ChannelState, now: int) -> bool:
+        return now >= _mp3_state(state).valid_until
 
 
 def setup(

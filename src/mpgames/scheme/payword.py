@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.hashing import Tag, hash256
+from mpgames.scheme.integers import checked_int
 
 FULL_BITS = 256
 
@@ -37,9 +38,11 @@ class ChainHash:
     truncate_bits: int | None = None
 
     def __post_init__(self) -> None:
-        bits = self.truncate_bits
-        if bits is not None and (not isinstance(bits, int) or isinstance(bits, bool) or not 1 <= bits <= 256):
-            raise SchemeError("truncate_bits must be an integer in [1, 256] (or None for the full hash)")
+        if self.truncate_bits is not None:
+            bits = checked_int(
+                self.truncate_bits, "truncate_bits (None for the full hash)", minimum=1, maximum=FULL_BITS
+            )
+            object.__setattr__(self, "truncate_bits", bits)
 
     @functools.cached_property
     def bits(self) -> int:

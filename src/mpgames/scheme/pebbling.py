@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mpgames.scheme.errors import SchemeError
+from mpgames.scheme.integers import checked_int
 
 # step(i, w_i) = w_{i−1}
 Step = Callable[[int, bytes], bytes]
@@ -31,8 +31,7 @@ class PebbledChain:
     """The words w_0 … w_n of a chain given its top w_n, revealed upwards from w_1 in O(log n) space."""
 
     def __init__(self, step: Step, n: int, top: bytes) -> None:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise SchemeError("a chain has at least one word above its anchor")
+        n = checked_int(n, "the chain length n (words above the anchor)", minimum=1)
         self._step = step
         self._n = n
         self._floor = 1
@@ -67,8 +66,7 @@ class PebbledChain:
 
     def word(self, j: int) -> bytes:
         """w_j, for j at or above the last word revealed."""
-        if not isinstance(j, int) or isinstance(j, bool) or not self._floor <= j <= self._n:
-            raise SchemeError(f"word {j} is not available (next words: {self._floor}..{self._n})")
+        j = checked_int(j, "the word index (earlier words are gone)", minimum=self._floor, maximum=self._n)
         self._floor = j
         pebbles = self._pebbles
         while pebbles[-1][0] < j:

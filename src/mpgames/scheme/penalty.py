@@ -33,22 +33,23 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.integers import checked_int
 
 # A purchase in the profit model: (index of the voucher spent, price). Voucher 0 is the one the payer
 # holds when the slot starts; purchase i issues voucher i + 1.
 Purchase = tuple[int, int]
 
+# The errors `checked_int` raises here: a model parameter out of range, a price outside [u1, u2].
+_range_error = functools.partial(RuleViolation, "parameter-range")
+_amount_error = functools.partial(RuleViolation, "tx-amount")
+
 
 def _positive(value: object, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise RuleViolation("parameter-range", f"{name} must be a positive integer")
-    return value
+    return checked_int(value, name, minimum=1, error=_range_error)
 
 
 def _non_negative(value: object, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise RuleViolation("parameter-range", f"{name} must be a non-negative integer")
-    return value
+    return checked_int(value, name, minimum=0, error=_range_error)
 
 
 def _prices(u1: int, u2: int) -> tuple[int, int]:
@@ -167,8 +168,9 @@ class SlotStrategy:
         for i, (voucher, price) in enumerate(self.purchases):
             if not isinstance(voucher, int) or not 0 <= voucher <= i:
                 raise RuleViolation("slot-voucher", f"purchase {i} spends a voucher that does not exist yet")
-            if not isinstance(price, int) or isinstance(price, bool) or not u1 <= price <= u2:
-                raise RuleViolation("tx-amount", f"purchase {i}: prices lie in [{u1}, {u2}]")
+            price = checked_int(
+                price, f"purchase {i}: the price", minimum=u1, maximum=u2, error=_amount_error
+            )
             if paid[voucher] + price > self.delta:
                 raise RuleViolation(
                     "over-deposit", f"purchase {i} overdraws its branch (capacity {self.delta})"

@@ -132,16 +132,18 @@ def _bool(value: object, group: Group | None) -> bool:
     return value
 
 
+# The readers run only on a value whose `type()` is the primitive or a subclass of it (`_primitive` and
+# `_literal` check that first), hence the casts; each reads the stored value through the base type.
 def _read_int(value: object) -> int:
-    return int.__int__(value)  # type: ignore[arg-type]
+    return int.__int__(typing.cast(int, value))
 
 
 def _read_bytes(value: object) -> bytes:
-    return bytes.__getitem__(value, slice(None))  # type: ignore[arg-type, index]
+    return bytes.__getitem__(typing.cast(bytes, value), slice(None))
 
 
 def _read_str(value: object) -> str:
-    return str.__str__(value)  # type: ignore[arg-type]
+    return str.__str__(typing.cast(str, value))
 
 
 _PRIMITIVES: dict[type, Callable[[object], object]] = {
@@ -221,18 +223,18 @@ def _literal(options: tuple[object, ...]) -> _Converter:
 
 
 def _read_items(value: object) -> list[object]:
-    kind = type(value)
-    base: type
+    kind = type(value)  # unlike isinstance, type() cannot be faked: the casts below hold
     if issubclass(kind, tuple):
-        base = tuple
+        as_tuple = typing.cast("tuple[object, ...]", value)
+        count, items = tuple.__len__(as_tuple), tuple.__iter__(as_tuple)
     elif issubclass(kind, list):
-        base = list
+        as_list = typing.cast("list[object]", value)
+        count, items = list.__len__(as_list), list.__iter__(as_list)
     else:
         raise _Refused(f" must be a tuple or a list, got {kind.__name__}")
-    count = base.__len__(value)  # type: ignore[call-arg]
     if count > MAX_ITEMS:
         raise _Refused(f" has {count} items; at most {MAX_ITEMS} are accepted")
-    return list(base.__iter__(value))  # type: ignore[call-arg]
+    return list(items)
 
 
 def _sequence(args: tuple[Any, ...]) -> _Converter:
@@ -294,7 +296,7 @@ def _convert_group(value: object, group: Group | None) -> Group:
         if (p, q, g, tier) != (group.p, group.q, group.g, group.tier):
             raise _Refused(f" must be the game's group {group.label}")
         return group
-    found = validated_group(p, q, g, tier)  # type: ignore[arg-type]
+    found = validated_group(p, q, g, tier)
     if found is None:
         raise _Refused(" is not a validated group")
     return found

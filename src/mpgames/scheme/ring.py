@@ -25,6 +25,7 @@ from mpgames.scheme.encoding import FieldReader, enc
 from mpgames.scheme.errors import DecodeError, SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.hashing import Tag, hash_to_scalar
+from mpgames.scheme.integers import checked_int
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey, SecretKey, check_message, check_public_key
 
@@ -51,8 +52,7 @@ class RingSignature:
     @classmethod
     def from_bytes(cls, group: Group, data: bytes, ring_size: int) -> RingSignature:
         """Decode a signature for a ring of `ring_size` members; `DecodeError` on any malformed field."""
-        if not isinstance(ring_size, int) or isinstance(ring_size, bool) or ring_size < 1:
-            raise DecodeError("ring signature: ring_size must be a positive integer")
+        ring_size = checked_int(ring_size, "ring signature: ring_size", minimum=1, error=DecodeError)
         reader = FieldReader(data, "ring signature")
         reader.tag(Tag.RS_AOS)
         c0 = reader.scalar(group, "c0")

@@ -42,7 +42,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from mpgames.framework.base import AdversaryLike, Game
-from mpgames.measure.estimation import DEFAULT_ALPHA, Kind, SequentialPlan, Thresholds, Verdict
+from mpgames.measure.sequential import SequentialPlan
+from mpgames.measure.verdicts import DEFAULT_ALPHA, Kind, Thresholds, Verdict
 
 # Budgets tried, smallest first (sequential stopping ends most entries much earlier). The smallest
 # is twice the 200 trials that bound a win-lose null adversary, so that one chance win on a toy

@@ -22,7 +22,7 @@ Notes
 
 False alarms across a suite (Holm).
     Each entry's verdict comes from an interval of its advantage, valid at every sequential look
-    (mpgames.measure.estimation). For an entry and any level a, let its p-value be the smallest a at
+    (mpgames.measure.sequential). For an entry and any level a, let its p-value be the smallest a at
     which its final counts decide a verdict; since the per-look intervals at a/K are simultaneously
     right with probability at least 1 − a whatever the stopping rule, a wrong verdict at level a has
     probability at most a: these p-values are valid. Holm's step-down procedure over the m entries
@@ -63,8 +63,9 @@ from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
 from mpgames.games.registry import all_games, get_game
 from mpgames.measure import estimation
-from mpgames.measure.estimation import Estimate, Kind, Thresholds, Verdict, max_advantage
+from mpgames.measure.estimation import Estimate, max_advantage
 from mpgames.measure.records import EXPECTATIONS
+from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.suites.demo import SuiteEntry, default_suite, demo_budget
 
 # The suites shipped with the package: `mpgames demo` plays DEFAULT_SUITE, CI plays ci.toml beside it.
@@ -378,6 +379,9 @@ def suite_toml(name: str, description: str, seed: str, alpha: float, entries: It
         f"alpha = {alpha!r}",
     ]
     for entry in entries:
+        expect = entry.expect
+        if expect is None:  # a reduction: judged by its loss relation, never a suite entry
+            raise ValueError(f"{entry.adversary.id} expects no verdict, so it cannot be a suite entry")
         lines += [
             "",
             "[[entry]]",
@@ -385,7 +389,7 @@ def suite_toml(name: str, description: str, seed: str, alpha: float, entries: It
             f"variant = {_toml_string(entry.variant)}",
             f"adversary = {_toml_string(entry.adversary.id)}",
             f"tier = {_toml_string(entry.tier)}",
-            f"expect = {_toml_string(entry.expect)}",
+            f"expect = {_toml_string(expect)}",
         ]
     return "\n".join(lines) + "\n"
 

@@ -19,7 +19,7 @@ from mpgames.scheme import micropay3, schnorr
 from mpgames.scheme.errors import RuleViolation
 from mpgames.scheme.groups import Group, named_group
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.microcoin import accept_link, microcoin_gen
+from mpgames.scheme.microcoin import PayWordGen, accept_link, microcoin_gen
 from mpgames.scheme.microcoin_tx import CommitTx, RedeemTx
 from mpgames.scheme.micropay import Merchant, Payer, Schedule, Wallet
 from mpgames.scheme.penalty import assertion_depth, channel_expiry, penalty_bounds
@@ -181,6 +181,8 @@ def walkthrough(out: Callable[[str], None] = print, seed: int = 1) -> None:
     carol, dave = schnorr.keygen(story.group, story.rng), schnorr.keygen(story.group, story.rng)
     ledger.mint(carol[0], FUNDS)
     gen = microcoin_gen(carol[1], dave[0], 10, 10, ledger.now + SLOT, rng=story.rng)
+    if not isinstance(gen, PayWordGen):  # MC-B, the default variant, pays with a PayWord chain
+        raise TypeError(f"MC-B's MicroCoinGen must be a PayWordGen, got {type(gen).__name__}")
     ledger.submit(CommitTx(gen.commit, gen.signature))
     out(
         f"  Carol commits b = 10 as n = 10 coins of v = 1 for Dave: "

@@ -59,7 +59,7 @@ def mpgames_run(request: pytest.FixtureRequest) -> Iterator[Callable[..., RunRes
     from mpgames.adversaries.registry import get_adversary
     from mpgames.framework.engine import Engine
     from mpgames.games.registry import get_game
-    from mpgames.measure.estimation import Thresholds
+    from mpgames.measure.verdicts import Thresholds
 
     default_seed = str(request.config.getoption("mpgames_seed"))
     engine = Engine(request.config.getoption("mpgames_jobs"))
