@@ -6,7 +6,7 @@ import pytest
 from kat import kat
 
 from mpgames.adversaries.dl import STEP_BUDGET, recovered_log
-from mpgames.scheme.dlog import bsgs
+from mpgames.adversaries.dlog import bsgs
 from mpgames.scheme.errors import InvalidElementError, SchemeError
 from mpgames.scheme.groups import Group, named_group
 from mpgames.scheme.randomness import SeededRandom

@@ -7,9 +7,9 @@ names the class it needs.
 from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.dlog import bsgs
 from mpgames.framework.view import View
 from mpgames.games.sig_euf_cma import Forgery
-from mpgames.scheme.dlog import bsgs
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import Signature
 

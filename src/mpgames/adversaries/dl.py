@@ -5,14 +5,14 @@
   full run on the toy tier (20-bit q: about 2^11 steps), so the toy game is broken; on the standard
   tier it covers exponents below about STEP_BUDGET²/4 = 2^22 of a 256-bit q, so the attack falls
   back to a random guess and the game stays bounded: a generic attacker is only as strong as its
-  budget (Shoup's O(B²/q) bound, mpgames.scheme.dlog).
+  budget (Shoup's O(B²/q) bound, mpgames.adversaries.dlog).
 """
 
 from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.dlog import bsgs
 from mpgames.framework.view import View
-from mpgames.scheme.dlog import bsgs
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
 

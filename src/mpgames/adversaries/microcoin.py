@@ -33,12 +33,12 @@ from typing import ClassVar
 
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import STEP_BUDGET, is_log, recovered_log
+from mpgames.adversaries.dlog import bsgs
 from mpgames.framework.view import View
 from mpgames.games.hash_preimage import random_word
 from mpgames.games.mc_type1 import distinct_keypair
 from mpgames.games.microcoins import HASH_BUDGET
 from mpgames.scheme.chameleon import extract_key, message_scalar
-from mpgames.scheme.dlog import bsgs
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.microcoin import (
     SEED_LEN,
@@ -263,7 +263,7 @@ class BsgsMint(Adversary):
     by BSGS, then coin l*.
 
     Ch(μ_l*; r) = g^μ · y^r = R_root iff x·r = log(R_root · g^−μ) = t: with x = log y and t, both by
-    baby-step giant-step (`mpgames.adversaries.dl.recovered_log`, `mpgames.scheme.dlog.bsgs`,
+    baby-step giant-step (`mpgames.adversaries.dl.recovered_log`, `mpgames.adversaries.dlog.bsgs`,
     STEP_BUDGET steps each), r = t/x opens the root to coin l*. Against MC-0′ (ADM openings) and the
     PayWord variants there is nothing this solves, and it hands in a random coin.
 

@@ -127,7 +127,7 @@ def add_wall_command(
 
 
 def predicted_success(q: int, steps: int) -> float:
-    """Success of `budgeted_log` on a uniform x in [1, q−1] (mpgames.scheme.dlog budget rule).
+    """Success of `budgeted_log` on a uniform x in [1, q−1] (mpgames.adversaries.dlog budget rule).
 
     BSGS with b = min(⌈√q⌉, ⌊B/2⌋) baby steps and the rest giant steps finds every x below b·giants;
     otherwise the attack guesses, right with probability 1/(q−1).
