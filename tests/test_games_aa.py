@@ -20,7 +20,7 @@ from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.framework.errors import MalformedOutput
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
-from mpgames.games.aa_extract import NO_LEAF_BINDING, AssertionExtractability, Equivocation
+from mpgames.games.aa_extract import AssertionExtractability, Equivocation
 from mpgames.games.aa_secrecy import AssertionSecrecy
 from mpgames.games.payment_desk import DEPTH
 from mpgames.games.registry import get_game
@@ -30,6 +30,8 @@ from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Asserter
 from mpgames.scheme.errors import ContextReusedError
 from mpgames.scheme.groups import named_group
 from mpgames.scheme.randomness import RandomSource, SeededRandom
+
+NO_LEAF_BINDING = assertions.NO_LEAF_BINDING.name
 
 SEED = "test-games-aa"
 TOY = AssertionSecrecy.group("toy")

@@ -27,15 +27,7 @@ from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
 from mpgames.games.channel_vouchers import MICROPAY2, MICROPAY3, POS_COUNT, UNBOUND
 from mpgames.games.mp_ds import NO_AA, DoubleSpendDetection
-from mpgames.games.mp_profit import (
-    DEPOSIT,
-    PENALTIES,
-    PENALTY_IN_BOUND,
-    PENALTY_TOO_SMALL,
-    PURCHASES,
-    U2,
-    DoubleSpendProfit,
-)
+from mpgames.games.mp_profit import BOUNDS, DEPOSIT, PURCHASES, U2, DoubleSpendProfit
 from mpgames.games.mp_uf import VoucherUnforgeability
 from mpgames.games.mp_ul import VoucherUnlinkability
 from mpgames.games.registry import get_game
@@ -46,7 +38,7 @@ from mpgames.scheme.assertions import AUXSK_LEN, Asserter
 from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx
 from mpgames.scheme.errors import RuleViolation
 from mpgames.scheme.micropay import Payment
-from mpgames.scheme.penalty import SlotStrategy
+from mpgames.scheme.penalty import PENALTY_IN_BOUND, PENALTY_TOO_SMALL, SlotStrategy, asked_penalty
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.ring import RingSignature
 from mpgames.scheme.vouchers import RingVoucher
@@ -406,7 +398,7 @@ def test_a_penalty_in_the_bound_deters(adversary: type) -> None:
 def test_the_protocol_settles_as_the_profit_model_predicts(variant: str) -> None:
     """On the ledger: goods b_prev + V = 8 + N·u2, B takes d + p, so the profit is the model's
     V − δ − p for δ = u2 and N single-purchase forks of u2."""
-    penalty = PENALTIES[variant]
+    penalty, _ = asked_penalty(variant, BOUNDS)
     settlement = traced(play(DoubleSpendProfit, SlotForks, variant), "settlement")
     model = SlotStrategy(U2, ((0, U2),) * PURCHASES).profit(penalty)
     assert settlement == {
@@ -440,7 +432,7 @@ def test_forking_with_the_whole_deposit_does_not_pay() -> None:
     outcome = play(DoubleSpendProfit, _ForkAtEntry, PENALTY_TOO_SMALL)
     assert outcome.error is None and not outcome.won
     assert traced(outcome, "settlement")["profit"] == str(
-        PURCHASES * U2 - DEPOSIT - PENALTIES[PENALTY_TOO_SMALL]
+        PURCHASES * U2 - DEPOSIT - asked_penalty(PENALTY_TOO_SMALL, BOUNDS)[0]
     )
 
 

@@ -8,7 +8,10 @@ game, and no run may crash. `tests/test_hostile_adversaries.py` plays them all.
 * `lies`: int/bytes/scheme-class subclasses whose `==`, `!=`, `>` or `bytes()` lie (class 1);
 * `raising`: comparisons, `len()`, `bytes()`, attribute reads that raise, and hidden-bit faults (class 2);
 * `bypass`: scheme objects made without their constructors, with refused fields (class 3);
-* `mutation`: objects rewritten after the challenger stored them, fields that change per read (class 4).
+* `mutation`: objects rewritten after the challenger stored them, fields that change per read (class 4);
+* `exiting`: `sys.exit(0)` in a stage, the constructor, a stage lookup or at import (class 5). These
+  claim a break instead, so that a suite expecting it fails when they lose
+  (`tests/test_adversary_exits.py`).
 
 Every module is self-contained, so that it also loads as a file plugin:
 `mpgames run GAME --adversary tests/hostile/<module>.py:ClassName`.

@@ -27,9 +27,9 @@ from collections.abc import Callable
 
 from mpgames.adversaries.base import Adversary
 from mpgames.framework.view import View
-from mpgames.games.aa_extract import UNBOUND_LEAF, Equivocation
+from mpgames.games.aa_extract import Equivocation
 from mpgames.scheme import assertions, schnorr
-from mpgames.scheme.assertions import AUXSK_LEN, FIXED, Asserter, AssertionPublicKey
+from mpgames.scheme.assertions import AUXSK_LEN, FIXED, UNBOUND_LEAF, Asserter, AssertionPublicKey
 from mpgames.scheme.groups import Group
 from mpgames.scheme.hashing import Tag, hash_to_scalar
 from mpgames.scheme.randomness import RandomSource

@@ -19,9 +19,8 @@ from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import budgeted_log, is_log
 from mpgames.framework.view import View
 from mpgames.games.ch_cr import Collision
-from mpgames.games.ch_key_exposure import PublishedHash
 from mpgames.scheme import chameleon
-from mpgames.scheme.chameleon import AdmOpening
+from mpgames.scheme.chameleon import AdmOpening, PublishedHash
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource

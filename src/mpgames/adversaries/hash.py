@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
 from mpgames.framework.view import View
-from mpgames.games.hash_preimage import CHAIN_HASHES, ChainHashPreimage, chain_word, random_word
+from mpgames.games.hash_preimage import ChainHashPreimage, chain_word, random_word
+from mpgames.scheme.microcoin import CHAIN_HASHES
 from mpgames.scheme.randomness import RandomSource
 
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import recovered_log
 from mpgames.framework.view import View
-from mpgames.games.ring_anon import derived_coins
 from mpgames.games.ring_uf import RingForgery
 from mpgames.scheme import ring
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
-from mpgames.scheme.ring import RingSignature
+from mpgames.scheme.ring import RingSignature, derived_coins
 from mpgames.scheme.schnorr import PublicKey, SecretKey
 
 # The message the forgers sign (never asked of the signing oracle) and the challenge message.

@@ -37,22 +37,19 @@ from mpgames.adversaries.registry import adversaries_for, all_adversaries, resol
 from mpgames.cli import check as cli_check
 from mpgames.cli import plot as cli_plot
 from mpgames.cli import reduce as cli_reduce
+from mpgames.cli import replay as cli_replay
 from mpgames.cli.explain import explain
 from mpgames.framework.base import Game
-from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog, TrialSpec, make_spec, play_trial
+from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog
 from mpgames.framework.errors import UsageError
-from mpgames.framework.outcome import TrialOutcome
 from mpgames.games.registry import all_games, get_game
 from mpgames.measure.records import RunResult
 from mpgames.measure.sequential import plan_trials
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
 from mpgames.reports import render
-from mpgames.scheme.errors import InvalidGroupError
-from mpgames.scheme.groups import named_group
 from mpgames.suites.demo import SuiteEntry
 from mpgames.teaching import docgen
 from mpgames.teaching.walkthrough import walkthrough
-from mpgames.vectors import load_vector, replay_report, replay_vector
 
 USAGE_ERROR = 2
 DEFAULT_SEED = "0"
@@ -283,23 +280,11 @@ def _report(
         print(render.table(results))
 
 
-def _tier(args: argparse.Namespace) -> str:
-    """--tier, else the tier of --group, else toy."""
-    if args.tier is not None:
-        return args.tier
-    if args.group is None:
-        return "toy"
-    try:
-        return named_group(args.group).tier
-    except InvalidGroupError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def _run(args: argparse.Namespace) -> int:
     game = get_game(args.game)
     thresholds = _thresholds(args)
     variant = game.variant(args.variant).name
-    tier = _tier(args)
+    tier = cli_replay.tier_of(args)
     game.group(tier, args.group)  # validate the tier and group before anything runs
     if args.plan:
         return _plan(game, thresholds, args)
@@ -375,77 +360,11 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replay(args: argparse.Namespace) -> int:
-    trial = {"GAME": args.game, "--adversary": args.adversary, "--trial": args.trial}
-    if args.vector is not None:
-        fixed = {**trial, "--variant": args.variant, "--tier": args.tier, "--group": args.group}
-        given = [name for name, value in fixed.items() if value is not None]
-        if given:
-            raise UsageError(f"--vector fixes the trial: give it without {', '.join(given)}")
-        vector = load_vector(args.vector)
-        outcome, problems = replay_vector(vector)
-        record = {"vector": str(args.vector), "outcome": dataclasses.asdict(outcome), "problems": problems}
-        print(json.dumps(record, indent=2) if args.json else replay_report(vector, outcome, problems))
-        return 1 if problems else 0
-    missing = [name for name, value in trial.items() if value is None]
-    if missing:
-        raise UsageError(f"give GAME --adversary A --trial I or --vector FILE (missing {', '.join(missing)})")
-    game = get_game(args.game)
-    adversary = resolve(args.adversary, game.id)
-    spec = make_spec(
-        game,
-        args.variant,
-        adversary,
-        _tier(args),
-        seed=args.seed,
-        time_limit=args.time_limit,
-        group=args.group,
-        tracing=True,
-    )
-    outcome = play_trial(spec, args.trial)
-    if args.json:
-        print(json.dumps({"spec": _spec_record(spec), "outcome": dataclasses.asdict(outcome)}, indent=2))
-        return 0
-    print(
-        f"{game.id} variant={spec.variant} adversary={adversary.id} tier={spec.tier} group={spec.group_name} "
-        f"seed={spec.seed!r} trial={args.trial}"
-    )
-    if args.trace:
-        for number, entry in enumerate(outcome.transcript, 1):
-            print(f"  {number:2}. {entry.format()}")
-    print(_outcome_line(outcome))
-    return 0
-
-
-def _spec_record(spec: TrialSpec) -> dict[str, Any]:
-    return {
-        "game": spec.game.id,
-        "variant": spec.variant,
-        "adversary": spec.adversary.id,
-        "tier": spec.tier,
-        "group": spec.group_name,
-        "seed": spec.seed,
-    }
-
-
-def _outcome_line(outcome: TrialOutcome) -> str:
-    if outcome.error:
-        scored = "won" if outcome.won else "lost"
-        result = f"fault ({outcome.error}), scored {scored}"
-    else:
-        result = "won" if outcome.won else "lost"
-    queries = ", ".join(f"{name}: {used}" for name, used in outcome.queries) or "none"
-    return (
-        f"result: {result}; output: {outcome.output or '-'}; queries: {queries}; "
-        f"{outcome.exponentiations} exponentiations, {outcome.hashes} hashes, {outcome.seconds * 1000:.1f} ms"
-    )
-
-
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": _list,
     "run": _run,
     "explain": _explain,
-    "replay": _replay,
+    "replay": cli_replay.replay,
     "demo": _demo,
     "check": _check,
     "walkthrough": _walkthrough,
@@ -461,6 +380,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"mpgames {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except SystemExit as exc:
+        # The commands return their status and never exit: an exit from inside one came from code
+        # the run loaded (an adversary file's top level, an attribute it computes), and its status
+        # must not pass for the run's own (a `sys.exit(0)` would otherwise read as success in CI).
+        print(
+            f"mpgames {args.command}: error: loaded code called sys.exit({exc.code!r}); the run is void",
+            file=sys.stderr,
+        )
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("mpgames: interrupted", file=sys.stderr)

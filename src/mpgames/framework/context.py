@@ -26,8 +26,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, TypeVar, overload
 
+from mpgames.framework import errors
 from mpgames.framework.checks import expect_output
-from mpgames.framework.errors import AdversaryFault, ChallengerBug, MalformedOutput, TrialTimeout
+from mpgames.framework.errors import AdversaryFault, ChallengerBug, MalformedOutput
 from mpgames.framework.oracles import Oracle
 from mpgames.framework.outcome import TraceEntry
 from mpgames.framework.summary import summarize
@@ -115,6 +116,18 @@ class TrialContext:
             self._transcript.append(TraceEntry(step, rendered))
 
     # -- running the adversary -------------------------------------------------------------------
+    def instantiate(self, adversary_class: Callable[[], A]) -> A:
+        """The adversary object: its constructor is the adversary's code, so it runs under the
+        trial's time limit and whatever it raises (`sys.exit` included) faults the trial."""
+        remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
+        start = time.perf_counter()
+        try:
+            return call_with_limit(adversary_class, remaining)
+        except errors.ADVERSARY_ERRORS as exc:
+            raise AdversaryFault(exc) from exc
+        finally:
+            self._adversary_seconds += time.perf_counter() - start
+
     # `returns` is a type expression: a class, or a union such as `PayWordCoin | OpeningCoin`, whose
     # static type is the stage's result (`TypeForm`, PEP 747); with None the stage's output is not read.
     @overload
@@ -181,7 +194,7 @@ class TrialContext:
         try:
             output = call_with_limit(run_stage, remaining)
             summary = "" if returns is None else summarize(output)
-        except (Exception, TrialTimeout) as exc:
+        except errors.ADVERSARY_ERRORS as exc:
             self._raise_if_bug()
             raise AdversaryFault(self._fault or exc) from exc
         finally:

@@ -123,7 +123,7 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
     start = time.perf_counter()
     with metered() as ops:
         try:
-            won, error = spec.game().experiment(ctx, spec.adversary()), None
+            won, error = spec.game().experiment(ctx, ctx.instantiate(spec.adversary)), None
         except AdversaryFault as fault:
             ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
             won, error = score_fault(spec.game, ctx), fault.kind

@@ -43,6 +43,12 @@ class MalformedOutput(SchemeError):
     """The adversary's output does not have the shape the game expects."""
 
 
+# What the adversary's code may raise and lose its trial by: any exception, the time limit, and the
+# exits an ordinary `except Exception` lets through (`sys.exit`, a generator closed under it). A
+# KeyboardInterrupt is the user's, and stops the run.
+ADVERSARY_ERRORS: tuple[type[BaseException], ...] = (Exception, TrialTimeout, SystemExit, GeneratorExit)
+
+
 class AdversaryFault(Exception):
     """Carries an adversary-side exception to the engine: the trial is faulted and counted by `kind`
     (a loss in a win-lose game, the challenger's uniform guess in a guessing game: engine.score_fault)."""

@@ -14,6 +14,9 @@ Variants:
   opened twice, and Extract (which binds the same constant, so it sees one statement) returns ⊥. No
   extractor could do better, since the two transcripts carry no more about x than one assertion.
 
+Both are declared in `mpgames.scheme.assertions` (`variants`, with the leaf substitution
+`leaf_statement`).
+
 Not a variant here: `rks-as-published`. Its leak is across sibling contexts (a secrecy failure,
 game `aa.secrecy`); within one context it stays extractable.
 
@@ -26,23 +29,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, variant_table
+from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
 from mpgames.games.payment_desk import DEPTH
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import assertions
-from mpgames.scheme.assertions import FIXED, Assertion, AssertionPublicKey
+from mpgames.scheme.assertions import FIXED, FIXED_TREE, Assertion, AssertionPublicKey, leaf_statement
 from mpgames.scheme.groups import Group
-
-NO_LEAF_BINDING = "no-leaf-binding"
-# What the no-leaf-binding variant opens every leaf to, whatever the statement.
-UNBOUND_LEAF = b""
-
-
-def leaf_statement(variant: str, st: bytes) -> bytes:
-    """What the variant's Assert, Verify and Extract bind into the leaf: st itself, or a constant."""
-    return UNBOUND_LEAF if variant == NO_LEAF_BINDING else st
 
 
 @dataclass(frozen=True)
@@ -79,15 +74,7 @@ class AssertionExtractability(Game):
         "statements in one context so that both verify and Extract still misses the key"
     )
     source = "scheme §3.4; Ruffing–Kate–Schröder (S3) Def. 3"
-    variants = variant_table(
-        Variant(FIXED, False, "chameleon-hash tree, leaf opened to H_q(st): equivocation opens a node twice"),
-        Variant(
-            NO_LEAF_BINDING,
-            True,
-            "leaf opened to a constant, not the statement: one opening serves every statement and "
-            "Extract gets ⊥",
-        ),
-    )
+    variants = declared_variants(id, FIXED_TREE, assertions.NO_LEAF_BINDING)
     default_variant = FIXED
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import assertions, schnorr
-from mpgames.scheme.assertions import FIXED, RKS_AS_PUBLISHED, Assertion, check_context, check_variant
+from mpgames.scheme.assertions import FIXED, FIXED_TREE, RKS_TREE, Assertion, check_context, check_variant
 from mpgames.scheme.groups import Group
 
 # Tree depth D: 2^8 contexts, 16 exponentiations per assertion.
@@ -52,15 +53,7 @@ class AssertionSecrecy(Game):
         "recover the assertion key (the payer's escrow key)"
     )
     source = "scheme §3.4; Ruffing–Kate–Schröder (S3) Def. 4"
-    variants = variant_table(
-        Variant(FIXED, False, "chameleon-hash tree with every leaf entry G(ℓ, j, V): no node opened twice"),
-        Variant(
-            RKS_AS_PUBLISHED,
-            True,
-            "RKS/accas leaf layout G(Ch(S(st); r'), r'): sibling contexts 2j, 2j+1 open their parent "
-            "twice and leak x",
-        ),
-    )
+    variants = declared_variants(id, FIXED_TREE, RKS_TREE)
     default_variant = FIXED
     budgets = budget_table(assert_=4)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, variant_table
+from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import chameleon, schnorr
 from mpgames.scheme.schnorr import PublicKey
@@ -42,10 +43,8 @@ class ChameleonCollision(Game):
     kind = Kind.WIN_LOSE
     notion = "finding a Krawczyk–Rabin chameleon-hash collision without the trapdoor"
     source = "scheme §3.2"
-    variants = variant_table(
-        Variant("kr", False, "Krawczyk–Rabin Ch(m; r) = g^m · y^r, collision resistant under DL"),
-    )
-    default_variant = "kr"
+    variants = declared_variants(id, chameleon.KR)
+    default_variant = chameleon.KR.name
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
         group = ctx.group

@@ -1,33 +1,32 @@
 """What the voucher games `mp.uf` and `mp.ul` share (harness §3; scheme §5.4–§5.5 vouchers): the
-points of sale, the voucher scheme of each variant (including the broken unbound one), the issuing
+points of sale, the pick of each variant's voucher scheme (declared and implemented, the broken
+unbound one included, in `mpgames.scheme.micropay2` and `mpgames.scheme.micropay3`), the issuing
 oracle, a sample channel state to start from, and the format checks of states and vouchers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
 from mpgames.games.rings import member_index
-from mpgames.scheme import ring
-from mpgames.scheme.encoding import enc
-from mpgames.scheme.errors import SchemeError
-from mpgames.scheme.hashing import Tag
+from mpgames.scheme import micropay2, micropay3
 from mpgames.scheme.micropay import Schedule
 from mpgames.scheme.micropay2 import NamedVouchers
-from mpgames.scheme.micropay3 import RingVouchers
+from mpgames.scheme.micropay3 import RingVouchers, UnboundRingVouchers
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey, SecretKey
 from mpgames.scheme.vouchers import Mp1State, Mp2State, Mp3State, RingVoucher, SchnorrVoucher, Voucher
 
-MICROPAY2 = "micropay2"
+# The variant names, declared in the scheme.
+MICROPAY2 = micropay2.MICROPAY2.name
 
 
-MICROPAY3 = "micropay3"
+MICROPAY3 = micropay3.MICROPAY3.name
 
 
-UNBOUND = "micropay3-unbound-balance"
+UNBOUND = micropay3.UNBOUND_BALANCE.name
 
 
 # B's points of sale: n = 3 already exercises the ring walk and a 1-of-n guess far from 1/2.
@@ -40,10 +39,6 @@ SAMPLE_DEPOSIT, SAMPLE_VALID_UNTIL, SAMPLE_T_CONF = 20, 10, 3
 
 
 SAMPLE_EXPIRY = 2 * SAMPLE_VALID_UNTIL + SAMPLE_T_CONF
-
-
-# Label of the unbound variant's signed message, inside the voucher tag.
-UNBOUND_LABEL = b"terms only"
 
 
 ChannelState = Mp2State | Mp3State
@@ -60,28 +55,6 @@ class VoucherSigner(Protocol):
     def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> Voucher: ...
 
     def verify(self, voucher: Voucher) -> bool: ...
-
-
-def unbound_message(state: Mp3State) -> bytes:
-    """What the broken variant signs: the channel terms (cid, T, T', d), without k and b."""
-    return enc(Tag.MP_STATE, UNBOUND_LABEL, state.cid, state.expiry, state.valid_until, state.deposit)
-
-
-@dataclass(frozen=True)
-class UnboundRingVouchers:
-    """Broken Micropay 3 vouchers: an AOS ring signature on the channel terms only."""
-
-    ring: tuple[PublicKey, ...]
-
-    def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> RingVoucher:
-        if not isinstance(state, Mp3State):
-            raise SchemeError("a Micropay 3 voucher signs a Micropay 3 state")
-        return RingVoucher(state, ring.sign(sk, self.ring, unbound_message(state), rng))
-
-    def verify(self, voucher: Voucher) -> bool:
-        if not isinstance(voucher, RingVoucher) or not isinstance(voucher.state, Mp3State):
-            raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
-        return ring.verify(self.ring, unbound_message(voucher.state), voucher.signature)
 
 
 def voucher_signer(variant: str, keys: Sequence[PublicKey]) -> VoucherSigner:

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from types import MappingProxyType
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
 from mpgames.games.microcoins import HASH_BUDGET
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
-from mpgames.scheme.microcoin import CID_LEN, VARIANTS
+from mpgames.scheme.microcoin import CHAIN_HASHES, CID_LEN, FULL_HASH, TRUNCATED_HASH
 from mpgames.scheme.payword import ChainHash
 from mpgames.scheme.randomness import RandomSource
 
 TRUNC = "mc-b-trunc"
-# The chain hash of each variant of hash.preimage: MC-B's, and mc-b-trunc's κ-bit cut.
-CHAIN_HASHES = MappingProxyType({"full": ChainHash(), "trunc": VARIANTS[TRUNC].chain_hash})
 # The index of the step f: any fixed index names one function of the family.
 STEP_INDEX = 1
 
@@ -59,16 +57,8 @@ class ChainHashPreimage(Game):
     kind = Kind.WIN_LOSE
     notion = "one-wayness of one step of the PayWord chain hash, full or cut to κ bits"
     source = "scheme §4.3, §4.4; harness §5 (assumption game of a reduction)"
-    variants = variant_table(
-        Variant("full", False, "the 256-bit chain hash of MC-B"),
-        Variant(
-            "trunc",
-            True,
-            f"cut to κ = {CHAIN_HASHES['trunc'].bits} bits as in mc-b-trunc: q_f queries find a preimage "
-            "with probability ≈ q_f·2^(1−κ)",
-        ),
-    )
-    default_variant = "full"
+    variants = declared_variants(id, FULL_HASH, TRUNCATED_HASH)
+    default_variant = FULL_HASH.name
     budgets = budget_table(f=HASH_BUDGET)
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:

@@ -15,7 +15,7 @@ payer who makes R accept more than the ledger will pay out has spent more than i
 R's policy bounds the channels it opens to `MAX_COINS` coins, so that one Transact costs at most
 that many hashes whatever n a link declares.
 
-Shared with `mc.type2`: `microcoin_variants`, `distinct_keypair`, `FUNDS`, `MAX_COINS`.
+Shared with `mc.type2`: `distinct_keypair`, `FUNDS`, `MAX_COINS`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedQuery
 from mpgames.framework.view import View
-from mpgames.games.microcoins import FUNDS, MAX_COINS, microcoin_variants
+from mpgames.games.microcoins import FUNDS, MAX_COINS
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
 from mpgames.scheme.errors import RuleViolation, VerificationError
@@ -160,7 +161,7 @@ class MicrocoinTypeOne(Game):
         "accept a coin beyond the committed n, more than the committed b, or a coin the ledger will not pay"
     )
     source = "scheme §4.3, §4.4 (Type I, extended win condition)"
-    variants = microcoin_variants(GAME_TYPE1, "mc-b", "mc-b-unbound-n")
+    variants = declared_variants(id, VARIANTS["mc-b"], VARIANTS["mc-b-unbound-n"])
     default_variant = "mc-b"
     stages = (COMMIT, PAY)
     budgets = budget_table(commit=4, accept=1, pay=32)

@@ -29,7 +29,8 @@ from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
 from mpgames.framework.view import View
-from mpgames.games.microcoins import FUNDS, HASH_BUDGET, MAX_COINS, microcoin_variants
+from mpgames.games.microcoins import FUNDS, HASH_BUDGET, MAX_COINS
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
 from mpgames.scheme.errors import VerificationError
@@ -163,7 +164,7 @@ class MicrocoinTypeTwo(Game):
         "l* that the payee's Transact accepts: a coin it was never paid"
     )
     source = "scheme §4.2, §4.3, §4.4 (Type II)"
-    variants = microcoin_variants(GAME_TYPE2, "mc-b", "mc-0", "mc-0-adm", "mc-b-trunc")
+    variants = declared_variants(id, *(VARIANTS[name] for name in ("mc-b", "mc-0", "mc-0-adm", "mc-b-trunc")))
     default_variant = "mc-b"
     stages = (QUERY, FORGE)
     budgets = budget_table(setup=1, coin=MAX_COINS - 1, hash=HASH_BUDGET)

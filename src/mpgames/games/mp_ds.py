@@ -17,6 +17,8 @@ Variants:
   of sale still accept each spend, since none of them has seen the context, and B notices the
   conflict at synchronization, but there is nothing to extract: no key, no penalty.
 
+Both are declared in `mpgames.scheme.micropay3` (`MICROPAY3`, `NO_AA`: `accountable=False`).
+
 The win predicate is the spec's, judged on Q itself: it runs Extract on every equivocating pair
 rather than asking B's synchronization (which runs the same Extract and is what `mp.profit` plays).
 The challenger's side of the protocol (`PaymentDesk`: the ledger, the merchant and its points of
@@ -29,20 +31,21 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.games.channel_vouchers import MICROPAY3
 from mpgames.games.payment_desk import (
     SCHEDULE,
     PaymentDesk,
 )
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
-from mpgames.scheme import assertions
+from mpgames.scheme import assertions, micropay3
 from mpgames.scheme.channel_tx import EscrowTerms
 from mpgames.scheme.ledger import Ledger
 from mpgames.scheme.micropay import PaymentRecord
 
-NO_AA = "micropay3-no-aa"
+NO_AA = micropay3.NO_AA.name
 # B's points of sale: two for a double spend, a third for an honest payer to move on to.
 POS_COUNT = 3
 
@@ -96,16 +99,7 @@ class DoubleSpendDetection(Game):
         "(one context) accepted without the pair revealing the escrow key"
     )
     source = "scheme §5.7 (Exp^ds), §5.5, §3.4"
-    variants = variant_table(
-        Variant(
-            MICROPAY3, False, "payments assert st = enc(cid, r, x) in context k: a double spend gives x_A"
-        ),
-        Variant(
-            NO_AA,
-            True,
-            "payments carry no accountable assertion: a double spend is noticed but gives no key",
-        ),
-    )
+    variants = declared_variants(id, micropay3.MICROPAY3, micropay3.NO_AA)
     default_variant = MICROPAY3
     budgets = budget_table(open=2, nonce=16, spend=16)
 

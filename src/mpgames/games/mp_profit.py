@@ -22,26 +22,32 @@ sale (one per fork), so (N − 1)·u2 = 12 and F = 16. Variants, by the penalty 
 * `penalty-in-bound` (default): p = (N − 1)·u2 = 12, the lower end of [F − u2, F] and the most
   tempting value inside it; B checks p against the bound. The best strategy breaks even (profit 0).
 * `penalty-too-small` (broken): p = (N − 1)·u2 − 1 = 11, which B accepts: the fork strategy gains 1.
+
+Both are declared in `mpgames.scheme.penalty` (`penalty_variants`, `asked_penalty`).
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.games.payment_desk import PaymentDesk, checked_payment
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme.channel_tx import EscrowTerms
 from mpgames.scheme.errors import RuleViolation
 from mpgames.scheme.groups import Group
 from mpgames.scheme.micropay import Payment, Schedule, check_price
-from mpgames.scheme.penalty import PenaltyBounds, penalty_bounds, purchases_per_slot
+from mpgames.scheme.penalty import (
+    PENALTY_IN_BOUND,
+    PenaltyBounds,
+    asked_penalty,
+    penalty_bounds,
+    penalty_variants,
+    purchases_per_slot,
+)
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.vouchers import Voucher
 
-PENALTY_IN_BOUND = "penalty-in-bound"
-PENALTY_TOO_SMALL = "penalty-too-small"
 # Ť, T̂ ≤ T̄: one purchase takes a time unit, points of sale work 4 of the 5 units of a slot.
 PURCHASE_TIME, WORK_TIME, SLOT = 1, 4, 5
 # T_conf and l: the channel lives two slots (one to bring δ down honestly, one to cheat in).
@@ -52,7 +58,6 @@ DEPOSIT = 3 * U2
 # N = ⌊T̂/Ť⌋ purchases per slot and the bound [(N − 1)·u2, N·u2] = [12, 16].
 PURCHASES = purchases_per_slot(WORK_TIME, PURCHASE_TIME, SLOT)
 BOUNDS = penalty_bounds(WORK_TIME, PURCHASE_TIME, SLOT, U2)
-PENALTIES = MappingProxyType({PENALTY_IN_BOUND: BOUNDS.lower, PENALTY_TOO_SMALL: BOUNDS.lower - 1})
 # One point of sale per fork: each of them refuses a context it has seen.
 POS_COUNT = PURCHASES
 SCHEDULE = Schedule(SLOT, T_CONF)
@@ -152,26 +157,15 @@ class DoubleSpendProfit(Game):
         "included, with N purchases per slot of price at most u2"
     )
     source = "scheme §5.6 (penalty bound), §5.5"
-    variants = variant_table(
-        Variant(
-            PENALTY_IN_BOUND,
-            False,
-            f"p = (N − 1)·u2 = {PENALTIES[PENALTY_IN_BOUND]} in [(N − 1)·u2, N·u2], checked by B",
-        ),
-        Variant(
-            PENALTY_TOO_SMALL,
-            True,
-            f"p = (N − 1)·u2 − 1 = {PENALTIES[PENALTY_TOO_SMALL]}: N forks of a voucher with δ = u2 gain 1",
-        ),
-    )
+    variants = declared_variants(id, *penalty_variants(BOUNDS))
     default_variant = PENALTY_IN_BOUND
     budgets = budget_table(open=1, nonce=16, spend=16, wait=2)
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
         variant = ctx.variant.name
         # B sets up n points of sale and offers channels with the variant's penalty (checked in the bound).
-        bounds = BOUNDS if variant == PENALTY_IN_BOUND else None
-        desk = ProfitDesk(ctx.group, ctx.rng, penalty=PENALTIES[variant], bounds=bounds)
+        penalty, bounds = asked_penalty(variant, BOUNDS)
+        desk = ProfitDesk(ctx.group, ctx.rng, penalty=penalty, bounds=bounds)
         # A opens its channel and shops on B's clock: Ť per purchase, T̂ per slot, a sync per slot.
         o_open = ctx.oracle("open", desk.open)
         o_nonce = ctx.oracle("nonce", desk.nonce)

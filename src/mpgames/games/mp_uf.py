@@ -18,21 +18,20 @@ state none of them signed. Variants:
   vouches for every (k, b): a payer rewinds its balance to b = 0 on a fresh counter, so every point
   of sale accepts it and no assertion context ever repeats.
 
-What `mp.ul` shares with this game (the voucher scheme of each variant, the broken one included,
-the issuing oracle, a sample state, the format checks) is in `mpgames.games.channel_vouchers`.
+The three voucher schemes are declared and implemented in `mpgames.scheme.micropay2` and
+`mpgames.scheme.micropay3`. What `mp.ul` shares with this game (the pick of each variant's voucher
+scheme, the issuing oracle, a sample state, the format checks) is in `mpgames.games.channel_vouchers`.
 """
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
 from mpgames.framework.oracles import Oracle
 from mpgames.games.channel_vouchers import (
-    MICROPAY2,
     MICROPAY3,
     POS_COUNT,
-    UNBOUND,
     VoucherSigner,
     checked_voucher,
     make_issuer,
@@ -40,7 +39,9 @@ from mpgames.games.channel_vouchers import (
     voucher_signer,
 )
 from mpgames.games.rings import RING_GROUPS, make_ring
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
+from mpgames.scheme import micropay2, micropay3
 from mpgames.scheme.vouchers import CID_LEN, Voucher
 
 
@@ -69,16 +70,7 @@ class VoucherUnforgeability(Game):
         "voucher on a channel state that no point of sale signed"
     )
     source = "scheme §5.7 (Exp^uf), §5.4–§5.5"
-    variants = variant_table(
-        Variant(MICROPAY3, False, "AOS ring signature by the points of sale on the whole state"),
-        Variant(MICROPAY2, False, "Schnorr signature on the whole state by the point of sale it names"),
-        Variant(
-            UNBOUND,
-            True,
-            "the ring signature covers (cid, T, T', d) only: one voucher vouches for every counter k "
-            "and amount b, so the payer rewinds its balance",
-        ),
-    )
+    variants = declared_variants(id, micropay3.MICROPAY3, micropay2.MICROPAY2, micropay3.UNBOUND_BALANCE)
     default_variant = MICROPAY3
     budgets = budget_table(cert=8)
     groups = RING_GROUPS

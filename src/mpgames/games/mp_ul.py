@@ -21,11 +21,10 @@ Variants:
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
 from mpgames.games.channel_vouchers import (
-    MICROPAY2,
     MICROPAY3,
     POS_COUNT,
     ChannelState,
@@ -34,7 +33,9 @@ from mpgames.games.channel_vouchers import (
     voucher_signer,
 )
 from mpgames.games.rings import RING_GROUPS, make_ring
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
+from mpgames.scheme import micropay2, micropay3
 from mpgames.scheme.vouchers import CID_LEN, Voucher
 
 
@@ -63,14 +64,7 @@ class VoucherUnlinkability(Game):
         "key, tell which of the n points of sale issued a challenge voucher"
     )
     source = "scheme §5.7 (Exp^ul, strong version), §5.4–§5.5"
-    variants = variant_table(
-        Variant(MICROPAY3, False, "AOS ring-signed states that name no point of sale (perfect anonymity)"),
-        Variant(
-            MICROPAY2,
-            True,
-            "states name the point of sale and carry its Schnorr signature: read the signer off the voucher",
-        ),
-    )
+    variants = declared_variants(id, micropay3.MICROPAY3, micropay2.MICROPAY2)
     default_variant = MICROPAY3
     budgets = budget_table(cert=8, challenge=1)
     groups = RING_GROUPS

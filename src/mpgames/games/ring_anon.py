@@ -17,32 +17,20 @@ Variants:
   signatures. While the keys stay secret the coins look random and the signature still hides its
   signer; once the keys are exposed, re-signing M as i0 reproduces σ bit for bit iff i0 signed, so
   the adversary reads b off the signature. Derandomised ring signers lose anonymity under key exposure.
+
+Both signers are declared and implemented in `mpgames.scheme.ring` (`signing_coins`).
 """
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
 from mpgames.games.rings import RING_GROUPS, RING_SIZE, make_ring, member_index
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import ring
-from mpgames.scheme.encoding import enc
-from mpgames.scheme.hashing import Tag, hash256
-from mpgames.scheme.randomness import SeededRandom
-from mpgames.scheme.ring import RingSignature, canonical_ring
-from mpgames.scheme.schnorr import PublicKey, SecretKey
-
-DETERMINISTIC = "aos-deterministic"
-# Domain label of the deterministic signer's PRF, inside the ring signature's own hash tag.
-COINS_LABEL = b"coins"
-
-
-def derived_coins(sk: SecretKey, members: tuple[PublicKey, ...], message: bytes) -> SeededRandom:
-    """The deterministic signer's coins: a generator seeded with
-    PRF_x(L, m) = H_256("RS/AOS", "coins", x, L, m), a keyed hash of the ring and the message."""
-    ring_bytes = enc(*(pk.to_bytes() for pk in canonical_ring(members)))
-    return SeededRandom(hash256(Tag.RS_AOS, COINS_LABEL, sk.group.scalar_bytes(sk.x), ring_bytes, message))
+from mpgames.scheme.ring import AOS, DETERMINISTIC, RingSignature
 
 
 class RingAnonymity(Game):
@@ -68,21 +56,13 @@ class RingAnonymity(Game):
         "key, tell which of two members signed a challenge message"
     )
     source = "scheme §3.3; Bender–Katz–Morselli anonymity against full key exposure"
-    variants = variant_table(
-        Variant("aos", False, "AOS with fresh uniform coins: σ is independent of the signer (perfect)"),
-        Variant(
-            DETERMINISTIC,
-            True,
-            "coins from a PRF of the signer's key and the message: with the keys exposed, re-signing "
-            "as i0 reproduces σ iff i0 signed",
-        ),
-    )
-    default_variant = "aos"
+    variants = declared_variants(id, AOS, DETERMINISTIC)
+    default_variant = AOS.name
     budgets = budget_table(challenge=1)
     groups = RING_GROUPS
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
-        group, deterministic = ctx.group, ctx.variant.name == DETERMINISTIC
+        group, variant = ctx.group, ctx.variant.name
         # {(pk_i, sk_i)} ← Gen for i < n; R = (pk_0, …, pk_{n−1}).
         members, secret_keys = make_ring(group, RING_SIZE, ctx.rng)
         # b ←$ {0, 1}.
@@ -93,7 +73,7 @@ class RingAnonymity(Game):
             candidates = (member_index(i0, RING_SIZE, "index i0"), member_index(i1, RING_SIZE, "index i1"))
             signer = secret_keys[candidates[b]]
             # Fresh coins (aos), or coins derived from the signer's key and M (aos-deterministic).
-            coins = derived_coins(signer, members, message) if deterministic else ctx.rng
+            coins = ring.signing_coins(variant, signer, members, message, ctx.rng)
             return ring.sign(signer, members, message, coins)
 
         # O_LR(M, i0, i1) returns σ ← Sign(sk_{i_b}, R, M), once.

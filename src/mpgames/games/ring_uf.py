@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
 from mpgames.games.rings import RING_GROUPS, RING_SIZE, make_ring, member_index
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import ring
-from mpgames.scheme.ring import RingOracle, RingSignature
+from mpgames.scheme.ring import AOS, RingOracle, RingSignature
 from mpgames.scheme.schnorr import PublicKey
 
 
@@ -59,12 +60,8 @@ class RingUnforgeability(Game):
         "oracle for any member of the ring, produce a valid ring signature on a message never signed"
     )
     source = "scheme §3.3, §5.7 (Exp^uf); Bender–Katz–Morselli fixed-ring unforgeability"
-    variants = variant_table(
-        Variant(
-            "aos", False, "AOS ring signatures (discrete-log version) over a fixed ring of n honest keys"
-        ),
-    )
-    default_variant = "aos"
+    variants = declared_variants(id, AOS)
+    default_variant = AOS.name
     budgets = budget_table(cert=16)
     groups = RING_GROUPS
 

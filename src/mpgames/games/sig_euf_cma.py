@@ -2,21 +2,21 @@
 
 Variants: `schnorr`, the signer of scheme §3.1 with a fresh nonce per signature, and
 `schnorr-nonce-reuse`, a broken signer that uses one nonce for every signature, so that two
-answers of the signing oracle give the key: x = (s1 − s2)/(e1 − e2) mod q.
+answers of the signing oracle give the key: x = (s1 − s2)/(e1 − e2) mod q. Both are declared and
+implemented in `mpgames.scheme.schnorr` (`variant_signer`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mpgames.framework.base import AdversaryLike, Game, Variant, budget_table, variant_table
+from mpgames.framework.base import AdversaryLike, Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
+from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
-from mpgames.scheme.schnorr import ChallengeOracle, PublicKey, Signature
-
-NONCE_REUSE = "schnorr-nonce-reuse"
+from mpgames.scheme.schnorr import FRESH_NONCES, NONCE_REUSE, ChallengeOracle, PublicKey, Signature
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,8 @@ class SchnorrEufCma(Game):
     kind = Kind.WIN_LOSE
     notion = "existential unforgeability of Schnorr signatures under chosen-message attack"
     source = "scheme §3.1"
-    variants = variant_table(
-        Variant("schnorr", False, "Schnorr signatures with a fresh uniform nonce per signature"),
-        Variant(NONCE_REUSE, True, "the signer reuses one nonce for every signature: two signatures give x"),
-    )
-    default_variant = "schnorr"
+    variants = declared_variants(id, FRESH_NONCES, NONCE_REUSE)
+    default_variant = FRESH_NONCES.name
     budgets = budget_table(sign=16)
 
     def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
@@ -56,12 +53,8 @@ class SchnorrEufCma(Game):
         # pk, sk = KeyGen()
         pk, sk = schnorr.keygen(group, ctx.rng)
         ctx.trace("keygen", x=sk.x, y=pk.y)
-        # The broken signer fixes its nonce once; the honest one draws a fresh nonce per signature.
-        nonce = group.random_secret(ctx.rng) if ctx.variant.name == NONCE_REUSE else None
-
-        def sign(message: bytes) -> Signature:
-            return schnorr.sign(sk, message, ctx.rng, nonce=nonce)
-
+        # The variant's signer: the broken one fixes its nonce now, the honest one draws one per signature.
+        sign = schnorr.variant_signer(ctx.variant.name, sk, ctx.rng)
         # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
         signing = ctx.oracle("sign", sign)
         hashes = self.hash_oracles(ctx, pk)

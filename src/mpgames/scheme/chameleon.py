@@ -8,17 +8,24 @@
 
 Seed API mapping: CHashGen(pk, r, m) = `hash_message(pk, m, r)`; CollComp(sk, pk, r, m, m') =
 `collision(sk, μ(m), r, μ(m'))` with the unchanged hash value.
+
+Variants the games compare (`mpgames.scheme.variants`): `KR` (broken for key exposure) and `ADM`,
+each as the trapdoor holder uses it (`TRAPDOOR_HASHES`): publish a first value, then collide it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Protocol
 
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.hashing import Tag, hash_to_scalar
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey, SecretKey, check_message, check_public_key
+from mpgames.scheme.variants import ConstructionVariant
 
 # Domain tag of the ADM inner hash e = H_q(m, r) (spec §3.2 leaves the tag open).
 TAG_CH_ADM = b"CH/ADM"
@@ -111,3 +118,72 @@ def adm_collision(sk: SecretKey, digest: int, message: bytes, rng: RandomSource 
     r = (digest + group.gexp(k) % group.q) % group.q
     e = _adm_challenge(group, message, r)
     return AdmOpening(r, (k - e * sk.x) % group.q)
+
+
+# -- the variants, as the trapdoor holder uses them -------------------------------------------------
+
+KR = ConstructionVariant(
+    "kr",
+    broken=True,
+    description="Krawczyk–Rabin Ch(m; r) = g^m · y^r, collision resistant under DL",
+    breaks=("ch.key-exposure",),
+    described=(("ch.key-exposure", "Krawczyk–Rabin: any two openings of one value reveal x (MC-0)"),),
+)
+ADM = ConstructionVariant(
+    "adm", broken=False, description="Ateniese–de Medeiros: openings are Schnorr-like and hide x (MC-0′)"
+)
+
+
+@dataclass(frozen=True)
+class PublishedHash:
+    """A hash value C with its first opening: C = Ch(μ(M0); r0) for KR, or ADM's (r, s)."""
+
+    digest: int
+    message: bytes
+    opening: int | AdmOpening
+
+
+class _KrHash:
+    """Krawczyk–Rabin as the trapdoor holder uses it: hash, then open to a new message."""
+
+    @staticmethod
+    def publish(pk: PublicKey, message: bytes, rng: RandomSource) -> PublishedHash:
+        r0 = pk.group.random_scalar(rng)
+        return PublishedHash(hash_message(pk, message, r0), message, r0)
+
+    @staticmethod
+    def collide(sk: SecretKey, first: PublishedHash, message: bytes, rng: RandomSource) -> int:
+        group = sk.group
+        m0 = message_scalar(group, first.message)
+        if not isinstance(first.opening, int):
+            raise TypeError("a Krawczyk–Rabin opening is a scalar")
+        return collision(sk, m0, first.opening, message_scalar(group, message))
+
+
+class _AdmHash:
+    """Ateniese–de Medeiros as the trapdoor holder uses it."""
+
+    @staticmethod
+    def publish(pk: PublicKey, message: bytes, rng: RandomSource) -> PublishedHash:
+        opening = adm_random_opening(pk.group, rng)
+        return PublishedHash(adm_hash(pk, message, opening), message, opening)
+
+    @staticmethod
+    def collide(sk: SecretKey, first: PublishedHash, message: bytes, rng: RandomSource) -> AdmOpening:
+        return adm_collision(sk, first.digest, message, rng)
+
+
+class TrapdoorHash(Protocol):
+    """A chameleon hash as its trapdoor holder uses it: publish a first value, then collide it."""
+
+    @staticmethod
+    def publish(pk: PublicKey, message: bytes, rng: RandomSource) -> PublishedHash: ...
+
+    @staticmethod
+    def collide(
+        sk: SecretKey, first: PublishedHash, message: bytes, rng: RandomSource
+    ) -> int | AdmOpening: ...
+
+
+# Each variant's trapdoor hash, by name.
+TRAPDOOR_HASHES: Mapping[str, type[TrapdoorHash]] = MappingProxyType({KR.name: _KrHash, ADM.name: _AdmHash})

@@ -5,6 +5,9 @@ Schnorr signature, so the next point of sale learns where the payer shopped befo
 privacy critique). Vouchers do not expire, and the payer asserts the bare nonce st = r in context k.
 The penalty is not tied to anything: a payer who shows one voucher at many points of sale before the
 next synchronization can draw Σ b_i > d + p when p is small (the seed's critique, answered by §5.6).
+
+`MICROPAY2` declares it as a variant of the voucher games (`mpgames.scheme.variants`): it loses
+unlinkability (`mp.ul`), since a voucher names its signer.
 """
 
 from __future__ import annotations
@@ -20,7 +23,21 @@ from mpgames.scheme.penalty import PenaltyBounds
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.revalidate import canonical
 from mpgames.scheme.schnorr import PublicKey, SecretKey
+from mpgames.scheme.variants import ConstructionVariant
 from mpgames.scheme.vouchers import Mp2State, SchnorrVoucher, Voucher
+
+MICROPAY2 = ConstructionVariant(
+    "micropay2",
+    broken=True,
+    description="Schnorr signature on the whole state by the point of sale it names",
+    breaks=("mp.ul",),
+    described=(
+        (
+            "mp.ul",
+            "states name the point of sale and carry its Schnorr signature: read the signer off the voucher",
+        ),
+    ),
+)
 
 
 def _mp2_state(state: object) -> Mp2State:

@@ -6,17 +6,22 @@ voucher expires at the end of the slot T' in which it was issued; an expired vou
 if it is the latest state S[cid] that B distributed at the last synchronization (renewal for l > 1).
 The payer asserts st = enc(cid, r, x) in context k, so a voucher shown twice yields the payer's key.
 
-`accountable=False` is the broken variant for the mp.ds game: payments carry no assertion, so a
-double spend is still noticed at synchronization but cannot be attributed (no key, no penalty).
+Variants the games compare (`mpgames.scheme.variants`): `MICROPAY3`, the above; `NO_AA`
+(`accountable=False`), broken for the mp.ds game: payments carry no assertion, so a double spend is
+still noticed at synchronization but cannot be attributed (no key, no penalty); and `UNBOUND_BALANCE`
+(`UnboundRingVouchers`), a deliberate binding bug for the mp.uf game: the ring signature covers only
+the channel terms (cid, T, T', d), so one voucher vouches for every counter k and amount b.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mpgames.scheme import ring
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
+from mpgames.scheme.hashing import Tag
 from mpgames.scheme.ledger import Ledger
 from mpgames.scheme.micropay.merchant import Merchant, setup_merchant
 from mpgames.scheme.micropay.records import ChannelState, Schedule
@@ -25,7 +30,33 @@ from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.revalidate import canonical
 from mpgames.scheme.ring import canonical_ring
 from mpgames.scheme.schnorr import PublicKey, SecretKey
+from mpgames.scheme.variants import ConstructionVariant
 from mpgames.scheme.vouchers import Mp3State, RingVoucher, Voucher
+
+MICROPAY3 = ConstructionVariant(
+    "micropay3",
+    broken=False,
+    description="AOS ring signature by the points of sale on the whole state",
+    described=(
+        ("mp.ul", "AOS ring-signed states that name no point of sale (perfect anonymity)"),
+        ("mp.ds", "payments assert st = enc(cid, r, x) in context k: a double spend gives x_A"),
+    ),
+)
+UNBOUND_BALANCE = ConstructionVariant(
+    "micropay3-unbound-balance",
+    broken=True,
+    description="the ring signature covers (cid, T, T', d) only: one voucher vouches for every counter k "
+    "and amount b, so the payer rewinds its balance",
+    breaks=("mp.uf",),
+)
+NO_AA = ConstructionVariant(
+    "micropay3-no-aa",
+    broken=True,
+    description="payments carry no accountable assertion: a double spend is noticed but gives no key",
+    breaks=("mp.ds",),
+)
+# Label of the unbound variant's signed message, inside the voucher tag.
+UNBOUND_LABEL = b"terms only"
 
 
 def _mp3_state(state: object) -> Mp3State:
@@ -42,7 +73,7 @@ class RingVouchers:
     ring: tuple[PublicKey, ...]
     schedule: Schedule
     accountable: bool = True
-    name = "micropay3"
+    name = MICROPAY3.name
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ring", canonical_ring(self.ring))
@@ -67,6 +98,28 @@ class RingVouchers:
 
     def expired(self, state: ChannelState, now: int) -> bool:
         return now >= _mp3_state(state).valid_until
+
+
+def unbound_message(state: Mp3State) -> bytes:
+    """What the broken `UNBOUND_BALANCE` variant signs: the channel terms (cid, T, T', d), without k and b."""
+    return enc(Tag.MP_STATE, UNBOUND_LABEL, state.cid, state.expiry, state.valid_until, state.deposit)
+
+
+@dataclass(frozen=True)
+class UnboundRingVouchers:
+    """Broken Micropay 3 vouchers (`UNBOUND_BALANCE`): an AOS ring signature on the channel terms only."""
+
+    ring: tuple[PublicKey, ...]
+
+    def issue(self, sk: SecretKey, state: ChannelState, rng: RandomSource | None) -> RingVoucher:
+        if not isinstance(state, Mp3State):
+            raise SchemeError("a Micropay 3 voucher signs a Micropay 3 state")
+        return RingVoucher(state, ring.sign(sk, self.ring, unbound_message(state), rng))
+
+    def verify(self, voucher: Voucher) -> bool:
+        if not isinstance(voucher, RingVoucher) or not isinstance(voucher.state, Mp3State):
+            raise SchemeError("a Micropay 3 voucher is a ring-signed Micropay 3 state")
+        return ring.verify(self.ring, unbound_message(voucher.state), voucher.signature)
 
 
 def setup(

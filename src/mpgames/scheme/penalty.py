@@ -23,6 +23,9 @@ b_prev + V for it, so its profit is V − δ − p. Without a fork the payer is 
 Its maximum of V − δ never exceeds (N − 1)·u2 and equals it whenever δ = u2 is reachable (d − u2 is a
 sum of prices), with N single-purchase forks of the entry voucher; e.g. (N, u1, u2, d) = (5, 2, 4, 12)
 gives 16. When d − u2 is not reachable (say prices {2}, d = 3) the maximum is smaller.
+
+`penalty_variants` declares the two penalties the `mp.profit` game compares (the lower end of the
+bound, and one less) and `asked_penalty` gives each one's p.
 """
 
 from __future__ import annotations
@@ -32,8 +35,13 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from mpgames.scheme.errors import RuleViolation
+from mpgames.scheme.errors import RuleViolation, SchemeError
 from mpgames.scheme.integers import checked_int
+from mpgames.scheme.variants import ConstructionVariant
+
+# The variants of B's penalty (`penalty_variants`).
+PENALTY_IN_BOUND = "penalty-in-bound"
+PENALTY_TOO_SMALL = "penalty-too-small"
 
 # A purchase in the profit model: (index of the voucher spent, price). Voucher 0 is the one the payer
 # holds when the slot starts; purchase i issues voucher i + 1.
@@ -109,6 +117,35 @@ def penalty_bounds(
     """[F − u2, F] for a payer with `devices` devices in parallel (m = 1 is the seed's case)."""
     n = purchases_per_slot(work_time, purchase_time, slot)
     return PenaltyBounds(_positive(devices, "devices m") * n, _positive(u2, "u2"))
+
+
+def penalty_variants(bounds: PenaltyBounds) -> tuple[ConstructionVariant, ConstructionVariant]:
+    """The penalties B may ask, as the variants of `mp.profit` (`mpgames.scheme.variants`): the lower end
+    (N − 1)·u2 of the bound, which B checks ("penalty-in-bound"), and one less, which B accepts
+    unchecked ("penalty-too-small", broken: N forks of a voucher with δ = u2 gain 1)."""
+    return (
+        ConstructionVariant(
+            PENALTY_IN_BOUND,
+            broken=False,
+            description=f"p = (N − 1)·u2 = {bounds.lower} in [(N − 1)·u2, N·u2], checked by B",
+        ),
+        ConstructionVariant(
+            PENALTY_TOO_SMALL,
+            broken=True,
+            description=f"p = (N − 1)·u2 − 1 = {bounds.lower - 1}: N forks of a voucher with δ = u2 gain 1",
+            breaks=("mp.profit",),
+        ),
+    )
+
+
+def asked_penalty(variant: str, bounds: PenaltyBounds) -> tuple[int, PenaltyBounds | None]:
+    """The penalty p B asks in the named variant of `penalty_variants`, and the bound it checks p
+    against (None: unchecked)."""
+    if variant == PENALTY_IN_BOUND:
+        return bounds.lower, bounds
+    if variant == PENALTY_TOO_SMALL:
+        return bounds.lower - 1, None
+    raise SchemeError(f"unknown penalty variant {variant!r}")
 
 
 def channel_expiry(slots: int, slot: int, t_conf: int, *, start: int = 0) -> int:

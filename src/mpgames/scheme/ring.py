@@ -12,6 +12,11 @@ Ring members are validated wherever a ring is used (`canonical_ring` calls `chec
 each; membership answers are cached by value), so verification of known keys costs exactly n
 exponentiation pairs and n hashes. Every s_i is uniform and c_0 is a hash output
 whoever signs: the signature says nothing about π, even to someone holding every secret key.
+
+Variants the games compare (`mpgames.scheme.variants`): `AOS`, the signer above with fresh uniform
+coins, and `DETERMINISTIC`, a broken signer that draws all of its coins (α and the s_i) from a
+generator seeded with PRF_x(L, m), the way RFC 6979 derandomises Schnorr signatures
+(`derived_coins`, `signing_coins`): once the keys are exposed, re-signing shows who signed.
 """
 
 from __future__ import annotations
@@ -24,10 +29,27 @@ from itertools import pairwise
 from mpgames.scheme.encoding import FieldReader, enc
 from mpgames.scheme.errors import DecodeError, SchemeError
 from mpgames.scheme.groups import Group
-from mpgames.scheme.hashing import Tag, hash_to_scalar
+from mpgames.scheme.hashing import Tag, hash256, hash_to_scalar
 from mpgames.scheme.integers import checked_int
-from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.randomness import RandomSource, SeededRandom
 from mpgames.scheme.schnorr import PublicKey, SecretKey, check_message, check_public_key
+from mpgames.scheme.variants import ConstructionVariant
+
+AOS = ConstructionVariant(
+    "aos",
+    broken=False,
+    description="AOS ring signatures (discrete-log version) over a fixed ring of n honest keys",
+    described=(("ring.anon", "AOS with fresh uniform coins: σ is independent of the signer (perfect)"),),
+)
+DETERMINISTIC = ConstructionVariant(
+    "aos-deterministic",
+    broken=True,
+    description="coins from a PRF of the signer's key and the message: with the keys exposed, re-signing "
+    "as i0 reproduces σ iff i0 signed",
+    breaks=("ring.anon",),
+)
+# Domain label of the deterministic signer's PRF, inside the ring signature's own hash tag.
+COINS_LABEL = b"coins"
 
 
 @dataclass(frozen=True)
@@ -174,3 +196,20 @@ def verify(
     for pk, s in zip(members, responses, strict=True):
         c = _next_challenge(pk, hash_, message, s, c)
     return c == c0
+
+
+def derived_coins(sk: SecretKey, members: tuple[PublicKey, ...], message: bytes) -> SeededRandom:
+    """The deterministic signer's coins: a generator seeded with
+    PRF_x(L, m) = H_256("RS/AOS", "coins", x, L, m), a keyed hash of the ring and the message."""
+    ring_bytes = enc(*(pk.to_bytes() for pk in canonical_ring(members)))
+    return SeededRandom(hash256(Tag.RS_AOS, COINS_LABEL, sk.group.scalar_bytes(sk.x), ring_bytes, message))
+
+
+def signing_coins(
+    variant: str, sk: SecretKey, members: tuple[PublicKey, ...], message: bytes, rng: RandomSource
+) -> RandomSource:
+    """The coins the named variant signs m with: `rng` itself (`AOS`), or `derived_coins`
+    (`DETERMINISTIC`)."""
+    if variant not in (AOS.name, DETERMINISTIC.name):
+        raise SchemeError(f"unknown ring-signature variant {variant!r}")
+    return derived_coins(sk, members, message) if variant == DETERMINISTIC.name else rng

@@ -6,6 +6,9 @@ membership on construction, and `check_public_key` validates them again wherever
 check something (`verify`, and every check of the scheme): a key object made without its
 constructor is refused there. Membership is cached by value (mpgames.scheme.groups), so `verify` of a known
 key still costs two exponentiations and one hash.
+
+Variants the games compare (`mpgames.scheme.variants`): `FRESH_NONCES`, the signer above, and
+`NONCE_REUSE`, a broken signer that signs everything with one nonce (`variant_signer`).
 """
 
 from __future__ import annotations
@@ -19,10 +22,21 @@ from mpgames.scheme.errors import DecodeError, InvalidElementError, InvalidGroup
 from mpgames.scheme.groups import Group, check_group
 from mpgames.scheme.hashing import Tag, hash_to_scalar
 from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.variants import ConstructionVariant
 
 # The challenge hash for one key y, (R, m) -> H_q(R, y, m). `sign` and `verify` take another one only
 # in random-oracle games and reductions (harness §5), which program their own oracle.
 ChallengeOracle = Callable[[int, bytes], int]
+
+FRESH_NONCES = ConstructionVariant(
+    "schnorr", broken=False, description="Schnorr signatures with a fresh uniform nonce per signature"
+)
+NONCE_REUSE = ConstructionVariant(
+    "schnorr-nonce-reuse",
+    broken=True,
+    description="the signer reuses one nonce for every signature: two signatures give x",
+    breaks=("sig.euf-cma", "sig.euf-cma.rom"),
+)
 
 
 @dataclass(frozen=True)
@@ -135,13 +149,26 @@ def sign(
 ) -> Signature:
     """σ = (e, s): k ←$ [1, q−1], R = g^k, e = H_q(R, y, m), s = k + e·x mod q.
 
-    `nonce` fixes k; it exists only for the nonce-reuse variant of the games (a broken signer).
+    `nonce` fixes k; it exists only for the broken `NONCE_REUSE` signer (`variant_signer`).
     `oracle` replaces H_q(·, y, ·) (random-oracle games and reductions); the real hash by default.
     """
     group = sk.group
     k = group.random_secret(rng) if nonce is None else group.check_secret(nonce, "nonce")
     e = _challenge_oracle(sk.public, oracle)(group.gexp(k), message)
     return Signature(e, (k + e * sk.x) % group.q)
+
+
+def variant_signer(variant: str, sk: SecretKey, rng: RandomSource) -> Callable[[bytes], Signature]:
+    """Sign(sk, ·) of the named variant, with coins from `rng`: a fresh nonce per signature
+    (`FRESH_NONCES`), or one nonce drawn now and used for every signature (`NONCE_REUSE`)."""
+    if variant not in (FRESH_NONCES.name, NONCE_REUSE.name):
+        raise SchemeError(f"unknown Schnorr variant {variant!r}")
+    nonce = sk.group.random_secret(rng) if variant == NONCE_REUSE.name else None
+
+    def sign_message(message: bytes) -> Signature:
+        return sign(sk, message, rng, nonce=nonce)
+
+    return sign_message
 
 
 def verify(sig: Signature, pk: PublicKey, message: bytes, *, oracle: ChallengeOracle | None = None) -> bool:

@@ -33,8 +33,10 @@ values it checked. They raise typed errors on malformed input and answer False/N
 but wrong input. Helpers shared with AA-2 (`mpgames.scheme.assertions_aa2`): context and statement
 checks, the used-context registry, sibling ordering and the `StatefulAsserter` protocol.
 
-Modules: `common` (what AA-2 shares), `tree` (layout, apk and τ), `asserter` (Gen, Assert) and
-`verification` (Verify, Extract, the sibling leak). This package re-exports their public names.
+Modules: `common` (what AA-2 shares), `tree` (layout, apk and τ), `asserter` (Gen, Assert),
+`verification` (Verify, Extract, the sibling leak) and `variants` (the constructions the games
+compare, declared as `mpgames.scheme.variants.ConstructionVariant`s, and the no-leaf-binding bug).
+This package re-exports their public names.
 """
 
 from __future__ import annotations
@@ -67,17 +69,28 @@ from mpgames.scheme.assertions.tree import (
     Variant,
     check_variant,
 )
+from mpgames.scheme.assertions.variants import (
+    FIXED_TREE,
+    NO_LEAF_BINDING,
+    RKS_TREE,
+    UNBOUND_LEAF,
+    leaf_statement,
+)
 from mpgames.scheme.assertions.verification import AssertedStatement, extract, sibling_leak, verify
 
 __all__ = [
     "AUXSK_LEN",
     "DEFAULT_DEPTH",
     "FIXED",
+    "FIXED_TREE",
     "LEAF_ENTRY_LEN",
     "MAX_DEPTH",
+    "NO_LEAF_BINDING",
     "RKS_AS_PUBLISHED",
+    "RKS_TREE",
     "TAG_AA_APK",
     "TAG_AA_TAU",
+    "UNBOUND_LEAF",
     "VARIANTS",
     "AssertedStatement",
     "Asserter",
@@ -97,6 +110,7 @@ __all__ = [
     "extract",
     "generate",
     "in_order",
+    "leaf_statement",
     "sibling_leak",
     "verify",
 ]

@@ -15,7 +15,7 @@ MC-B (§4.3) in three payer phases and two payee steps:
 * Transact (payee): coin c_j = (cid, j, w_j) with j_last < j <= n is accepted iff hashing w_j down
   to index j_last gives w_last; it credits (j − j_last)·v, so one word pays for several coins.
 
-Variants (`VARIANTS`, by name):
+Variants (`VARIANTS`, by name; each a `ConstructionVariant` of `mpgames.scheme.variants`):
 
 * "mc-b": the above;
 * "mc-b-trunc": MC-B with the chain hash cut to κ bits; a payee finds the next word by search
@@ -31,7 +31,8 @@ Variants (`VARIANTS`, by name):
   expose x; each coin costs 2–3 exponentiations.
 
 The two coin kinds share the commit phase (`MicroCoinGen`), the payee channel (`Channel`) and the
-ledger rules; they differ only in what proves a coin (`coin_proof_holds`).
+ledger rules; they differ only in what proves a coin (`coin_proof_holds`). `CHAIN_HASHES` holds the
+chain hashes of MC-B ("full") and mc-b-trunc ("trunc"), declared as `FULL_HASH` and `TRUNCATED_HASH`.
 
 Modules: `variants` (the constructions), `records` (COMMIT, coins, Aux and their encodings),
 `verification` (the link and coin predicates), `payer` (MicroCoinGen) and `payee` (AcceptLink,
@@ -67,10 +68,14 @@ from mpgames.scheme.microcoin.records import (
     decode_coin,
 )
 from mpgames.scheme.microcoin.variants import (
+    CHAIN_HASHES,
     DEFAULT_TRUNCATE_BITS,
+    FULL_HASH,
+    GAME_PREIMAGE,
     GAME_TYPE1,
     GAME_TYPE2,
     MC_B,
+    TRUNCATED_HASH,
     VARIANTS,
     CoinKind,
     MicrocoinVariant,
@@ -82,9 +87,12 @@ from mpgames.scheme.microcoin.verification import COIN_LABEL, coin_message, coin
 
 __all__ = [
     "ADM_ROOT_MESSAGE_LEN",
+    "CHAIN_HASHES",
     "CID_LEN",
     "COIN_LABEL",
     "DEFAULT_TRUNCATE_BITS",
+    "FULL_HASH",
+    "GAME_PREIMAGE",
     "GAME_TYPE1",
     "GAME_TYPE2",
     "MC_B",
@@ -92,6 +100,7 @@ __all__ = [
     "SEED_LEN",
     "TAG_AUX",
     "TAG_COIN",
+    "TRUNCATED_HASH",
     "VARIANTS",
     "Aux",
     "ChainTerms",

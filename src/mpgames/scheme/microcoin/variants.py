@@ -1,5 +1,6 @@
 """Microcoin variants (spec §4.2 MC-0 and MC-0′, §4.3 MC-B, §4.4 the truncated-hash demo): the named
-constructions the games compare, each flagged with the games it loses."""
+constructions the games compare, each flagged with the games it loses, and the two chain hashes
+(MC-B's and mc-b-trunc's) that `hash.preimage` compares."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from types import MappingProxyType
 
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.payword import ChainHash
+from mpgames.scheme.variants import ConstructionVariant
 
 # κ of "mc-b-trunc": a 2^12-word space makes a preimage search of a few thousand hashes (a few ms)
 # succeed with a sizable probability, so the Type II game separates it from MC-B within one run.
@@ -17,6 +19,7 @@ DEFAULT_TRUNCATE_BITS = 12
 # Game ids (harness §3) a broken variant loses.
 GAME_TYPE1 = "mc.type1"
 GAME_TYPE2 = "mc.type2"
+GAME_PREIMAGE = "hash.preimage"
 
 
 class CoinKind(StrEnum):
@@ -34,23 +37,16 @@ class RootHash(StrEnum):
 
 
 @dataclass(frozen=True)
-class MicrocoinVariant:
-    """A named microcoin construction, flagged `broken` with the games (`breaks`) it loses."""
+class MicrocoinVariant(ConstructionVariant):
+    """A named microcoin construction (a `ConstructionVariant`) with the parameters that make it."""
 
-    name: str
-    broken: bool
-    description: str
     coins: CoinKind = CoinKind.PAYWORD
     root_hash: RootHash = RootHash.KR
     truncate_bits: int | None = None
     binds_terms: bool = True
-    breaks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.broken != bool(self.breaks):
-            raise SchemeError(
-                f"variant {self.name}: a broken variant names the games it loses, and only then"
-            )
+        super().__post_init__()
         if self.coins is CoinKind.PAYWORD and self.root_hash is not RootHash.KR:
             raise SchemeError(f"variant {self.name}: a PayWord chain is linked by a Krawczyk–Rabin root")
         if self.coins is CoinKind.OPENING and (self.truncate_bits is not None or not self.binds_terms):
@@ -125,3 +121,17 @@ def truncated_variant(bits: int) -> MicrocoinVariant:
     base = VARIANTS["mc-b-trunc"]
     description = base.description.replace(f"κ = {DEFAULT_TRUNCATE_BITS}", f"κ = {bits}")
     return replace(base, truncate_bits=bits, description=description)
+
+
+# The chain hashes of hash.preimage: MC-B's, and mc-b-trunc's κ-bit cut.
+FULL_HASH = ConstructionVariant("full", broken=False, description="the 256-bit chain hash of MC-B")
+TRUNCATED_HASH = ConstructionVariant(
+    "trunc",
+    broken=True,
+    description=f"cut to κ = {VARIANTS['mc-b-trunc'].chain_hash.bits} bits as in mc-b-trunc: q_f queries "
+    "find a preimage with probability ≈ q_f·2^(1−κ)",
+    breaks=(GAME_PREIMAGE,),
+)
+CHAIN_HASHES: MappingProxyType[str, ChainHash] = MappingProxyType(
+    {FULL_HASH.name: ChainHash(), TRUNCATED_HASH.name: VARIANTS["mc-b-trunc"].chain_hash}
+)

@@ -1,0 +1,58 @@
+"""Class 5, adversaries that end the process they run in: `sys.exit(0)` in a stage, in the
+constructor, in an attribute the challenger reads to find the stage, or at the top level of their file
+(`EXIT_AT_IMPORT`). An exit must cost the adversary its trial, or void the run with status 2 — never end
+the run with the adversary's status (a `sys.exit(0)` would read as success in CI).
+
+They claim to break the nonce-reusing signer, so that a suite expecting that fails if they lose.
+Loadable as a file plugin: `mpgames run sig.euf-cma --adversary tests/hostile/exiting.py:ClassName`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.view import View
+from mpgames.games.sig_euf_cma import Forgery
+from mpgames.scheme.randomness import RandomSource
+
+if os.environ.get("EXIT_AT_IMPORT"):
+    sys.exit(0)
+
+
+class _Exiting(Adversary):
+    targets = ("sig.euf-cma",)
+    expect = "breaks:schnorr-nonce-reuse"
+
+
+class ExitInStage(_Exiting):
+    id = "hostile.exit-in-stage"
+    label = "sys.exit(0) in its attack"
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        sys.exit(0)
+
+
+class ExitInConstructor(_Exiting):
+    id = "hostile.exit-in-constructor"
+    label = "sys.exit(0) in __init__"
+
+    def __init__(self) -> None:
+        sys.exit(0)
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        raise AssertionError("never reached")
+
+
+class ExitOnLookup(_Exiting):
+    id = "hostile.exit-on-lookup"
+    label = "sys.exit(0) when its attack is looked up"
+
+    def __getattribute__(self, name: str) -> object:
+        if name == "attack":
+            sys.exit(0)
+        return object.__getattribute__(self, name)
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        raise AssertionError("never reached")
