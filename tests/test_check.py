@@ -246,7 +246,7 @@ def test_a_suite_names_a_plugin_by_a_path_relative_to_itself(capsys, monkeypatch
 def test_the_reference_solutions_of_the_exercises_pass(capsys):
     status, _, err = _check(capsys, Path(__file__).parent.parent / "docs" / "exercises.toml")
     assert status == 0, err
-    assert "13 passed, 0 failed, 0 inconclusive, 0 did not run" in err
+    assert "14 passed, 0 failed, 0 inconclusive, 0 did not run" in err
 
 
 def test_a_reference_attack_that_stops_working_fails_the_check(capsys, monkeypatch, tmp_path):

@@ -58,8 +58,9 @@ def test_run_without_adversary_plays_null_and_reference_json(capsys):
     document = json.loads(out)
     assert status == 0
     rows = {r["adversary"]: r for r in document["results"]}
-    assert set(rows) == {"sig.random-forgery", "sig.nonce-reuse"}
+    assert set(rows) == {"sig.random-forgery", "sig.nonce-reuse", "sig.bsgs-forgery"}
     assert rows["sig.nonce-reuse"]["estimate"]["verdict"] == "broken"
+    assert rows["sig.bsgs-forgery"]["estimate"]["verdict"] == "broken"  # the toy key falls to BSGS
     assert rows["sig.random-forgery"]["estimate"]["verdict"] == "inconclusive"  # 50 trials are too few
     assert document["meta"]["seed"] == "0"
 

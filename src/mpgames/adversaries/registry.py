@@ -24,6 +24,7 @@ BUILTIN_ADVERSARIES: tuple[str, ...] = (
     "mpgames.adversaries.dl:BabyStepGiantStep",
     "mpgames.adversaries.sig:RandomForgery",
     "mpgames.adversaries.sig:NonceReuseForger",
+    "mpgames.adversaries.sig:BsgsForger",
     "mpgames.adversaries.rom:RomRandomForgery",
     "mpgames.adversaries.rom:RomBsgsForgery",
     "mpgames.adversaries.chameleon:RandomCollision",

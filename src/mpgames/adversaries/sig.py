@@ -5,8 +5,8 @@
   fresh message with it. Against the nonce-reusing signer the recovered x is the key; against the
   honest signer it is not (the attack checks g^x = y) and the adversary falls back to a random
   forgery.
-* `sig.bsgs-forgery` (generic, not registered; `mpgames plot-wall` measures it): the key by budgeted
-  baby-step giant-step, then a real signature.
+* `sig.bsgs-forgery` (generic, toy tier only): the key by budgeted baby-step giant-step, then a real
+  signature; `mpgames plot-wall` measures it against the size of q.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ class NonceReuseForger(Adversary):
 
 
 class BsgsForger(Adversary):
-    """Generic Schnorr forger of `mpgames plot-wall`: the signing key by budgeted BSGS, then a real signature.
+    """Generic attack: the signing key by budgeted BSGS, then a real signature on a fresh message.
 
-    Not registered: against `sig.euf-cma` the registry's reference attack is the nonce-reuse forger;
-    this one only measures the generic bound.
+    It breaks every signer on the toy tier, whatever the nonces, and finds nothing on the standard
+    tier; `mpgames plot-wall` measures its success against the size of q.
     """
 
     id = "sig.bsgs-forgery"
@@ -76,6 +76,7 @@ class BsgsForger(Adversary):
     targets = ("sig.euf-cma",)
     expect = "breaks:schnorr"
     breaks_tiers = ("toy",)
+    also_breaks = ("schnorr-nonce-reuse",)  # the key by BSGS, whatever the nonces
 
     def attack(self, view: View, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk
