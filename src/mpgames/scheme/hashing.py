@@ -5,7 +5,9 @@ Let x = tag || enc(*f) and |q| = q.bit_length().
 * `hash_to_scalar(q, tag, *f)` — H_q:
   * |q| ≤ 256 (the spec's formula): int(SHA-512(x)) mod q;
   * |q| > 256: int(SHAKE-256(x) read to L bytes) mod q, with L = ceil((|q| + 256) / 8).
-* `hash256(tag, *f)` = SHA-256(x) — H_256, for chains, Merkle nodes, leaf wrappers, ids.
+* `hash256(tag, *f)` = SHA-256(x) — H_256, for chains, Merkle nodes, leaf wrappers, ids;
+  `hash_prefix(tag, *f)` is x itself, so that leading fields fixed across many calls are encoded once;
+  `hash256_u64_bytes(tag, n, data)` is `hash256(tag, n, data)` with a one-call encoding.
 * `prf_scalar(key, q, tag, *f)` — PRF_k:
   * |q| ≤ 256 (the spec's formula): int(HMAC-SHA-512(key, x)) mod q;
   * |q| > 256: int(the first L bytes of T_1 || T_2 || … || T_m) mod q, with
@@ -34,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from mpgames.scheme.encoding import Field, enc
+from mpgames.scheme.encoding import Field, enc, enc_u64_bytes
 from mpgames.scheme.metering import count_hash
 
 # Up to this |q| the spec's 512-bit formulas are used; above it, |q| + WIDE_MARGIN_BITS bits are reduced.
@@ -84,9 +86,25 @@ def hash_to_scalar(q: int, tag: bytes, *fields: Field) -> int:
 
 
 def hash256(tag: bytes, *fields: Field) -> bytes:
-    """H_256: 32 bytes."""
+    """H_256: 32 bytes. `tag` may be a `hash_prefix` that already holds the leading fields."""
     count_hash()
     return hashlib.sha256(tag + enc(*fields)).digest()
+
+
+def hash256_u64_bytes(tag: bytes, n: int, data: bytes) -> bytes:
+    """hash256(tag, n, data) — the same bytes, counted the same way — with the two fields laid out by
+    `enc_u64_bytes` (one call, not `enc`'s loop): each step of a PayWord chain is one of these."""
+    count_hash()
+    return hashlib.sha256(tag + enc_u64_bytes(n, data)).digest()
+
+
+def hash_prefix(tag: bytes, *fields: Field) -> bytes:
+    """tag || enc(*fields): the bytes every hash over these leading fields starts with.
+
+    `enc` is the concatenation of the fields' length-prefixed encodings, so for any more fields g,
+    hash256(hash_prefix(tag, *f), *g) == hash256(tag, *f, *g), byte for byte and counted once: a hash
+    whose leading fields are fixed (a chain's tag and channel id) encodes them once, not per call."""
+    return tag + enc(*fields)
 
 
 def prf_scalar(key: bytes, q: int, tag: bytes, *fields: Field) -> int:

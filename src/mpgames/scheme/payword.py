@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import functools
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.errors import SchemeError
-from mpgames.scheme.hashing import Tag, hash256
+from mpgames.scheme.hashing import Tag, hash256, hash256_u64_bytes, hash_prefix
 from mpgames.scheme.integers import checked_int
 
 FULL_BITS = 256
@@ -73,21 +74,42 @@ class ChainHash:
 
     def step(self, cid: bytes, i: int, word: bytes) -> bytes:
         """w_{i−1} = H_256("MC/PW", cid, i, w_i)."""
-        return self._cut(hash256(Tag.MC_PW, cid, i, word))
+        return self._step(step_prefix(cid), i, word)
+
+    def _step(self, prefix: bytes, i: int, word: bytes) -> bytes:
+        """`step` with the channel's `step_prefix` already encoded."""
+        digest = hash256_u64_bytes(prefix, i, word)
+        return digest if self.truncate_bits is None else self._cut(digest)
 
     def descend(self, cid: bytes, j: int, word: bytes, to: int) -> bytes:
         """Hash w_j down to w_to (j − to steps), for 0 <= to <= j."""
         if not 0 <= to <= j:
             raise SchemeError(f"cannot descend from index {j} to index {to}")
+        return self._descend(step_prefix(cid), j, word, to)
+
+    def _descend(self, prefix: bytes, j: int, word: bytes, to: int) -> bytes:
         for i in range(j, to, -1):
-            word = self.step(cid, i, word)
+            word = self._step(prefix, i, word)
         return word
 
     def verify(self, cid: bytes, j: int, word: bytes, j_last: int, w_last: bytes) -> bool:
         """Does `word` sit at index j of the chain whose word at index j_last (<= j) is w_last?"""
+        return self._verify(step_prefix(cid), j, word, j_last, w_last)
+
+    def verifier(self, cid: bytes) -> Callable[[int, bytes, int, bytes], bool]:
+        """`verify` bound to one channel: (j, word, j_last, w_last) -> bool, the same answers with
+        the channel's `step_prefix` encoded once (what a payee checks every coin of a channel with)."""
+        return functools.partial(self._verify, step_prefix(cid))
+
+    def _verify(self, prefix: bytes, j: int, word: bytes, j_last: int, w_last: bytes) -> bool:
         if not self.is_word(word) or not 0 <= j_last <= j:
             return False
-        return hmac.compare_digest(self.descend(cid, j, word, j_last), w_last)
+        return hmac.compare_digest(self._descend(prefix, j, word, j_last), w_last)
+
+
+def step_prefix(cid: bytes) -> bytes:
+    """ "MC/PW" || enc(cid): the leading bytes of every step hash of the channel (`hash_prefix`)."""
+    return hash_prefix(Tag.MC_PW, cid)
 
 
 def link_message(cid: bytes, n: int, v: int, w0: bytes) -> bytes:

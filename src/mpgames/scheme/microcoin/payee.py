@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar, cast
 
 from mpgames.scheme.errors import VerificationError
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.microcoin.records import Aux, Coin, PayWordCoin, _small
+from mpgames.scheme.microcoin.records import Aux, Coin, PayWordCoin, _small, exact_payword_fields
 from mpgames.scheme.microcoin.verification import coin_proof_holds, link_holds
 from mpgames.scheme.revalidate import NotCanonicalError, canonical
 from mpgames.scheme.schnorr import PublicKey
@@ -14,6 +15,8 @@ from mpgames.scheme.schnorr import PublicKey
 T = TypeVar("T")
 # `canonical` converts to a union of record types as it does to one; mypy sees the alias as a value.
 _COIN = cast("type[Coin]", Coin)
+# A chain's `verify` bound to one channel: (j, w_j, j_last, w_last) -> bool.
+_Words = Callable[[int, bytes, int, bytes], bool]
 
 
 class Channel:
@@ -21,9 +24,14 @@ class Channel:
 
     def __init__(self, aux: Aux) -> None:
         self._aux = aux
+        self._cid, self._n, self._v = aux.cid, aux.terms.n, aux.terms.v
         # PayWord starts from c_0 = (cid, 0, w_0); root openings need no word.
-        self._last: Coin | None = None if aux.link is None else PayWordCoin(aux.cid, 0, aux.link.w0)
+        self._last: Coin | None = None if aux.link is None else PayWordCoin(self._cid, 0, aux.link.w0)
         self._j_last = 0
+        # PayWord: w_last (the word of `_last`) and the chain's `verify` bound to this channel (its
+        # step prefix encoded once); None for root openings.
+        self._w_last = b"" if aux.link is None else aux.link.w0
+        self._words = None if aux.link is None else aux.variant.chain_hash.verifier(self._cid)
 
     @property
     def aux(self) -> Aux:
@@ -36,7 +44,7 @@ class Channel:
     @property
     def received(self) -> int:
         """Value accepted so far: j_last·v."""
-        return self._j_last * self._aux.terms.v
+        return self._j_last * self._v
 
     @property
     def last_coin(self) -> Coin | None:
@@ -46,27 +54,57 @@ class Channel:
     def check(self, coin: Coin) -> int:
         """The value `transact(coin)` would credit; `VerificationError` if it would refuse the coin.
 
-        The coin is checked as a canonical copy (mpgames.scheme.revalidate), whoever built it."""
+        The coin is checked as a canonical copy (mpgames.scheme.revalidate), whoever built it. An exact
+        `PayWordCoin` holding exact values of this channel's cid and an index in (j_last, n] needs no
+        copy: those values are the copy's fields, and they pass its constructor (cid is CID_LEN bytes,
+        0 <= index <= n <= U64_MAX), so only the proof is left to check. Any other coin, and any that
+        the first two checks refuse, is converted (which gives the refusal its message)."""
+        words = self._words
+        fields = None if words is None else exact_payword_fields(coin)
+        if words is not None and fields is not None:
+            cid, index, word = fields
+            if self._refusal(cid, index) is None:
+                return self._word_credit(words, index, word)
         return self._credit(_received(coin, _COIN, "the coin"))
+
+    def _refusal(self, cid: bytes, index: int) -> str | None:
+        """Why a coin of this cid and index is refused before its proof is looked at (None: it is not)."""
+        if cid != self._cid:
+            return "not a coin of this channel"
+        if not self._j_last < index <= self._n:
+            return f"coin index {index} is outside ({self._j_last}, {self._n}]"
+        return None
 
     def _credit(self, coin: Coin) -> int:
         """`check` on a coin that is already a canonical copy."""
-        aux = self._aux
-        if coin.cid != aux.cid:
-            raise VerificationError("not a coin of this channel")
-        n = aux.terms.n
-        if not self._j_last < coin.index <= n:
-            raise VerificationError(f"coin index {coin.index} is outside ({self._j_last}, {n}]")
+        refusal = self._refusal(coin.cid, coin.index)
+        if refusal is not None:
+            raise VerificationError(refusal)
+        words = self._words
+        if words is not None and type(coin) is PayWordCoin:
+            return self._word_credit(words, coin.index, coin.word)
         last = self._last if isinstance(self._last, PayWordCoin) else None
-        if not coin_proof_holds(aux.commit, coin, last):
+        if not coin_proof_holds(self._aux.commit, coin, last):
             raise VerificationError(f"coin {coin.index} does not verify")
-        return (coin.index - self._j_last) * aux.terms.v
+        return (coin.index - self._j_last) * self._v
+
+    def _word_credit(self, words: _Words, index: int, word: bytes) -> int:
+        """The credit of a PayWord coin (cid, index, word) that `_refusal` let through, if its word hashes
+        down to w_last: what `coin_proof_holds` decides for a PayWordCoin of this channel (its cid is
+        the COMMIT's, `_last` is (cid, j_last, w_last)), with the step prefix encoded once."""
+        if not words(index, word, self._j_last, self._w_last):
+            raise VerificationError(f"coin {index} does not verify")
+        return (index - self._j_last) * self._v
 
     def transact(self, coin: Coin) -> int:
-        """Transact(c_j, Aux): accept the coin, credit (j − j_last)·v (returned) and move the state to it."""
+        """Transact(c_j, Aux): accept the coin, credit (j − j_last)·v (returned) and move the state to it.
+
+        What is stored is the payee's own canonical copy, never the object handed in."""
         coin = _received(coin, _COIN, "the coin")
         credit = self._credit(coin)
         self._last, self._j_last = coin, coin.index
+        if isinstance(coin, PayWordCoin):
+            self._w_last = coin.word
         return credit
 
 
