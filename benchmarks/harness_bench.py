@@ -23,11 +23,12 @@ from tabulate import tabulate
 from benchmarks.timing import compare
 from mpgames.adversaries.sig import QUERIES, TARGET, NonceReuseForger, RandomForgery
 from mpgames.framework.engine import Engine, make_spec, play_trial
-from mpgames.games.sig_euf_cma import NONCE_REUSE, SchnorrEufCma
+from mpgames.games.sig_euf_cma import SchnorrEufCma
 from mpgames.measure.verdicts import Thresholds
 from mpgames.scheme import schnorr
 from mpgames.scheme.groups import named_group
 from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.schnorr import NONCE_REUSE
 
 TIER = "standard"
 JOB_TRIALS = 64
@@ -47,7 +48,7 @@ def direct_trial(rng: SeededRandom) -> bool:
 
 
 def overhead() -> dict[str, float]:
-    spec = make_spec(SchnorrEufCma, NONCE_REUSE, NonceReuseForger, TIER, seed="bench")
+    spec = make_spec(SchnorrEufCma, NONCE_REUSE.name, NonceReuseForger, TIER, seed="bench")
     counter = iter(range(1 << 30))
     rng = SeededRandom("direct")
     return compare(
@@ -62,7 +63,7 @@ def overhead() -> dict[str, float]:
 
 def throughput() -> dict[str, float]:
     """Trials per second with one and two worker processes, alternating, best of three each."""
-    spec = make_spec(SchnorrEufCma, NONCE_REUSE, NonceReuseForger, TIER, seed="bench-jobs")
+    spec = make_spec(SchnorrEufCma, NONCE_REUSE.name, NonceReuseForger, TIER, seed="bench-jobs")
     rates: dict[str, list[float]] = {"--jobs 1": [], "--jobs 2": []}
     with Engine(1) as one, Engine(2) as two:
         two.play(spec, 0, 4)  # start the workers outside the measurement
@@ -77,7 +78,7 @@ def throughput() -> dict[str, float]:
 def trials_to_verdict() -> dict[str, int]:
     with Engine(1) as engine:
         broken = engine.run(
-            SchnorrEufCma, NONCE_REUSE, NonceReuseForger, "toy", max_trials=1000, seed="bench-verdict"
+            SchnorrEufCma, NONCE_REUSE.name, NonceReuseForger, "toy", max_trials=1000, seed="bench-verdict"
         )
         bounded = engine.run(
             SchnorrEufCma,

@@ -125,7 +125,7 @@ def bench_microcoin(rng: SeededRandom) -> dict[str, float]:
     payee_pk, _ = schnorr.keygen(GROUP, rng)
     ledger = Ledger()
     ledger.mint(payer_pk, 1000)
-    gen = microcoin.microcoin_gen(payer_sk, payee_pk, 1000, 1000, expiry=100, rng=rng)
+    gen = microcoin.PayWordGen(payer_sk, payee_pk, 1000, 1000, expiry=100, rng=rng)  # MC-B
     ledger.submit(CommitTx(gen.commit, gen.signature))
     gen.chain()
     channel = microcoin.accept_link(gen.link(), ledger, payee_pk)

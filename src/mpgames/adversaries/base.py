@@ -73,6 +73,11 @@ class Adversary:
         return cls.expect == NULL
 
     @classmethod
+    def target_ids(cls) -> tuple[str, ...]:
+        """The ids of the games it plays (`targets`)."""
+        return cls.targets
+
+    @classmethod
     def broken_variant(cls) -> str | None:
         """The variant a reference attack breaks; None for a null adversary."""
         return None if cls.is_null() else cls.expect[len(BREAKS) :]

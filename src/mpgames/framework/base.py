@@ -56,7 +56,11 @@ class AdversaryLike(Protocol):
 
     id: ClassVar[str]
     label: ClassVar[str]
-    targets: ClassVar[tuple[str, ...]]
+
+    # The game ids it plays. A method, not the `targets` attribute itself: a subclass that assigns
+    # `targets = ("dl",)` has the type tuple[str], which a protocol attribute (invariant) refuses.
+    @classmethod
+    def target_ids(cls) -> tuple[str, ...]: ...
 
     @classmethod
     def broken_variant(cls) -> str | None: ...

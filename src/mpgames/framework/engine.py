@@ -293,10 +293,9 @@ def make_spec(
     `group` is a group's name (the tier's default if None) or a `Group`, which must belong to `tier`.
     """
     chosen = game.variant(variant)
-    if game.id not in adversary.targets:
-        raise UsageError(
-            f"adversary {adversary.id} does not target {game.id} (it targets {', '.join(adversary.targets)})"
-        )
+    targets = ", ".join(adversary.target_ids())
+    if game.id not in adversary.target_ids():
+        raise UsageError(f"adversary {adversary.id} does not target {game.id} (it targets {targets})")
     _check_positive(time_limit, "time_limit", integer=False)
     return TrialSpec(
         game=game,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, TypeGuard
 
-import gmpy2  # type: ignore[import-untyped]  # gmpy2 ships neither stubs nor a py.typed marker
+import gmpy2
 
 from mpgames.scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
 from mpgames.scheme.integers import checked_int
