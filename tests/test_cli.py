@@ -30,6 +30,7 @@ def test_list_names_games_variants_tiers_and_adversaries(capsys):
         "sign≤16",
         "ch.kr-extract",
         "breaks:kr",
+        "also breaks",
     ):
         assert text in out
 
@@ -41,9 +42,11 @@ def test_list_json_parses(capsys):
     assert [g["id"] for g in listing["games"]] == list(game_ids())
     sig = next(g for g in listing["games"] if g["id"] == "sig.euf-cma")
     assert sig["budgets"] == {"sign": 16} and sig["tiers"]["standard"] == "rfc5114-2048-256"
-    assert {"id": "dl.bsgs", "breaks_tiers": ["toy"]}.items() <= next(
+    assert {"id": "dl.bsgs", "breaks_tiers": ["toy"], "also_breaks": []}.items() <= next(
         a for a in listing["adversaries"] if a["id"] == "dl.bsgs"
     ).items()
+    forger = next(a for a in listing["adversaries"] if a["id"] == "sig.bsgs-forgery")
+    assert forger["also_breaks"] == ["schnorr-nonce-reuse"]
 
 
 def test_run_one_adversary_prints_the_table(capsys):

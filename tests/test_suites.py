@@ -14,9 +14,10 @@ from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.registry import _checked, adversaries_for, get_adversary
 from mpgames.games.registry import all_games, get_game
 from mpgames.measure.estimation import estimate
+from mpgames.measure.holm import holm
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.suites.demo import default_suite, demo_budget
-from mpgames.suites.files import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, holm, load_suite
+from mpgames.suites.files import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, load_suite
 
 CI_SUITE = SUITES_DIR / "ci.toml"
 EXERCISES = Path(__file__).resolve().parents[1] / "docs" / "exercises.toml"

@@ -20,7 +20,6 @@ output folder) gives one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -29,12 +28,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tabulate import tabulate
 from tqdm import tqdm
 
 import mpgames
-from mpgames.adversaries.registry import adversaries_for, all_adversaries, resolve
+from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.cli import check as cli_check
+from mpgames.cli import listing as cli_listing
 from mpgames.cli import plot as cli_plot
 from mpgames.cli import reduce as cli_reduce
 from mpgames.cli import replay as cli_replay
@@ -42,7 +41,7 @@ from mpgames.cli.explain import explain
 from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog
 from mpgames.framework.errors import UsageError
-from mpgames.games.registry import all_games, get_game
+from mpgames.games.registry import get_game
 from mpgames.measure.records import RunResult
 from mpgames.measure.sequential import plan_trials
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
@@ -155,60 +154,6 @@ def _build_parser() -> argparse.ArgumentParser:
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     cli_reduce.add_command(commands, _positive_int)
     return parser
-
-
-# -- list -------------------------------------------------------------------------------------------
-
-
-def _game_record(game: type[Game]) -> dict[str, Any]:
-    return {
-        "id": game.id,
-        "title": game.title,
-        "kind": game.kind.value,
-        "notion": game.notion,
-        "source": game.source,
-        "variants": [dataclasses.asdict(v) for v in game.variants.values()],
-        "default_variant": game.default_variant,
-        "n_choices": game.n_choices,
-        "budgets": dict(game.budgets),
-        "tiers": dict(game.groups),
-        "adversaries": [a.id for a in adversaries_for(game.id)],
-    }
-
-
-def _list(args: argparse.Namespace) -> int:
-    games = [_game_record(game) for game in all_games()]
-    adversaries = [
-        {
-            "id": a.id,
-            "label": a.label,
-            "targets": list(a.targets),
-            "expect": a.expect,
-            "breaks_tiers": list(a.breaks_tiers),
-        }
-        for a in all_adversaries()
-    ]
-    if args.json:
-        print(json.dumps({"games": games, "adversaries": adversaries}, indent=2, ensure_ascii=False))
-        return 0
-    game_rows = [
-        [
-            g["id"],
-            g["kind"],
-            ", ".join(f"{v['name']}{'*' if v['broken'] else ''}" for v in g["variants"]),
-            ", ".join(f"{tier}={group}" for tier, group in g["tiers"].items()),
-            ", ".join(f"{name}≤{budget}" for name, budget in g["budgets"].items()) or "-",
-        ]
-        for g in games
-    ]
-    print(tabulate(game_rows, headers=["game", "kind", "variants (* broken)", "tiers", "oracle budgets"]))
-    print()
-    adversary_rows = [
-        [a["id"], a["label"], ", ".join(a["targets"]), a["expect"], ", ".join(a["breaks_tiers"])]
-        for a in adversaries
-    ]
-    print(tabulate(adversary_rows, headers=["adversary", "label", "targets", "expect", "break tiers"]))
-    return 0
 
 
 # -- run and demo -----------------------------------------------------------------------------------
@@ -361,7 +306,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "list": _list,
+    "list": cli_listing.list_command,
     "run": _run,
     "explain": _explain,
     "replay": cli_replay.replay,

@@ -38,10 +38,11 @@ from typing import Any
 
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import UsageError
+from mpgames.measure.holm import holm
 from mpgames.measure.records import RunResult
 from mpgames.measure.verdicts import Verdict
 from mpgames.suites.demo import SuiteEntry
-from mpgames.suites.files import Suite, entry_record, holm, load_default_suite, load_suite
+from mpgames.suites.files import Suite, entry_record, load_default_suite, load_suite
 from mpgames.vectors import MAX_SAVED_WINS
 from mpgames.vectors import save_wins as save_run_wins
 

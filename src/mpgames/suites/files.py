@@ -1,4 +1,4 @@
-"""Suite files (harness §8): the TOML format, its validation, and the suite-wide false-alarm budget.
+"""Suite files (harness §8): the TOML format, its validation, and the generated default suite.
 
 A suite is a TOML file (format and rules: docs/suites.md) of entries (game, variant, adversary,
 tier, expect = "broken" | "bounded", optional eps0/eps1/max_trials), with a suite seed and a
@@ -17,37 +17,11 @@ means each check shows that the harness can both pass and fail.
 Budgets an entry does not set follow from its game's kind, exactly as for `mpgames demo`
 (`mpgames.suites.demo.demo_budget`), at the entry's false-alarm level.
 
-Notes
-=====
-
-False alarms across a suite (Holm).
-    Each entry's verdict comes from an interval of its advantage, valid at every sequential look
-    (mpgames.measure.sequential). For an entry and any level a, let its p-value be the smallest a at
-    which its final counts decide a verdict; since the per-look intervals at a/K are simultaneously
-    right with probability at least 1 − a whatever the stopping rule, a wrong verdict at level a has
-    probability at most a: these p-values are valid. Holm's step-down procedure over the m entries
-    then keeps the probability that *any* verdict of the suite is wrong at most α, under any
-    dependence between entries: decide the entries whose verdict holds at α/m; with j entries
-    decided, try the rest at α/(m − j); repeat until no new entry is decided. The entries still
-    undecided are inconclusive. `holm` does exactly this by recomputing each estimate at the level
-    (one call of `mpgames.measure.estimation.estimate` per entry and round), so it needs no p-value formula
-    of its own.
-
-    The engine plays every entry at the first level α/m and stops it as soon as it is decided
-    there; Holm can only decide more entries afterwards, never change a decided verdict (intervals
-    at a larger level are nested inside those at a smaller one). An entry that did not run (a bug
-    in a game) still counts in m: its share of α is spent, not redistributed.
-
-Heuristics admitted.
-    - The levels are what the trial budgets are calibrated for; a suite of many entries needs more
-      trials per entry (they grow with ln(m/α)), which `demo_budget` accounts for.
-    - α bounds wrong verdicts, not inconclusive ones: an entry whose advantage lies between ε0 and
-      ε1 stays inconclusive however large α is.
+The suite-wide false-alarm budget α is spent by Holm's procedure (mpgames.measure.holm).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import sys
@@ -62,10 +36,9 @@ from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
 from mpgames.games.registry import all_games, get_game
-from mpgames.measure import estimation
-from mpgames.measure.estimation import Estimate, max_advantage
+from mpgames.measure.estimation import max_advantage
 from mpgames.measure.records import EXPECTATIONS
-from mpgames.measure.verdicts import Kind, Thresholds, Verdict
+from mpgames.measure.verdicts import Kind, Thresholds
 from mpgames.suites.demo import SuiteEntry, default_suite, demo_budget
 
 # The suites shipped with the package: `mpgames demo` plays DEFAULT_SUITE, CI plays ci.toml beside it.
@@ -314,47 +287,6 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
                 "(calibration, docs/suites.md)",
             )
     return Suite(name, where, description, str(seed), alpha, float(time_limit), entries)
-
-
-# -- the suite-wide false-alarm budget ------------------------------------------------------------------
-
-
-def at_level(estimate: Estimate, level: float) -> Estimate:
-    """The same counts and looks, re-decided at false-alarm level `level`."""
-    return estimation.estimate(
-        estimate.kind,
-        estimate.wins,
-        estimate.trials,
-        dataclasses.replace(estimate.thresholds, alpha=level),
-        n_choices=estimate.n_choices,
-        looks=estimate.looks,
-    )
-
-
-def holm(estimates: Sequence[Estimate | None], alpha: float) -> tuple[Estimate | None, ...]:
-    """Each estimate re-decided by Holm's step-down at suite-wide level `alpha` (module notes).
-
-    None stands for an entry that did not run: it counts in m and stays None. A decided entry carries
-    the level at which it was decided; an undecided one the last level tried, and is inconclusive.
-    """
-    m = len(estimates)
-    decided: dict[int, Estimate] = {}
-    while len(decided) < m:
-        level = alpha / (m - len(decided))
-        newly = {}
-        for index, found in enumerate(estimates):
-            if found is not None and index not in decided:
-                again = at_level(found, level)
-                if again.verdict is not Verdict.INCONCLUSIVE:
-                    newly[index] = again
-        if not newly:
-            break
-        decided.update(newly)
-    last = alpha / max(1, m - len(decided))
-    return tuple(
-        decided[index] if index in decided else None if found is None else at_level(found, last)
-        for index, found in enumerate(estimates)
-    )
 
 
 # -- writing (the generated default suite) ------------------------------------------------------------
