@@ -54,7 +54,7 @@ def check(tmp_path: Path, adversary: str) -> tuple[int, Path]:
     return status, junit
 
 
-@pytest.mark.parametrize("adversary", ["ExitInStage", "ExitInConstructor"])
+@pytest.mark.parametrize("adversary", ["ExitInStage", "ExitInConstructor", "ExitInMetaclass"])
 def test_an_exit_in_the_adversarys_code_loses_its_trials(tmp_path: Path, adversary: str) -> None:
     status, junit = check(tmp_path, adversary)
     assert status == 1  # the claimed break did not happen: the check fails, it does not pass

@@ -1,7 +1,7 @@
 """Class 5, adversaries that end the process they run in: `sys.exit(0)` in a stage, in the
-constructor, in an attribute the challenger reads to find the stage, or at the top level of their file
-(`EXIT_AT_IMPORT`). An exit must cost the adversary its trial, or void the run with status 2 — never end
-the run with the adversary's status (a `sys.exit(0)` would read as success in CI).
+constructor or its metaclass, in an attribute the challenger reads to find the stage, or at the top
+level of their file (`EXIT_AT_IMPORT`). An exit must cost the adversary its trial, or void the run
+with status 2 — never end the run with the adversary's status (`sys.exit(0)` would read as success).
 
 They claim to break the nonce-reusing signer, so that a suite expecting that fails if they lose.
 Loadable as a file plugin: `mpgames run sig.euf-cma --adversary tests/hostile/exiting.py:ClassName`.
@@ -40,6 +40,19 @@ class ExitInConstructor(_Exiting):
 
     def __init__(self) -> None:
         sys.exit(0)
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        raise AssertionError("never reached")
+
+
+class _ExitingMaker(type):
+    def __call__(cls, *args: object, **kwargs: object) -> object:
+        sys.exit(0)
+
+
+class ExitInMetaclass(_Exiting, metaclass=_ExitingMaker):
+    id = "hostile.exit-in-metaclass"
+    label = "sys.exit(0) when its metaclass makes it"
 
     def attack(self, view: View, rng: RandomSource) -> Forgery:
         raise AssertionError("never reached")

@@ -118,7 +118,11 @@ class TrialContext:
     # -- running the adversary -------------------------------------------------------------------
     def instantiate(self, adversary_class: Callable[[], A]) -> A:
         """The adversary object: its constructor is the adversary's code, so it runs under the
-        trial's time limit and whatever it raises (`sys.exit` included) faults the trial."""
+        trial's time limit and whatever it raises (`sys.exit` included) faults the trial. A plain
+        class whose hierarchy defines no `__new__` or `__init__` runs none of its own code when it
+        is made, and is made at once."""
+        if _made_without_code(adversary_class):
+            return adversary_class()
         remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
         start = time.perf_counter()
         try:
@@ -253,3 +257,12 @@ def _rendering(output: object) -> str:
         return summarize(output)
     except Exception:
         return "<unprintable output>"
+
+
+def _made_without_code(cls: object) -> bool:
+    """True iff calling `cls` runs only `type.__call__`, `object.__new__` and `object.__init__`: its
+    metaclass is exactly `type` (so `__mro__` and the class dictionaries are the real ones) and no
+    class of its hierarchy but `object` defines `__new__` or `__init__`."""
+    if type(cls) is not type:
+        return False
+    return not any("__new__" in vars(c) or "__init__" in vars(c) for c in cls.__mro__ if c is not object)

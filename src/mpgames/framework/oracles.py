@@ -87,8 +87,7 @@ class Oracle(Generic[A]):
         self._fn = fn
         self._host = host
         self._log: list[Query[A]] = []
-        self._signature = inspect.signature(fn)
-        self._types = _parameter_types(name, fn, self._signature)
+        self._signature, self._types = _declaration(name, fn)
 
     @property
     def log(self) -> tuple[Query[A], ...]:
@@ -152,11 +151,52 @@ class Oracle(Generic[A]):
         return f"Oracle({self.name}, {limit})"
 
 
+def _declaration(name: str, fn: Callable[..., object]) -> tuple[inspect.Signature, dict[str, Any]]:
+    """The signature of an oracle function and the declared type of each parameter, worked out once
+    per function definition: a game defines its oracle functions inside the experiment, so each
+    trial makes new function objects of the same code, defaults and (string) annotations, which
+    resolve in the same module to the same signature and types."""
+    key = _definition(fn)
+    found = None if key is None else _DECLARED.get(key)
+    if found is None:
+        signature = inspect.signature(fn)
+        found = signature, _parameter_types(name, fn, signature)
+        if key is not None:
+            _DECLARED[key] = found
+    return found
+
+
+def _definition(fn: Callable[..., object]) -> tuple[object, ...] | None:
+    """What the signature and types of `fn` depend on, hashable; None where that cannot be told."""
+    function = inspect.unwrap(getattr(fn, "__func__", fn))
+    code = getattr(function, "__code__", None)
+    annotations = getattr(function, "__annotations__", None)
+    if code is None or not isinstance(annotations, dict):
+        return None
+    kwdefaults = getattr(function, "__kwdefaults__", None) or {}
+    key = (
+        code,
+        hasattr(fn, "__self__"),  # a bound method's signature leaves out its first parameter
+        getattr(function, "__defaults__", None),
+        tuple(kwdefaults.items()),
+        tuple(annotations.items()),
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+# Signatures and parameter types by function definition; bounded by the oracle functions defined.
+_DECLARED: dict[tuple[object, ...], tuple[inspect.Signature, dict[str, Any]]] = {}
+
+
 def _parameter_types(name: str, fn: Callable[..., object], signature: inspect.Signature) -> dict[str, Any]:
     """The declared type of each parameter of an oracle function; `ChallengerBug` unless every
     parameter is positional and declares a type the boundary converts (not `object`, not `Any`)."""
     try:
-        hints = _type_hints(fn)
+        hints = typing.get_type_hints(fn)
     except Exception as exc:
         raise ChallengerBug(f"oracle {name!r}: its parameter types cannot be resolved: {exc!r}") from exc
     types: dict[str, Any] = {}
@@ -172,27 +212,3 @@ def _parameter_types(name: str, fn: Callable[..., object], signature: inspect.Si
             raise ChallengerBug(f"oracle {name!r}: parameter {parameter.name}: {exc}") from None
         types[parameter.name] = hint
     return types
-
-
-def _type_hints(fn: Callable[..., object]) -> dict[str, Any]:
-    """`typing.get_type_hints(fn)`, resolved once per code object and annotations: a game defines
-    its oracle functions inside the experiment, so each trial makes new function objects of the same
-    code, whose string annotations resolve in the same module."""
-    function = inspect.unwrap(getattr(fn, "__func__", fn))
-    code = getattr(function, "__code__", None)
-    annotations = getattr(function, "__annotations__", None)
-    if code is None or not isinstance(annotations, dict):
-        return typing.get_type_hints(fn)
-    try:
-        key = (code, tuple(annotations.items()))
-        hash(key)
-    except TypeError:
-        return typing.get_type_hints(fn)
-    hints = _HINTS.get(key)
-    if hints is None:
-        hints = _HINTS[key] = typing.get_type_hints(fn)
-    return hints
-
-
-# Resolved hints by (code object, annotations); bounded by the number of oracle functions defined.
-_HINTS: dict[tuple[object, ...], dict[str, Any]] = {}
