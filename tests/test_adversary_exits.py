@@ -100,3 +100,24 @@ def test_without_the_commands_guard_the_check_would_end_with_status_0(tmp_path: 
     with pytest.raises(SystemExit) as exited:
         cli._COMMANDS["check"](args)
     assert exited.value.code == 0 and not (tmp_path / "junit.xml").exists()
+
+
+def test_a_worker_that_dies_voids_the_run_with_one_line(tmp_path: Path) -> None:
+    """`os._exit(0)` in a worker process: `run` fails with status 2 and one line, no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mpgames", "run", "sig.euf-cma", "--variant", "schnorr-nonce-reuse",
+         "--adversary", f"{EXITING}:HardExit", "--max-trials", "25", "--jobs", "2"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "a worker process ended abruptly while playing hostile.hard-exit" in done.stderr
+
+
+def test_a_worker_that_dies_fails_its_entry_and_the_others_still_run(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    argv = ["check", str(suite(tmp_path, "HardExit")), "--jobs", "2", "--junit", str(junit)]
+    assert cli.main(argv) == 1
+    report = junit.read_text(encoding="utf-8")
+    assert "WorkerDied" in report  # the entry is reported as not run …
+    assert "bounded: Adv &lt;" in report  # … and the next entry ran on fresh workers

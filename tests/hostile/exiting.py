@@ -1,7 +1,8 @@
 """Class 5, adversaries that end the process they run in: `sys.exit(0)` in a stage, in the
 constructor or its metaclass, in an attribute the challenger reads to find the stage, or at the top
-level of their file (`EXIT_AT_IMPORT`). An exit must cost the adversary its trial, or void the run
-with status 2 — never end the run with the adversary's status (`sys.exit(0)` would read as success).
+level of their file (`EXIT_AT_IMPORT`), and `os._exit(0)` in a worker process. An exit must cost the
+adversary its trial, or void the run with status 2 — never end the run with the adversary's status
+(`sys.exit(0)` would read as success).
 
 They claim to break the nonce-reusing signer, so that a suite expecting that fails if they lose.
 Loadable as a file plugin: `mpgames run sig.euf-cma --adversary tests/hostile/exiting.py:ClassName`.
@@ -69,3 +70,15 @@ class ExitOnLookup(_Exiting):
 
     def attack(self, view: View, rng: RandomSource) -> Forgery:
         raise AssertionError("never reached")
+
+
+class HardExit(_Exiting):
+    """`os._exit(0)` ends the process at once: with worker processes (`--jobs 2`) the worker dies and
+    the run is void; in the harness's own process (`--jobs 1`) nothing in-process can stop it (the
+    open issue "Untrusted adversaries" runs adversaries in a process of their own)."""
+
+    id = "hostile.hard-exit"
+    label = "os._exit(0) in its attack"
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        os._exit(0)

@@ -29,12 +29,13 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from types import TracebackType
 
 from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
-from mpgames.framework.errors import AdversaryFault, ChallengerBug, UsageError
+from mpgames.framework.errors import AdversaryFault, ChallengerBug, UsageError, WorkerDied
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import SeedPath
 from mpgames.measure.estimation import Estimate
@@ -206,7 +207,16 @@ class Engine:
         ]
         outcomes = []
         for future in futures:
-            part = future.result()
+            try:
+                part = future.result()
+            except BrokenProcessPool:
+                # The pool is unusable now: drop it, so that the next run starts fresh workers.
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+                raise WorkerDied(
+                    f"a worker process ended abruptly while playing {spec.adversary.id} against "
+                    f"{spec.game.id} (os._exit or a crash in the adversary's code); the run is void"
+                ) from None
             outcomes.extend(part)
             if progress is not None:
                 progress(len(part))

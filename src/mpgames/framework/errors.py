@@ -20,6 +20,11 @@ class UsageError(Exception):
     """A request the user can fix: unknown game, variant, tier or adversary, or a bad number."""
 
 
+class WorkerDied(UsageError):
+    """A worker process ended without an answer (the adversary's code called `os._exit` or crashed
+    the interpreter): the run cannot be completed, and its command fails (status 2)."""
+
+
 class BudgetExceeded(Exception):
     """The adversary called an oracle more often than the game's budget allows."""
 
