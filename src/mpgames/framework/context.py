@@ -116,6 +116,10 @@ class TrialContext:
             self._transcript.append(TraceEntry(step, rendered))
 
     # -- running the adversary -------------------------------------------------------------------
+    def _time_left(self) -> float | None:
+        """What the adversary has left of the trial's time limit (None: no limit)."""
+        return None if self._time_limit is None else self._time_limit - self._adversary_seconds
+
     def instantiate(self, adversary_class: Callable[[], A]) -> A:
         """The adversary object: its constructor is the adversary's code, so it runs under the
         trial's time limit and whatever it raises (`sys.exit` included) faults the trial. A plain
@@ -123,7 +127,7 @@ class TrialContext:
         is made, and is made at once."""
         if _made_without_code(adversary_class):
             return adversary_class()
-        remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
+        remaining = self._time_left()
         start = time.perf_counter()
         try:
             return call_with_limit(adversary_class, remaining)
@@ -177,7 +181,7 @@ class TrialContext:
         except TypeError as exc:
             raise ChallengerBug(f"stage {phase!r}: {exc}") from None
         self.trace(f"adversary {phase}", view=tuple(view))
-        remaining = None if self._time_limit is None else self._time_limit - self._adversary_seconds
+        remaining = self._time_left()
         self._phase = phase
         start = time.perf_counter()
 

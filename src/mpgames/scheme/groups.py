@@ -101,8 +101,7 @@ class Group:
         """A copy of the same exact integers and strings (immutable, so shared), made without
         running the validation again: `check_group` validates a group by value wherever it arrives."""
         duplicate = object.__new__(Group)
-        for name in ("p", "q", "g", "tier", "name"):
-            object.__setattr__(duplicate, name, getattr(self, name))
+        vars(duplicate).update(vars(self))
         return duplicate
 
     # -- sizes -----------------------------------------------------------------------------------

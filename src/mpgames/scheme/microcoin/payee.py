@@ -28,9 +28,8 @@ class Channel:
         # PayWord starts from c_0 = (cid, 0, w_0); root openings need no word.
         self._last: Coin | None = None if aux.link is None else PayWordCoin(self._cid, 0, aux.link.w0)
         self._j_last = 0
-        # PayWord: w_last (the word of `_last`) and the chain's `verify` bound to this channel (its
-        # step prefix encoded once); None for root openings.
-        self._w_last = b"" if aux.link is None else aux.link.w0
+        # PayWord: the chain's `verify` bound to this channel (its step prefix encoded once); None for
+        # root openings.
         self._words = None if aux.link is None else aux.variant.chain_hash.verifier(self._cid)
 
     @property
@@ -92,7 +91,8 @@ class Channel:
         """The credit of a PayWord coin (cid, index, word) that `_refusal` let through, if its word hashes
         down to w_last: what `coin_proof_holds` decides for a PayWordCoin of this channel (its cid is
         the COMMIT's, `_last` is (cid, j_last, w_last)), with the step prefix encoded once."""
-        if not words(index, word, self._j_last, self._w_last):
+        last = self._last  # (cid, j_last, w_last): a PayWordCoin in every PayWord channel
+        if not isinstance(last, PayWordCoin) or not words(index, word, self._j_last, last.word):
             raise VerificationError(f"coin {index} does not verify")
         return (index - self._j_last) * self._v
 
@@ -103,8 +103,6 @@ class Channel:
         coin = _received(coin, _COIN, "the coin")
         credit = self._credit(coin)
         self._last, self._j_last = coin, coin.index
-        if isinstance(coin, PayWordCoin):
-            self._w_last = coin.word
         return credit
 
 
