@@ -78,6 +78,8 @@ GUESSING_GAMES = ("ring.anon", "mp.ul")
 THRESHOLDS = Thresholds(eps0=0.2, eps1=0.4, alpha=0.001)
 MAX_TRIALS = 3000
 SEED = "faults"
+# The plugins run isolated, against secret coins: runs compared with each other share this run key.
+RUN_KEY = bytes(range(32))
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +112,7 @@ def _check_fault_kinds(lost: dict[str, int], trials: int, name: str) -> None:
 def test_a_faulting_adversary_is_bounded_in_a_guessing_game(plugin: Path, game_id: str, name: str) -> None:
     adversary = get_adversary(_reference(plugin, name))
     budget = {"max_trials": MAX_TRIALS, "thresholds": THRESHOLDS}
-    result = run(get_game(game_id), None, adversary, "toy", seed=SEED, jobs=1, **budget)
+    result = run(get_game(game_id), None, adversary, "toy", seed=SEED, jobs=1, run_key=RUN_KEY, **budget)
     estimate = result.estimate
     assert estimate.verdict is Verdict.BOUNDED, estimate
     # Scored as the challenger's uniform guess: the success rate is chance, not 0.
@@ -120,7 +122,14 @@ def test_a_faulting_adversary_is_bounded_in_a_guessing_game(plugin: Path, game_i
 
 @pytest.mark.parametrize("game_id", GUESSING_GAMES)
 def test_each_faulted_trial_keeps_its_fault_and_its_draw_is_reproducible(plugin: Path, game_id: str) -> None:
-    spec = make_spec(get_game(game_id), None, get_adversary(_reference(plugin, "Raises")), "toy", seed=SEED)
+    spec = make_spec(
+        get_game(game_id),
+        None,
+        get_adversary(_reference(plugin, "Raises")),
+        "toy",
+        seed=SEED,
+        run_key=RUN_KEY,
+    )
     outcomes = [play_trial(spec, index) for index in range(200)]
     assert all(o.error == "RuntimeError" and o.lost_by_fault for o in outcomes)
     wins = sum(o.won for o in outcomes)
@@ -147,7 +156,16 @@ def test_two_jobs_give_the_outcomes_of_one(plugin: Path, game_id: str) -> None:
         two = [o.comparable() for o in parallel.play(spec, 0, 300)]
         assert one == two and any(o.won for o in one)
         runs = [
-            engine.run(game, None, adversary, "toy", max_trials=MAX_TRIALS, seed=SEED, thresholds=THRESHOLDS)
+            engine.run(
+                game,
+                None,
+                adversary,
+                "toy",
+                max_trials=MAX_TRIALS,
+                seed=SEED,
+                thresholds=THRESHOLDS,
+                run_key=RUN_KEY,
+            )
             for engine in (serial, parallel)
         ]
     assert runs[0].estimate == runs[1].estimate and runs[0].lost == runs[1].lost
@@ -156,6 +174,7 @@ def test_two_jobs_give_the_outcomes_of_one(plugin: Path, game_id: str) -> None:
 def _cli_run(capsys: pytest.CaptureFixture[str], game_id: str, reference: str, jobs: int) -> dict:
     argv = ["run", game_id, "--adversary", reference, "--max-trials", str(MAX_TRIALS), "--seed", SEED]
     argv += ["--eps0", str(THRESHOLDS.eps0), "--eps1", str(THRESHOLDS.eps1), "--jobs", str(jobs), "--json"]
+    argv += ["--run-key", RUN_KEY.hex()]
     status = cli.main(argv)
     out, _ = capsys.readouterr()
     assert status == 0

@@ -41,8 +41,9 @@ from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TraceEntry, TrialOutcome
+from mpgames.framework.seeds import RUN_KEY_BYTES
 from mpgames.games.registry import get_game
-from mpgames.measure.records import TIERS, RunResult
+from mpgames.measure.records import ISOLATED, TIERS, RunResult
 from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.integers import checked_int
@@ -74,12 +75,26 @@ def transcript_digest(transcript: Sequence[TraceEntry]) -> str:
 
 
 def trial_parameters(spec: TrialSpec) -> dict[str, Any]:
-    """What besides the seed path shapes a trial: oracle budgets, the group, the time limit."""
-    return {
+    """What besides the seed path shapes a trial: oracle budgets, the group, the time limit, and the
+    run key of the challenger's coins where a run had one (an isolated run: published after it)."""
+    parameters: dict[str, Any] = {
         "budgets": dict(spec.game.budgets),
         "group_fingerprint": spec.resolved_group().fingerprint(),
         "time_limit": spec.time_limit,
     }
+    if spec.run_key is not None:
+        parameters["run_key"] = spec.run_key.hex()
+    return parameters
+
+
+def parse_run_key(text: object) -> bytes:
+    """A run key from its hexadecimal form; `UsageError` unless it is 64 hexadecimal digits."""
+    if type(text) is not str or len(text) != 2 * RUN_KEY_BYTES:
+        raise UsageError(f"a run key is {2 * RUN_KEY_BYTES} hexadecimal digits")
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise UsageError(f"a run key is {2 * RUN_KEY_BYTES} hexadecimal digits") from None
 
 
 def bug_type(game: type[Game], variant: str, tier: str) -> str:
@@ -212,6 +227,7 @@ class WinVector:
         """The traced trial spec of this vector; `UsageError` if its game or adversary is unknown."""
         game = get_game(self.game)
         time_limit = self.parameters.get("time_limit")
+        run_key = self.parameters.get("run_key")
         return make_spec(
             game,
             self.variant,
@@ -221,6 +237,7 @@ class WinVector:
             time_limit=time_limit if isinstance(time_limit, int | float) else None,
             group=self.group,
             tracing=True,
+            run_key=None if run_key is None else parse_run_key(run_key),
         )
 
     def filename(self) -> str:
@@ -334,6 +351,8 @@ def save_wins(
         time_limit=time_limit,
         group=result.group,
         tracing=True,
+        isolated=result.trust == ISOLATED,
+        run_key=None if result.run_key is None else parse_run_key(result.run_key),
     )
     folder = Path(directory)
     try:

@@ -40,6 +40,8 @@ class Adversary:
     expect: ClassVar[str]
     breaks_tiers: ClassVar[tuple[str, ...]] = TIERS
     also_breaks: ClassVar[tuple[str, ...]] = ()
+    # True for a class that stands in for an adversary running elsewhere (mpgames.adversaries.isolated).
+    isolated_only: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -76,6 +78,16 @@ class Adversary:
     def target_ids(cls) -> tuple[str, ...]:
         """The ids of the games it plays (`targets`)."""
         return cls.targets
+
+    @classmethod
+    def source_reference(cls) -> str:
+        """What an isolated run's process loads: "package.module:Class"."""
+        return f"{cls.__module__}:{cls.__qualname__}"
+
+    @classmethod
+    def implements_stage(cls, stage: str) -> bool:
+        """True iff the class defines the stage method `stage` (the base class's does not count)."""
+        return getattr(cls, stage, None) is not getattr(Adversary, stage, None)
 
     @classmethod
     def broken_variant(cls) -> str | None:

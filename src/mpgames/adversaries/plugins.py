@@ -12,11 +12,13 @@ Two ways to bring an adversary that is not built in (docs/adversaries.md has a w
 
 `find` is the registry's fallback for an id it does not know (mpgames.adversaries.registry). The class it
 returns has passed the registry's own checks (targets exist, every stage implemented, the broken
-variant belongs to a target) and may not reuse a built-in id; the engine then plays it like any
-other adversary: the game's view only, its oracle budgets, the per-trial time limit and the
-adversary's own seeded generator, derived from its id.
+variant belongs to a target) and may not reuse a built-in id. A plugin runs isolated unless the
+caller trusts it (`--trusted`): the class is loaded in processes of its own, and `find` returns its
+stand-in (mpgames.adversaries.isolated), which the engine always plays isolated (docs/isolation.md).
+Either way it gets the game's view only, its oracle budgets, the per-trial time limit and its own
+seeded generator.
 
-A file is imported once per process, under a module name derived from its resolved path, so that
+A trusted file is imported once per process, under a module name derived from its resolved path, so that
 its classes pickle by reference into worker processes forked after it was loaded (`--jobs`).
 Whatever goes wrong while loading (no such file, an import that raises, a missing class, a class
 that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
@@ -35,7 +37,9 @@ from pathlib import Path
 from types import ModuleType
 
 from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.isolated import isolated_class
 from mpgames.framework.errors import UsageError
+from mpgames.games.registry import load_reference
 
 ENTRY_POINT_GROUP = "mpgames.adversaries"
 # The suffix that marks a file reference "path/to/file.py:ClassName".
@@ -50,17 +54,28 @@ def is_file_reference(text: str) -> bool:
     return bool(colon) and path.endswith(FILE_SUFFIX) and name.isidentifier()
 
 
-def find(adversary_id: str, check: Check, builtin: Collection[str]) -> type[Adversary] | None:
+def find(
+    adversary_id: str, check: Check, builtin: Collection[str], *, trusted: bool = False
+) -> type[Adversary] | None:
     """The plugin adversary named `adversary_id` (a file reference or an entry point name), passed
     through `check`; None if no plugin has that name. `UsageError` for a plugin that cannot be loaded,
-    fails the check, or takes the id of a built-in adversary."""
+    fails the check, or takes the id of a built-in adversary.
+
+    A plugin is isolated unless `trusted`: its class is loaded in its own process, never in this one,
+    and the class returned is its stand-in (mpgames.adversaries.isolated)."""
     if is_file_reference(adversary_id):
-        reference, loaded = adversary_id, load_file(adversary_id)
+        reference = adversary_id
     else:
-        found = _load_entry_point(adversary_id)
+        found = _entry_point_reference(adversary_id)
         if found is None:
             return None
-        reference, loaded = found
+        reference = found
+    if not trusted:
+        loaded: object = isolated_class(reference)
+    elif is_file_reference(reference):
+        loaded = load_file(reference)
+    else:
+        loaded = _load_entry_point(reference)
     try:
         cls = check(reference, loaded)
     except (TypeError, UsageError) as exc:
@@ -105,15 +120,19 @@ def _import_file(path: Path) -> ModuleType:
     return module
 
 
-def _load_entry_point(name: str) -> tuple[str, object] | None:
-    """(reference, loaded object) of the entry point `name` of the group, or None if none is installed."""
-    points = {point.value: point for point in metadata.entry_points(group=ENTRY_POINT_GROUP, name=name)}
+def _entry_point_reference(name: str) -> str | None:
+    """The "module:attribute" of the entry point `name` of the group, or None if none is installed."""
+    points = {point.value for point in metadata.entry_points(group=ENTRY_POINT_GROUP, name=name)}
     if not points:
         return None
     if len(points) > 1:
         raise UsageError(f"entry point {name!r} is declared by several distributions: {', '.join(points)}")
-    reference, point = next(iter(points.items()))
+    return points.pop()
+
+
+def _load_entry_point(reference: str) -> object:
+    """The object an entry point's "module:attribute" names, imported into this process."""
     try:
-        return reference, point.load()
+        return load_reference(reference)
     except Exception as exc:
         raise UsageError(f"plugin {reference}: loading it raised {type(exc).__name__}: {exc}") from None

@@ -67,7 +67,7 @@ def _checked(reference: str, cls: object) -> type[Adversary]:
         raise TypeError(f"{reference} is not an Adversary subclass")
     games = [get_game(target) for target in cls.targets]
     for game in games:
-        missing = [s for s in game.stages if getattr(cls, s, None) is getattr(Adversary, s, None)]
+        missing = [s for s in game.stages if not cls.implements_stage(s)]
         if missing:
             raise TypeError(f"adversary {cls.id} lacks the stage(s) {', '.join(missing)} of {game.id}")
     for broken in cls.broken_variants():
@@ -97,13 +97,13 @@ def all_adversaries() -> tuple[type[Adversary], ...]:
     return tuple(_adversaries().values())
 
 
-def get_adversary(adversary_id: str) -> type[Adversary]:
-    """The adversary class of `adversary_id`, built in or a plugin; `UsageError` naming the known ids
-    otherwise."""
+def get_adversary(adversary_id: str, *, trusted: bool = False) -> type[Adversary]:
+    """The adversary class of `adversary_id`, built in or a plugin (isolated unless `trusted`:
+    mpgames.adversaries.plugins); `UsageError` naming the known ids otherwise."""
     builtin = _adversaries()
     if adversary_id in builtin:
         return builtin[adversary_id]
-    plugin = plugins.find(adversary_id, _checked, builtin)
+    plugin = plugins.find(adversary_id, _checked, builtin, trusted=trusted)
     if plugin is None:
         known = ", ".join(adversary_ids())
         raise UsageError(
@@ -118,9 +118,9 @@ def adversaries_for(game_id: str) -> tuple[type[Adversary], ...]:
     return tuple(sorted(targeting, key=lambda cls: not cls.is_null()))
 
 
-def resolve(adversary_id: str, game_id: str) -> type[Adversary]:
+def resolve(adversary_id: str, game_id: str, *, trusted: bool = False) -> type[Adversary]:
     """The adversary `adversary_id`, which must target `game_id` (`UsageError` otherwise)."""
-    cls = get_adversary(adversary_id)
+    cls = get_adversary(adversary_id, trusted=trusted)
     if game_id not in cls.targets:
         choices = ", ".join(a.id for a in adversaries_for(game_id)) or "none registered"
         raise UsageError(

@@ -49,6 +49,7 @@ from mpgames.reports import render
 from mpgames.suites.demo import SuiteEntry
 from mpgames.teaching import docgen
 from mpgames.teaching.walkthrough import walkthrough
+from mpgames.vectors import parse_run_key
 
 USAGE_ERROR = 2
 DEFAULT_SEED = "0"
@@ -81,6 +82,13 @@ _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive num
 _probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
 
 
+def _run_key(text: str) -> bytes:
+    try:
+        return parse_run_key(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mpgames", description="Security games for the micropayment scheme.")
     parser.add_argument("--version", action="version", version=f"mpgames {mpgames.__version__}")
@@ -88,6 +96,19 @@ def _build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="games, variants, tiers and adversaries")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
+
+    def trust_options(p: argparse.ArgumentParser) -> None:
+        mode = p.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--isolated",
+            action="store_true",
+            help="run built-in adversaries in processes of their own too (docs/isolation.md)",
+        )
+        mode.add_argument(
+            "--trusted",
+            action="store_true",
+            help="run a file or entry-point adversary in this process (default: isolated)",
+        )
 
     def trial_options(p: argparse.ArgumentParser, game_nargs: str | None = None) -> None:
         p.add_argument("game", nargs=game_nargs, help="game id (see `mpgames list`)")
@@ -102,6 +123,12 @@ def _build_parser() -> argparse.ArgumentParser:
             help="adversary seconds per trial",
         )
         p.add_argument("--json", action="store_true", help="machine-readable output")
+        trust_options(p)
+        p.add_argument(
+            "--run-key",
+            type=_run_key,
+            help="the challenger's coins from this key (64 hex digits; to reproduce an isolated run)",
+        )
 
     run = commands.add_parser("run", help="play a game and estimate the advantage")
     trial_options(run)
@@ -150,6 +177,11 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     check.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
+    check.add_argument(
+        "--isolated",
+        action="store_true",
+        help="run built-in adversaries in processes of their own too (docs/isolation.md)",
+    )
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     cli_reduce.add_command(commands, _positive_int)
@@ -201,6 +233,8 @@ def _play(
                         progress=progress,
                         tracing=log.tracing,
                         on_outcome=log,
+                        isolated=getattr(args, "isolated", False),
+                        run_key=getattr(args, "run_key", None),
                     )
                 )
     return results
@@ -233,7 +267,11 @@ def _run(args: argparse.Namespace) -> int:
     game.group(tier, args.group)  # validate the tier and group before anything runs
     if args.plan:
         return _plan(game, thresholds, args)
-    chosen = [resolve(args.adversary, game.id)] if args.adversary else list(adversaries_for(game.id))
+    chosen = (
+        [resolve(args.adversary, game.id, trusted=args.trusted)]
+        if args.adversary
+        else list(adversaries_for(game.id))
+    )
     if not chosen:
         raise UsageError(f"no adversary targets {game.id}")
     entries = [

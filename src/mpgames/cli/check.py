@@ -148,8 +148,11 @@ def play_suite(
     jobs: int | None,
     progress: Progress,
     save_wins: Path | None = None,
+    isolated: bool = False,
 ) -> tuple[EntryRun, ...]:
-    """Play every entry at the suite's first level, then re-decide the verdicts with Holm."""
+    """Play every entry at the suite's first level, then re-decide the verdicts with Holm.
+
+    A file or entry-point adversary always runs isolated; `isolated` isolates the built-in ones too."""
     runs = []
     with Engine(jobs) as engine:
         for number, entry in enumerate(suite.entries, 1):
@@ -169,6 +172,7 @@ def play_suite(
                         progress=bar,
                         tracing=log.tracing,
                         on_outcome=log,
+                        isolated=isolated,
                     )
             except Exception as exc:  # a bug stops this entry, not the suite; it fails the check
                 run = EntryRun(number, entry, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
@@ -279,7 +283,11 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     """`mpgames check SUITE` (module docstring)."""
     suite = load_suite(args.suite)
     report = CheckReport(
-        suite, play_suite(suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins), args.strict
+        suite,
+        play_suite(
+            suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins, isolated=args.isolated
+        ),
+        args.strict,
     )
     if args.save_wins is not None:
         saved = sum(len(run.vectors) for run in report.runs)

@@ -46,7 +46,7 @@ def replay(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"give GAME --adversary A --trial I or --vector FILE (missing {', '.join(missing)})")
     game = get_game(args.game)
-    adversary = resolve(args.adversary, game.id)
+    adversary = resolve(args.adversary, game.id, trusted=args.trusted)
     spec = make_spec(
         game,
         args.variant,
@@ -56,6 +56,8 @@ def replay(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         group=args.group,
         tracing=True,
+        isolated=args.isolated,
+        run_key=args.run_key,
     )
     outcome = play_trial(spec, args.trial)
     if args.json:

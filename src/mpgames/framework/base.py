@@ -56,6 +56,9 @@ class AdversaryLike(Protocol):
 
     id: ClassVar[str]
     label: ClassVar[str]
+    # True for a class that only names an adversary whose code runs in processes of its own: the
+    # engine plays it isolated whatever the caller asks.
+    isolated_only: ClassVar[bool]
 
     # The game ids it plays. A method, not the `targets` attribute itself: a subclass that assigns
     # `targets = ("dl",)` has the type tuple[str], which a protocol attribute (invariant) refuses.
@@ -64,6 +67,10 @@ class AdversaryLike(Protocol):
 
     @classmethod
     def broken_variant(cls) -> str | None: ...
+
+    # What the process of an isolated run loads: "package.module:Class" or "path/to/file.py:Class".
+    @classmethod
+    def source_reference(cls) -> str: ...
 
     @classmethod
     def expected_verdict(cls, variant: str, tier: str) -> str | None: ...

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 from mpgames.framework import errors
 from mpgames.framework.checks import expect_output
 from mpgames.framework.errors import AdversaryFault, ChallengerBug, MalformedOutput
+from mpgames.framework.isolation.host import RemoteStage
 from mpgames.framework.oracles import Oracle
 from mpgames.framework.outcome import TraceEntry
 from mpgames.framework.summary import summarize
@@ -186,7 +187,10 @@ class TrialContext:
         start = time.perf_counter()
 
         def run_stage() -> T | None:
-            output = stage(view, self._adversary_rng)
+            if isinstance(stage, RemoteStage):  # an isolated adversary: its process plays the stage
+                output = stage.play(view, returns, self.trace)
+            else:
+                output = stage(view, self._adversary_rng)
             # Reading the adversary's object runs its code too (properties): under the same limit.
             if returns is None:
                 # Never read by the challenger; its rendering is kept for the record only.

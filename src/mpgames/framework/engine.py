@@ -23,10 +23,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
 import time
+import typing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,10 +38,11 @@ from types import TracebackType
 from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import AdversaryFault, ChallengerBug, UsageError, WorkerDied
+from mpgames.framework.isolation.host import Limits, RemoteAdversary, SandboxError, server_for
 from mpgames.framework.outcome import TrialOutcome
-from mpgames.framework.seeds import SeedPath
+from mpgames.framework.seeds import RUN_KEY_BYTES, SeedPath, new_run_key
 from mpgames.measure.estimation import Estimate
-from mpgames.measure.records import RunResult
+from mpgames.measure.records import ISOLATED, TRUSTED, RunResult
 from mpgames.measure.sequential import SequentialPlan
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.scheme.groups import Group, named_group
@@ -70,6 +73,10 @@ class TrialSpec:
     seed: str
     time_limit: float | None = DEFAULT_TIME_LIMIT
     tracing: bool = False
+    # Isolated runs (harness §6a): the "module:Class" or "file.py:Class" the adversary's process
+    # loads, and the secret key of the challenger's coins (None: trusted, coins from the seed).
+    isolated: str | None = None
+    run_key: bytes | None = None
 
     @property
     def group_name(self) -> str:
@@ -108,7 +115,7 @@ def score_fault(game: type[Game], ctx: TrialContext) -> bool:
 
 def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
     """Play trial `index` of the run described by `spec`."""
-    challenger_rng, adversary_rng = spec.seed_path.streams(index)
+    challenger_rng, adversary_rng = spec.seed_path.streams(index, spec.run_key)
     ctx = TrialContext(
         variant=spec.game.variant(spec.variant),
         tier=spec.tier,
@@ -122,9 +129,13 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
         tracing=spec.tracing,
     )
     start = time.perf_counter()
-    with metered() as ops:
+    with metered() as ops, contextlib.ExitStack() as stack:
         try:
-            won, error = spec.game().experiment(ctx, ctx.instantiate(spec.adversary)), None
+            if spec.isolated is None:
+                adversary: object = ctx.instantiate(spec.adversary)
+            else:
+                adversary = ctx.instantiate(_isolated_trial(spec, index, ctx, stack))
+            won, error = spec.game().experiment(ctx, adversary), None
         except AdversaryFault as fault:
             ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
             won, error = score_fault(spec.game, ctx), fault.kind
@@ -141,6 +152,28 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
         error=error,
         transcript=ctx.transcript,
     )
+
+
+def _isolated_trial(
+    spec: TrialSpec, index: int, ctx: TrialContext, stack: contextlib.ExitStack
+) -> Callable[[], RemoteAdversary]:
+    """What builds the adversary of an isolated trial in a fresh process of its server (under the
+    trial's time limit, by `ctx.instantiate`); the process is ended when `stack` closes."""
+    reference = typing.cast(str, spec.isolated)
+    # Started, and the group validated, before the time limit runs: a broken server is the adversary's.
+    try:
+        server = server_for(reference)
+        server.prepare(ctx.group)
+    except SandboxError as exc:
+        raise AdversaryFault(exc) from exc
+
+    def construct() -> RemoteAdversary:
+        trial = stack.enter_context(
+            server.trial(spec.seed_path.adversary_seed(index), Limits(spec.time_limit))
+        )
+        return trial.construct(ctx.trace)
+
+    return construct
 
 
 def _play_range(spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
@@ -237,14 +270,27 @@ class Engine:
         progress: Progress | None = None,
         tracing: bool = False,
         on_outcome: OutcomeHook | None = None,
+        isolated: bool = False,
+        run_key: bytes | None = None,
     ) -> RunResult:
         """Play the game against the adversary until the verdict is decided or `max_trials` is reached.
 
         `on_outcome` is called with every trial's outcome, in index order, as the batches come in;
         `tracing` records the trials' transcripts (a cost: only for a hook that needs them).
+        `isolated` plays the adversary in processes of its own against coins from a secret run key
+        (`run_key`, drawn afresh if None; docs/isolation.md).
         """
         spec = make_spec(
-            game, variant, adversary, tier, seed=seed, time_limit=time_limit, group=group, tracing=tracing
+            game,
+            variant,
+            adversary,
+            tier,
+            seed=seed,
+            time_limit=time_limit,
+            group=group,
+            tracing=tracing,
+            isolated=isolated,
+            run_key=run_key,
         )
         _check_positive(max_trials, "max_trials", integer=True)
         thresholds = Thresholds() if thresholds is None else thresholds
@@ -297,12 +343,17 @@ def make_spec(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     group: str | Group | None = None,
     tracing: bool = False,
+    isolated: bool = False,
+    run_key: bytes | None = None,
 ) -> TrialSpec:
     """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`.
 
     `group` is a group's name (the tier's default if None) or a `Group`, which must belong to `tier`.
+    An isolated run's adversary is loaded by its `source_reference()`; its coins come from
+    `run_key`, or from a fresh one.
     """
     chosen = game.variant(variant)
+    isolated = isolated or adversary.isolated_only
     targets = ", ".join(adversary.target_ids())
     if game.id not in adversary.target_ids():
         raise UsageError(f"adversary {adversary.id} does not target {game.id} (it targets {targets})")
@@ -316,7 +367,18 @@ def make_spec(
         seed=str(seed),
         time_limit=time_limit,
         tracing=tracing,
+        isolated=adversary.source_reference() if isolated else None,
+        run_key=_checked_run_key(run_key, isolated),
     )
+
+
+def _checked_run_key(run_key: bytes | None, isolated: bool) -> bytes | None:
+    """The run key of a run: as given (exactly RUN_KEY_BYTES bytes), or a fresh one if isolated."""
+    if run_key is None:
+        return new_run_key() if isolated else None
+    if type(run_key) is not bytes or len(run_key) != RUN_KEY_BYTES:
+        raise UsageError(f"a run key is {RUN_KEY_BYTES} bytes ({2 * RUN_KEY_BYTES} hexadecimal digits)")
+    return run_key
 
 
 def _spec_group(game: type[Game], tier: str, group: str | Group | None) -> str | Group:
@@ -355,6 +417,8 @@ def summarize_run(
         mean_exponentiations=sum(o.exponentiations for o in outcomes) / n,
         mean_hashes=sum(o.hashes for o in outcomes) / n,
         mean_queries={name: total / n for name, total in queries.items()},
+        trust=TRUSTED if spec.isolated is None else ISOLATED,
+        run_key=None if spec.run_key is None else spec.run_key.hex(),
     )
 
 
@@ -370,6 +434,8 @@ def run(
     thresholds: Thresholds | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     group: str | Group | None = None,
+    isolated: bool = False,
+    run_key: bytes | None = None,
 ) -> RunResult:
     """One run with a short-lived `Engine` (see `Engine.run`)."""
     with Engine(jobs) as engine:
@@ -383,4 +449,6 @@ def run(
             thresholds=thresholds,
             time_limit=time_limit,
             group=group,
+            isolated=isolated,
+            run_key=run_key,
         )

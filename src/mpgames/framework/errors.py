@@ -67,10 +67,20 @@ class AdversaryFault(Exception):
         return fault_kind(self.cause)
 
 
+class AdversaryRaised(Exception):
+    """An exception raised in an isolated adversary's process, known by its type's name only."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+
+
 class ChallengerBug(Exception):
     """The challenger (game code or an oracle implementation) raised: a bug, never a lost trial."""
 
 
 def fault_kind(exc: BaseException) -> str:
     """The name a lost trial is counted under: the exception type, "Timeout" for the time limit."""
+    if isinstance(exc, AdversaryRaised):
+        return exc.kind
     return "Timeout" if isinstance(exc, TrialTimeout) else type(exc).__name__

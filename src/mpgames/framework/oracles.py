@@ -95,6 +95,11 @@ class Oracle(Generic[A]):
         return tuple(self._log)
 
     @property
+    def parameter_types(self) -> tuple[Any, ...]:
+        """The declared type of each parameter, in order: what an argument is converted to."""
+        return tuple(self._types.values())
+
+    @property
     def used(self) -> int:
         return len(self._log)
 

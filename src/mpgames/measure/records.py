@@ -20,6 +20,8 @@ from mpgames.scheme.integers import checked_int
 
 # Version of the JSON layout of results.json and manifest.json; bump on any incompatible change.
 SCHEMA_VERSION = 1
+TRUSTED, ISOLATED = "trusted", "isolated"
+TRUST_MODES = (TRUSTED, ISOLATED)
 
 TIERS = ("toy", "standard")
 EXPECTATIONS = (Verdict.BROKEN.value, Verdict.BOUNDED.value)
@@ -68,6 +70,11 @@ class RunResult:
     mean_exponentiations: float
     mean_hashes: float
     mean_queries: Mapping[str, float]
+    # How the adversary ran (harness §6a): "trusted", in the challenger's process with coins from
+    # the public seed, or "isolated", in a process of its own against coins from a secret run key,
+    # which is published here (hex) once the run is over.
+    trust: str = TRUSTED
+    run_key: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("game", "variant", "adversary", "group", "seed"):
@@ -95,6 +102,10 @@ class RunResult:
             raise ValueError(f"{self.lost_total} faulted trials exceed the {self.estimate.trials} trials")
         for name in ("seconds", "mean_exponentiations", "mean_hashes"):
             _check_amount(getattr(self, name), name)
+        if self.trust not in TRUST_MODES:
+            raise ValueError(f"trust must be one of {TRUST_MODES}, got {self.trust!r}")
+        if self.run_key is not None and not _is_hex_key(self.run_key):
+            raise ValueError("run_key must be 64 hexadecimal digits or None")
 
     @property
     def lost_total(self) -> int:
@@ -130,6 +141,8 @@ class RunResult:
             "mean_exponentiations": self.mean_exponentiations,
             "mean_hashes": self.mean_hashes,
             "mean_queries": dict(self.mean_queries),
+            "trust": self.trust,
+            "run_key": self.run_key,
         }
 
     @classmethod
@@ -140,9 +153,13 @@ class RunResult:
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
             raise ValueError(f"run result has schema version {version!r}; this reader knows {SCHEMA_VERSION}")
-        names = [field.name for field in dataclasses.fields(cls)]
-        missing = [name for name in names if name not in data]
+        fields = dataclasses.fields(cls)
+        missing = [f.name for f in fields if f.name not in data and f.default is dataclasses.MISSING]
         if missing:
             raise ValueError(f"run result lacks {', '.join(missing)}")
-        values = {name: data[name] for name in names}
+        values = {f.name: data[f.name] for f in fields if f.name in data}
         return cls(**{**values, "estimate": Estimate.from_dict(values["estimate"])})
+
+
+def _is_hex_key(text: object) -> bool:
+    return type(text) is str and len(text) == 64 and all(c in "0123456789abcdef" for c in text)

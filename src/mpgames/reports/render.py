@@ -20,7 +20,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from mpgames.measure.records import SCHEMA_VERSION, RunResult
+from mpgames.measure.records import ISOLATED, SCHEMA_VERSION, TRUSTED, RunResult
 
 COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdict", "expected", "lost")
 
@@ -28,6 +28,10 @@ COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdic
 PACKAGES = ("mpgames", "gmpy2", "pycryptodome", "tabulate", "scipy", "numpy", "tqdm")
 
 TOY_NOTE = "toy: deliberately small groups; such rows demonstrate attacks and are not security evidence."
+TRUSTED_NOTE = (
+    "trusted: the adversary ran in the harness's process, against coins from the public seed; its verdict"
+    " holds for adversaries that read neither the seed nor the harness (docs/isolation.md)."
+)
 
 # Files of a run folder; write_run_folder writes these and only these.
 SUMMARY, RESULTS, MANIFEST = "summary.md", "results.json", "manifest.json"
@@ -50,7 +54,8 @@ def _lost(result: RunResult) -> str:
 
 
 def table(results: Sequence[RunResult], fmt: str = "github") -> str:
-    """One row per run (columns `COLUMNS`), plus the toy note when a row is of the toy tier."""
+    """One row per run (columns `COLUMNS`), plus the toy note when a row is of the toy tier and a
+    note of how the adversaries ran: trusted, or isolated with the run key that replays a trial."""
     if not results:
         return "(no results)"
     rows = [
@@ -68,9 +73,16 @@ def table(results: Sequence[RunResult], fmt: str = "github") -> str:
         for r in results
     ]
     text = tabulate(rows, headers=COLUMNS, tablefmt=fmt, disable_numparse=True)
-    if any(r.tier == "toy" for r in results):
-        text += f"\n\n{TOY_NOTE}"
-    return text
+    notes = [TOY_NOTE] if any(r.tier == "toy" for r in results) else []
+    if any(r.trust == TRUSTED for r in results):
+        notes.append(TRUSTED_NOTE)
+    notes += [
+        f"isolated: {r.adversary} ran in processes of its own, against secret coins; run key {r.run_key}"
+        f" (mpgames replay … --run-key {r.run_key} replays a trial)."
+        for r in results
+        if r.trust == ISOLATED
+    ]
+    return "\n\n".join([text, *notes])
 
 
 def _json(value: Any, what: str) -> str:

@@ -1,0 +1,105 @@
+"""Stand-ins for adversaries that run isolated (harness §6a; docs/isolation.md).
+
+An adversary from a file or an entry point is never imported into the challenger's process: its
+fork server (mpgames.adversaries.sandbox) loads it and reports what the class declares, and
+`isolated_class(reference)` makes, from that profile, an `IsolatedAdversary` subclass for the
+challenger to name, list, check and report the adversary by. Every value of the profile is
+checked here before it is used (exact types, lengths), then by `Adversary`'s own class checks and
+the registry's; the stand-in has no stage code: an isolated run (`Engine.run(isolated=True)`)
+plays the stages in the adversary's processes.
+
+A stand-in class pickles as its reference (copyreg on its metaclass), so a worker process that
+receives it builds its own from its own server.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import functools
+import re
+import typing
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from mpgames.adversaries.base import Adversary
+from mpgames.framework.errors import UsageError
+from mpgames.framework.isolation.host import server_for
+
+# Profile values: short strings and small tuples of them.
+MAX_TEXT = 200
+MAX_NAMES = 256
+_ID = re.compile(r"[A-Za-z0-9_.:/-]{1,100}")
+
+
+class _IsolatedMeta(type):
+    """The metaclass of stand-ins: it lets them pickle by reference."""
+
+
+class IsolatedAdversary(Adversary, metaclass=_IsolatedMeta):
+    """An adversary that runs in processes of its own; the class holds its checked profile."""
+
+    reference: ClassVar[str]
+    stages: ClassVar[frozenset[str]]
+    isolated_only = True
+
+    @classmethod
+    def source_reference(cls) -> str:
+        return cls.reference
+
+    @classmethod
+    def implements_stage(cls, stage: str) -> bool:
+        return stage in cls.stages
+
+
+def _text(profile: Mapping[str, object], name: str) -> str:
+    value = profile.get(name)
+    if type(value) is not str or not value or len(value) > MAX_TEXT:
+        raise UsageError(f"its {name} must be a non-empty string of at most {MAX_TEXT} characters")
+    return value
+
+
+def _names(profile: Mapping[str, object], name: str) -> tuple[str, ...]:
+    value = profile.get(name)
+    if type(value) is not tuple or len(value) > MAX_NAMES:
+        raise UsageError(f"its {name} must be a tuple of at most {MAX_NAMES} strings")
+    if not all(type(item) is str and 0 < len(item) <= MAX_TEXT for item in value):
+        raise UsageError(f"its {name} must hold non-empty strings of at most {MAX_TEXT} characters")
+    return tuple(value)
+
+
+@functools.cache
+def isolated_class(reference: str) -> type[IsolatedAdversary]:
+    """The stand-in of the adversary class `reference` names (loaded by its server, in its process);
+    `UsageError` for a class that cannot be loaded or declares something it may not."""
+    profile = dict(server_for(reference).profile)
+    try:
+        if profile.get("is_adversary") is not True:
+            raise UsageError("it is not an Adversary subclass")
+        adversary_id = _text(profile, "id")
+        if not _ID.fullmatch(adversary_id):
+            raise UsageError(f"its id {adversary_id!r} may hold only letters, digits and _ . : / -")
+        name = f"IsolatedAdversary[{adversary_id}]"
+        attributes: dict[str, object] = {
+            "__module__": __name__,
+            "__qualname__": name,
+            "__doc__": f"The isolated adversary {reference}.",
+            "reference": reference,
+            "id": adversary_id,
+            "label": _text(profile, "label"),
+            "targets": _names(profile, "targets"),
+            "expect": _text(profile, "expect"),
+            "breaks_tiers": _names(profile, "breaks_tiers"),
+            "also_breaks": _names(profile, "also_breaks"),
+            "stages": frozenset(_names(profile, "implements")),
+        }
+        return typing.cast("type[IsolatedAdversary]", _IsolatedMeta(name, (IsolatedAdversary,), attributes))
+    except (UsageError, TypeError) as exc:
+        raise UsageError(f"plugin {reference}: {exc}") from None
+
+
+def _reduce(cls: type[IsolatedAdversary]) -> tuple[Callable[[str], type[IsolatedAdversary]], tuple[str]]:
+    """Pickle a stand-in as the call that makes it again from its reference."""
+    return isolated_class, (cls.reference,)
+
+
+copyreg.pickle(_IsolatedMeta, _reduce)  # type: ignore[arg-type]

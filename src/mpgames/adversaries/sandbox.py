@@ -1,0 +1,305 @@
+"""The adversary's process of an isolated run (harness §6a; docs/isolation.md).
+
+    python -m mpgames.adversaries.sandbox FD REFERENCE
+
+The challenger (mpgames.framework.isolation.host) starts this program with `subprocess` — a fresh
+interpreter, never a fork of a process that holds a secret — and talks to it over the Unix socket
+FD. The program is a fork server:
+
+1. it gives up every capability (as root too: then it can neither trace the challenger nor read
+   its memory) and sets no-new-privileges, loads the adversary class named by REFERENCE
+   ("package.module:Class" or "path/to/file.py:Class"),
+   and answers ("loaded", profile) — the class's declared attributes, which the challenger checks —
+   or ("failed", reason);
+2. ("prepare", group) validates a group once, so that every trial's process has it validated;
+3. ("trial", seed, cpu_seconds, memory_bytes) comes with the socket of that trial (SCM_RIGHTS): it
+   forks one process for the trial, answers ("forked", pid), waits for it to end, kills and reaps
+   whatever it left behind, and answers ("exited", pid, status).
+
+The trial's process starts from the state the server had after loading the class (nothing carries
+from one trial to the next), in a process group of its own, under CPU-time, memory, file-size and
+core-dump limits. It builds the adversary, plays each ("stage", name, view) it is sent with the
+adversary's own generator (seeded with `seed`), forwards each oracle call to the challenger as
+("query", name, args) and returns ("output", value, printed) or ("fault", type, detail, printed).
+What the adversary prints is captured (at most `PRINT_LIMIT` characters) and sent with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import math
+import os
+import resource
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from mpgames.adversaries import plugins
+from mpgames.adversaries.base import Adversary
+from mpgames.framework import errors, wire
+from mpgames.framework.errors import UsageError
+from mpgames.framework.isolation.channel import Channel, ChannelClosed
+from mpgames.framework.view import View
+from mpgames.games.registry import load_reference
+from mpgames.scheme import errors as scheme_errors
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import SeededRandom
+
+# prctl(2) options and capset(2)'s header version (linux/prctl.h, linux/capability.h).
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_SET_CHILD_SUBREAPER = 36
+CAPABILITY_VERSION_3 = 0x20080522
+# What an adversary may print per trial; the rest is dropped.
+PRINT_LIMIT = 1 << 16
+# The most public attribute names a profile lists.
+MAX_NAMES = 256
+# Exceptions an oracle's refusal is re-raised as, by name; any other name is a SchemeError.
+_REFUSALS: dict[str, type[Exception]] = {
+    cls.__name__: cls
+    for cls in (
+        *(v for v in vars(scheme_errors).values() if isinstance(v, type) and issubclass(v, Exception)),
+        errors.MalformedQuery,
+        errors.BudgetExceeded,
+        errors.PhaseError,
+    )
+}
+
+
+class _Printed(io.StringIO):
+    """sys.stdout and sys.stderr of a trial: keeps the first PRINT_LIMIT characters."""
+
+    def write(self, text: str) -> int:
+        room = PRINT_LIMIT - self.tell()
+        if room > 0:
+            super().write(str(text)[:room])
+        return len(text)
+
+    def take(self) -> str:
+        text = self.getvalue()
+        self.seek(0)
+        self.truncate()
+        return text
+
+
+class OracleStub:
+    """An oracle of the challenger, seen from the adversary's process: each call is a query message."""
+
+    def __init__(self, ref: wire.OracleRef, channel: Channel) -> None:
+        self.name = ref.name
+        self.budget = ref.budget
+        self.used = 0
+        self._channel = channel
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.budget is None else self.budget - self.used
+
+    def __call__(self, *args: object) -> Any:
+        self._channel.send("query", self.name, args)
+        reply = self._channel.receive_bytes()
+        message = wire.decode_public(reply, self._stub)
+        if not isinstance(message, tuple) or not message:
+            raise ChannelClosed("the challenger's reply is malformed")
+        if message[0] == "answer":
+            self.used += 1
+            return message[1]
+        _, name, text = message
+        raise _REFUSALS.get(name, scheme_errors.SchemeError)(text)
+
+    def _stub(self, ref: wire.OracleRef) -> OracleStub:
+        return OracleStub(ref, self._channel)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> OracleStub:
+        return self
+
+    def __repr__(self) -> str:
+        limit = "unlimited" if self.budget is None else f"{self.used}/{self.budget} used"
+        return f"Oracle({self.name}, {limit})"
+
+
+# -- the server ----------------------------------------------------------------------------------
+def main(argv: list[str]) -> int:
+    control = Channel(socket.socket(fileno=int(argv[1])))
+    try:
+        cls = _load(argv[2])
+        control.send("loaded", _profile(cls))
+    except UsageError as exc:  # the loader's own one-line message
+        control.send("failed", str(exc))
+        return 0
+    except BaseException as exc:  # whatever loading does is reported, never raised
+        control.send("failed", f"loading it raised {_describe(exc)}")
+        return 0
+    _serve(control, cls)
+    return 0
+
+
+def _load(reference: str) -> type:
+    """The class named by `reference`, loaded after giving up every privilege."""
+    _drop_privileges()
+    if plugins.is_file_reference(reference):
+        loaded = plugins.load_file(reference)
+    else:
+        loaded = load_reference(reference)
+    if not isinstance(loaded, type):
+        raise TypeError(f"{reference} is not a class")
+    return loaded
+
+
+def _drop_privileges() -> None:
+    """Give up every capability, for good: as root without CAP_SYS_PTRACE the server's processes
+    can neither trace the (non-dumpable) challenger nor read its memory, and no exec regains them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    if os.geteuid() != 0:
+        return
+    for capability in range(64):
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # EINVAL past the last capability: ignored
+    header = (ctypes.c_uint32 * 2)(CAPABILITY_VERSION_3, 0)
+    nothing = (ctypes.c_uint32 * 6)()
+    if libc.capset(header, nothing) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed: the adversary would keep root's capabilities")
+
+
+def _profile(cls: type) -> dict[str, object]:
+    """What the class declares, as plain values (the challenger checks every one of them)."""
+    declared = {
+        name: getattr(cls, name, None)
+        for name in ("id", "label", "targets", "expect", "breaks_tiers", "also_breaks")
+    }
+    implements = [
+        name
+        for name in dir(cls)
+        if not name.startswith("_")
+        and callable(getattr(cls, name, None))
+        and getattr(cls, name) is not getattr(Adversary, name, None)
+    ]
+    declared["implements"] = tuple(implements[:MAX_NAMES])
+    declared["is_adversary"] = issubclass(cls, Adversary)
+    return {name: _plain(value) for name, value in declared.items()}
+
+
+def _plain(value: object) -> object:
+    """`value` if the wire carries it as it is, else its type's name (which the challenger refuses)."""
+    try:
+        wire.encode(value)
+    except wire.WireError:
+        return f"<{type(value).__name__}>"
+    return value
+
+
+def _serve(control: Channel, cls: type) -> None:
+    # What a trial's process leaves behind (a daemonised child) is re-parented here, and reaped.
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    while True:
+        try:
+            message = control.receive()
+        except ChannelClosed:
+            return
+        if not isinstance(message, tuple) or not message:
+            return
+        if message[0] == "prepare":
+            group = message[1]
+            if isinstance(group, Group):
+                Group(group.p, group.q, group.g, group.tier, group.name)
+            control.send("prepared")
+        elif message[0] == "trial":
+            _, seed, cpu_seconds, memory_bytes = message
+            trial_fd = control.receive_fd()
+            pid = os.fork()
+            if pid == 0:
+                _child(control, trial_fd, cls, seed, cpu_seconds, memory_bytes)
+            os.close(trial_fd)
+            with contextlib.suppress(OSError):
+                os.setpgid(pid, pid)
+            control.send("forked", pid)
+            _, status = os.waitpid(pid, 0)
+            _reap_strays()
+            control.send("exited", pid, status)
+
+
+def _reap_strays() -> None:
+    """Kill and reap every process left under the server (a trial's children re-parented here)."""
+    while True:
+        children = _children()
+        if not children:
+            return
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _children() -> list[int]:
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
+
+
+# -- one trial -----------------------------------------------------------------------------------
+def _child(
+    control: Channel, trial_fd: int, cls: type, seed: bytes, cpu_seconds: float | None, memory_bytes: int
+) -> None:
+    """The trial's process: never returns (it ends with os._exit)."""
+    try:
+        os.setpgid(0, 0)
+        control.close()
+        _limit(cpu_seconds, memory_bytes)
+        _play(Channel(socket.socket(fileno=trial_fd)), cls, seed)
+    finally:
+        os._exit(0)
+
+
+def _limit(cpu_seconds: float | None, memory_bytes: int) -> None:
+    if cpu_seconds is not None:
+        seconds = math.ceil(cpu_seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (PRINT_LIMIT, PRINT_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _play(channel: Channel, cls: type, seed: bytes) -> None:
+    printed = _Printed()
+    sys.stdout = sys.stderr = printed
+    rng = SeededRandom(seed)
+    try:
+        adversary = cls()
+    except BaseException as exc:
+        channel.send("fault", type(exc).__name__, _describe(exc), printed.take())
+        return
+    channel.send("constructed", printed.take())
+    while True:
+        try:
+            body = channel.receive_bytes()
+        except ChannelClosed:
+            return
+        message = wire.decode_public(body, lambda ref: OracleStub(ref, channel))
+        if not isinstance(message, tuple) or len(message) != 3 or message[0] != "stage":
+            return
+        _, stage, items = message
+        try:
+            output = getattr(adversary, stage)(View(**items), rng)
+            reply = wire.encode(("output", output, printed.take()))
+        except BaseException as exc:
+            reply = wire.encode(("fault", type(exc).__name__, _describe(exc), printed.take()))
+        channel.send_bytes(reply)
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        return f"{type(exc).__name__}: {exc}"[:1000]
+    except Exception:
+        return type(exc).__name__
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
