@@ -12,6 +12,7 @@ import pytest
 from mpgames.adversaries.registry import all_adversaries, get_adversary
 from mpgames.framework import wire
 from mpgames.framework.engine import Engine, make_spec, play_trial, run
+from mpgames.framework.errors import UsageError
 from mpgames.framework.isolation.host import close_servers
 from mpgames.games.registry import get_game
 from mpgames.games.sig_euf_cma import Forgery
@@ -56,6 +57,13 @@ def test_what_a_trial_leaves_behind_is_killed(name: str) -> None:
     assert result.estimate.trials > 0 and result.estimate.wins == 0
     close_servers()
     assert not _sandbox_processes()
+
+
+def test_an_adversary_process_that_dies_while_loading_is_one_usage_error(tmp_path: Path) -> None:
+    plugin = tmp_path / "dies.py"
+    plugin.write_text("import os\nos._exit(3)\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="failed while loading the adversary"):
+        get_adversary(f"{plugin}:Anything")
 
 
 def test_a_keyboard_interrupt_of_the_adversary_is_its_trials_fault() -> None:

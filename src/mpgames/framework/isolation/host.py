@@ -101,7 +101,10 @@ class AdversaryServer:
         )
         theirs.close()
         self._control = Channel(ours)
-        reply = self._receive(LOAD_SECONDS, "loading the adversary")
+        try:
+            reply = self._receive(LOAD_SECONDS, "loading the adversary")
+        except SandboxError as exc:  # it died or went silent while loading: nothing can be played
+            raise UsageError(f"plugin {reference}: {exc}") from None
         if reply[0] == "failed" and len(reply) == 2 and type(reply[1]) is str:
             self.close()
             raise UsageError(_one_line(reply[1], reference))
