@@ -103,7 +103,8 @@ def test_check_uses_the_progress_bar_once_per_entry():
         yield advanced.append
 
     suite = load_suite(CALIBRATION)
-    runs = play_suite(suite, jobs=1, progress=progress)
+    runs, interruption = play_suite(suite, jobs=1, progress=progress)
+    assert interruption is None
     assert [total for total, _ in calls] == [entry.max_trials for entry in suite.entries]
     assert calls[1][1] == "dl subgroup dl.bsgs toy"
     assert sum(advanced) == sum(run.result.estimate.trials for run in runs)

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mpgames.measure.estimation import estimate
-from mpgames.measure.records import SCHEMA_VERSION, RunResult
+from mpgames.measure.records import INTERRUPTED, SCHEMA_VERSION, TIMED_OUT, Interruption, RunResult
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.reports import render
 
@@ -151,11 +151,34 @@ def test_run_result_is_immutable_including_its_mappings() -> None:
         ({"mean_hashes": math.nan}, "mean_hashes"),
         ({"mean_queries": {"sign": math.inf}}, "mean_queries"),
         ({"estimate": 0.0}, "Estimate"),
+        ({"stopped": "tired"}, "stopped must be one of"),
     ],
 )
 def test_run_result_refuses_bad_fields(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make_result(**overrides)
+
+
+@pytest.mark.parametrize("stopped", [TIMED_OUT, INTERRUPTED])
+def test_a_run_cut_short_shows_why_instead_of_a_verdict_and_is_never_judged(stopped: str) -> None:
+    """Its counts would say bounded (0 of 200 won); cut short, it says why it stopped instead."""
+    result = make_result(stopped=stopped)
+    assert result.estimate.verdict is Verdict.BOUNDED and make_result().expectation_met is True
+    assert result.verdict == stopped and result.expectation_met is None
+    again = RunResult.from_dict(json.loads(json.dumps(result.as_dict())))
+    assert again == result and again.as_dict()["stopped"] == stopped
+    header, row = rows_of(render.table([result]))
+    assert dict(zip(header, row, strict=True))["verdict"] == stopped
+
+
+def test_an_interruption_names_its_signal_status_and_progress() -> None:
+    stop = Interruption("SIGTERM", 2, 5)
+    assert (stop.status, stop.describe()) == (143, "interrupted by SIGTERM after 2 of 5 entries")
+    assert Interruption("SIGINT", 0, 1).status == 130
+    with pytest.raises(ValueError, match="signal_name"):
+        Interruption("CTRL-C", 0, 1)
+    with pytest.raises(ValueError, match="finished"):
+        Interruption("SIGINT", 6, 5)
 
 
 def test_expect_accepts_the_verdict_enum_and_stores_its_value() -> None:
@@ -211,6 +234,15 @@ def test_empty_table() -> None:
     assert render.table([]) == "(no results)"
 
 
+def test_an_interrupted_table_ends_with_what_interrupted_it() -> None:
+    stop = Interruption("SIGINT", 1, 3)
+    assert render.table([make_result()], interruption=stop).endswith(
+        "\n\ninterrupted by SIGINT after 1 of 3 entries"
+    )
+    assert render.table([], interruption=stop).endswith("interrupted by SIGINT after 1 of 3 entries")
+    assert "interrupted" not in render.table([make_result()])
+
+
 # --- JSON, manifest and run folder --------------------------------------------------------------------
 
 
@@ -218,8 +250,18 @@ def test_to_json_parses_back_to_the_results() -> None:
     results = [make_result(), make_result(tier="toy", wins=25, trials=25, expect="broken")]
     document = json.loads(render.to_json(results, {"command": "demo"}))
     assert document["schema_version"] == SCHEMA_VERSION
+    assert (document["complete"], document["interrupted"]) == (True, None)
     assert document["meta"] == {"command": "demo"}
     assert [RunResult.from_dict(r) for r in document["results"]] == results
+
+
+def test_json_and_manifest_of_an_interrupted_command_say_it_is_incomplete() -> None:
+    stop = Interruption("SIGTERM", 0, 1)
+    document = json.loads(render.to_json([make_result(stopped=INTERRUPTED)], {}, stop))
+    assert (document["complete"], document["interrupted"]) == (False, "SIGTERM")
+    manifest = render.manifest(1, {}, stop)
+    assert (manifest["complete"], manifest["interrupted"]) == (False, "SIGTERM")
+    assert render.manifest(1, {})["complete"] is True
 
 
 def test_to_json_refuses_unserialisable_meta() -> None:

@@ -12,6 +12,8 @@ game, and no run may crash. `tests/test_hostile_adversaries.py` plays them all.
 * `exiting`: `sys.exit(0)` in a stage, the constructor, a stage lookup or at import (class 5). These
   claim a break instead, so that a suite expecting it fails when they lose
   (`tests/test_adversary_exits.py`).
+* `sleeping`: sleeps past the time limit in every trial or once, or is merely slow (class 6); played
+  by `tests/test_time_caps.py` and `tests/test_interrupts.py` instead.
 
 Every module is self-contained, so that it also loads as a file plugin:
 `mpgames run GAME --adversary tests/hostile/<module>.py:ClassName`.

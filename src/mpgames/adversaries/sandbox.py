@@ -53,6 +53,7 @@ from mpgames.scheme.randomness import SeededRandom
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
 CAPABILITY_VERSION_3 = 0x20080522
 # What an adversary may print per trial; the rest is dropped.
 PRINT_LIMIT = 1 << 16
@@ -124,6 +125,7 @@ class OracleStub:
 
 # -- the server ----------------------------------------------------------------------------------
 def main(argv: list[str]) -> int:
+    _die_with_parent()  # had the parent ended already, the socket is closed: the server ends at once
     control = Channel(socket.socket(fileno=int(argv[1])))
     try:
         cls = _load(argv[2])
@@ -210,8 +212,12 @@ def _serve(control: Channel, cls: type) -> None:
         elif message[0] == "trial":
             _, seed, cpu_seconds, memory_bytes = message
             trial_fd = control.receive_fd()
+            server = os.getpid()
             pid = os.fork()
             if pid == 0:
+                _die_with_parent()
+                if os.getppid() != server:  # the server ended before the child could ask
+                    os._exit(0)
                 _child(control, trial_fd, cls, seed, cpu_seconds, memory_bytes)
             os.close(trial_fd)
             with contextlib.suppress(OSError):
@@ -220,6 +226,12 @@ def _serve(control: Channel, cls: type) -> None:
             _, status = os.waitpid(pid, 0)
             _reap_strays()
             control.send("exited", pid, status)
+
+
+def _die_with_parent() -> None:
+    """SIGKILL this process when its parent ends (the server's: the challenger's process that started
+    it; a trial's: the server), however the parent ends."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _reap_strays() -> None:

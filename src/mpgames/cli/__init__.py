@@ -10,11 +10,17 @@
     mpgames replay --vector FILE [--json]      (a saved win: status 0 if it replays the same, else 1)
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
     mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
+                        [--entry-seconds S] [--suite-seconds S]
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
     mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--max-trials N] [--seed S] [--json]
 
 Bad input (an unknown id, a bad number, an adversary that does not target the game, an unwritable
 output folder) gives one line on stderr and exit status 2, never a traceback.
+
+SIGINT (Ctrl-C) and SIGTERM stop `run`, `check` and `demo` cleanly: the worker processes end, the
+outputs (table, --json, --junit, --out) are written for what was played and marked incomplete, and
+the exit status is 130 or 143, as for a process the signal ended. Elsewhere the command stops with
+one line on stderr and the same status.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,9 +48,9 @@ from mpgames.cli import replay as cli_replay
 from mpgames.cli.explain import explain
 from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog
-from mpgames.framework.errors import UsageError
+from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.games.registry import get_game
-from mpgames.measure.records import RunResult
+from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.sequential import plan_trials
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
 from mpgames.reports import render
@@ -182,6 +190,14 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run built-in adversaries in processes of their own too (docs/isolation.md)",
     )
+    check.add_argument(
+        "--entry-seconds", type=_positive_float, help="wall-clock cap of every entry (overrides the file's)"
+    )
+    check.add_argument(
+        "--suite-seconds",
+        type=_positive_float,
+        help="wall-clock cap of the check (overrides the file's)",
+    )
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     cli_reduce.add_command(commands, _positive_int)
@@ -210,34 +226,41 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], object] | None
 
 def _play(
     entries: Sequence[SuiteEntry], args: argparse.Namespace, logs: Sequence[TrialLog]
-) -> list[RunResult]:
+) -> tuple[list[RunResult], Interruption | None]:
+    """The entries' results, and the `Interruption` if a signal ended the play (the run it cut short
+    is the last result, with the trials it completed)."""
     cli_plot.check_plots(args)
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
-    results = []
+    results: list[RunResult] = []
     with Engine(args.jobs) as engine:
         for entry, log in zip(entries, logs, strict=True):
             label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
-            with _progress(entry.max_trials, label) as progress:
-                results.append(
-                    engine.run(
-                        entry.game,
-                        entry.variant,
-                        entry.adversary,
-                        entry.tier,
-                        max_trials=entry.max_trials,
-                        seed=args.seed,
-                        thresholds=entry.thresholds,
-                        time_limit=time_limit,
-                        group=group,
-                        progress=progress,
-                        tracing=log.tracing,
-                        on_outcome=log,
-                        isolated=getattr(args, "isolated", False),
-                        run_key=getattr(args, "run_key", None),
+            try:
+                with _progress(entry.max_trials, label) as progress:
+                    results.append(
+                        engine.run(
+                            entry.game,
+                            entry.variant,
+                            entry.adversary,
+                            entry.tier,
+                            max_trials=entry.max_trials,
+                            seed=args.seed,
+                            thresholds=entry.thresholds,
+                            time_limit=time_limit,
+                            group=group,
+                            progress=progress,
+                            tracing=log.tracing,
+                            on_outcome=log,
+                            isolated=getattr(args, "isolated", False),
+                            run_key=getattr(args, "run_key", None),
+                        )
                     )
-                )
-    return results
+            except KeyboardInterrupt as exc:
+                stop = Interrupted.of(exc)
+                interruption = Interruption(stop.name, len(results), len(entries))
+                return results + ([] if stop.partial is None else [stop.partial]), interruption
+    return results, None
 
 
 def _report(
@@ -245,18 +268,22 @@ def _report(
     args: argparse.Namespace,
     parameters: dict[str, Any],
     logs: Sequence[TrialLog] = (),
+    *,
+    interruption: Interruption | None = None,
 ) -> None:
     if args.out is not None:
+        run_manifest = render.manifest(args.seed, parameters, interruption)
         try:
-            render.write_run_folder(args.out, results, render.manifest(args.seed, parameters))
+            render.write_run_folder(args.out, results, run_manifest, interruption)
         except OSError as exc:
             raise UsageError(f"cannot write the run folder {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}", file=sys.stderr)
-        cli_plot.write_plots(results, args, [log.won for log in logs])
+        cli_plot.write_plots(results, args, [log.won for log in logs][: len(results)])
     if args.json:
-        print(render.to_json(results, {"command": args.command, "seed": args.seed, **parameters}))
+        meta = {"command": args.command, "seed": args.seed, **parameters}
+        print(render.to_json(results, meta, interruption))
     else:
-        print(render.table(results))
+        print(render.table(results, interruption=interruption))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -278,9 +305,9 @@ def _run(args: argparse.Namespace) -> int:
         SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
     ]
     logs = [cli_check.saving_log(args.save_wins) for _ in entries]
-    results = _play(entries, args, logs)
+    results, interruption = _play(entries, args, logs)
     if args.save_wins is not None:
-        cli_check.save_wins(args.save_wins, zip(entries, results, logs, strict=True), args.time_limit)
+        cli_check.save_wins(args.save_wins, zip(entries, results, logs, strict=False), args.time_limit)
     parameters = {
         "game": game.id,
         "variant": variant,
@@ -291,8 +318,8 @@ def _run(args: argparse.Namespace) -> int:
         "time_limit": args.time_limit,
         "thresholds": thresholds.as_dict(),
     }
-    _report(results, args, parameters, logs)
-    return 0
+    _report(results, args, parameters, logs, interruption=interruption)
+    return 0 if interruption is None else interruption.status
 
 
 def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) -> int:
@@ -356,11 +383,40 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """While a command runs, SIGINT and SIGTERM raise `Interrupted` in this process (the main thread).
+
+    A worker process forked from it keeps these handlers until the pool's initializer replaces them;
+    a signal in between is treated as the initializer has it (SIGINT ignored, SIGTERM the end of the
+    worker), never raised there.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() == owner:
+            raise Interrupted(signum)
+        if signum == signal.SIGTERM:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `mpgames` console script; returns the exit status."""
     args = _build_parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        with _signals_interrupt():
+            return _COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"mpgames {args.command}: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -373,9 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return USAGE_ERROR
-    except KeyboardInterrupt:
-        print("mpgames: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        stop = Interrupted.of(exc)
+        print(f"mpgames {args.command}: interrupted by {stop.name}", file=sys.stderr)
+        return stop.status
     except BrokenPipeError:
         # The reader of stdout went away (`mpgames list | head`): stop quietly, as a Unix filter does.
         # Point stdout at /dev/null so that the interpreter's final flush does not fail again.

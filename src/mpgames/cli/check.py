@@ -1,6 +1,7 @@
 """`mpgames check SUITE` and `mpgames demo`: play a suite file and hold it to its expectations (harness §8).
 
     mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
+                        [--entry-seconds S] [--suite-seconds S]
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR]
 
 `check` loads and validates the suite (`mpgames.suites.files`; a malformed file is one line and exit
@@ -11,7 +12,16 @@ one of four states:
 * passed: the verdict is the expected one;
 * failed: the verdict is the other one;
 * inconclusive: the interval straddles a threshold; reported, and a failure only with `--strict`;
-* error: the entry did not run (a bug of the game or of the harness); the others still run.
+* error: the entry did not run (a bug of the game or of the harness; the others still run), or
+  its run was cut short: "timed out" (its trials kept hitting the time limit, or it reached its
+  wall-clock cap) or interrupted. A cut-short entry is reported with the trials it played.
+
+Wall-clock caps come from the suite file (`entry_seconds`, an entry's `seconds`, `suite_seconds`)
+or, overriding it, from `--entry-seconds` and `--suite-seconds`. Once the suite's cap is reached,
+the entries not yet played do not run ("suite time cap reached").
+
+SIGINT or SIGTERM ends the check: the entry it cut short keeps the trials it completed, the later
+ones did not run, every output is written and marked incomplete, and the exit status is 130 or 143.
 
 Exit status 0 iff no entry failed or errored (nor, with `--strict`, came out inconclusive) and
 calibration was shown: at least one entry came out broken as expected and one bounded as expected,
@@ -28,18 +38,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mpgames.framework.engine import Engine, TrialLog
-from mpgames.framework.errors import UsageError
+from mpgames.framework.errors import Interrupted, UsageError
+from mpgames.measure.estimation import Estimate
 from mpgames.measure.holm import holm
-from mpgames.measure.records import RunResult
+from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import Verdict
 from mpgames.suites.demo import SuiteEntry
 from mpgames.suites.files import Suite, entry_record, load_default_suite, load_suite
@@ -47,9 +59,23 @@ from mpgames.vectors import MAX_SAVED_WINS
 from mpgames.vectors import save_wins as save_run_wins
 
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], object] | None]]
-Report = Callable[[list[RunResult], argparse.Namespace, dict[str, Any]], None]
+
+
+class Report(Protocol):
+    """The run command's reporting (table or JSON, run folder), which check and demo reuse."""
+
+    def __call__(
+        self,
+        results: list[RunResult],
+        args: argparse.Namespace,
+        parameters: dict[str, Any],
+        *,
+        interruption: Interruption | None = None,
+    ) -> None: ...
+
 
 PASSED, FAILED, INCONCLUSIVE, ERROR = "passed", "failed", "inconclusive", "error"
+SUITE_CAP_REACHED = "suite time cap reached"
 
 
 @dataclass(frozen=True)
@@ -59,13 +85,18 @@ class EntryRun:
     number: int  # position in the suite file's selection, from 1
     entry: SuiteEntry
     result: RunResult | None
-    error: str | None = None
+    error: str | None = None  # why it did not run, or was cut short
     detail: str = ""  # the traceback of an entry that did not run
     vectors: tuple[str, ...] = ()  # files written by --save-wins
 
     @property
+    def cut_short(self) -> bool:
+        """Whether the entry ran but stopped early ("timed out", interrupted): an error, with its trials."""
+        return self.result is not None and self.result.stopped is not None
+
+    @property
     def status(self) -> str:
-        if self.result is None:
+        if self.result is None or self.cut_short:
             return ERROR
         met = self.result.expectation_met
         return INCONCLUSIVE if met is None else PASSED if met else FAILED
@@ -94,6 +125,7 @@ class CheckReport:
     suite: Suite
     runs: tuple[EntryRun, ...]
     strict: bool
+    interruption: Interruption | None = None
 
     def count(self, status: str) -> int:
         return sum(run.status == status for run in self.runs)
@@ -113,7 +145,14 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return self.calibration_shown and not self.failing()
+        return self.interruption is None and self.calibration_shown and not self.failing()
+
+    @property
+    def status(self) -> int:
+        """The exit status: 0 if the check passed, 1 if not, 130 or 143 if a signal ended it."""
+        if self.interruption is not None:
+            return self.interruption.status
+        return 0 if self.passed else 1
 
     @property
     def results(self) -> list[RunResult]:
@@ -131,13 +170,14 @@ class CheckReport:
 
     def summary(self) -> str:
         counts = ", ".join(f"{self.count(s)} {s}" for s in (PASSED, FAILED, INCONCLUSIVE))
-        counts += f", {self.count(ERROR)} did not run"
-        verdict = "PASS" if self.passed else "FAIL"
-        why = (
-            ""
-            if self.calibration_shown
-            else " (calibration not shown: no entry passed as broken, or none as bounded)"
-        )
+        cut = sum(run.cut_short for run in self.runs)
+        counts += f", {self.count(ERROR) - cut} did not run" + (f", {cut} cut short" if cut else "")
+        if self.interruption is not None:
+            verdict, why = "INCOMPLETE", f" ({self.interruption.describe()})"
+        elif self.calibration_shown:
+            verdict, why = "PASS" if self.passed else "FAIL", ""
+        else:
+            verdict, why = "FAIL", " (calibration not shown: no entry passed as broken, or none as bounded)"
         budget = f"α = {self.suite.alpha} over {len(self.runs)} entries (Holm)"
         return f"{self.suite.name}: {counts}; {budget}: {verdict}{why}"
 
@@ -149,52 +189,114 @@ def play_suite(
     progress: Progress,
     save_wins: Path | None = None,
     isolated: bool = False,
-) -> tuple[EntryRun, ...]:
-    """Play every entry at the suite's first level, then re-decide the verdicts with Holm.
+) -> tuple[tuple[EntryRun, ...], Interruption | None]:
+    """Play every entry at the suite's first level within the suite's caps, then re-decide the
+    verdicts with Holm; with the `Interruption` if a signal ended the play (module docstring).
 
     A file or entry-point adversary always runs isolated; `isolated` isolates the built-in ones too."""
-    runs = []
+    runs: list[EntryRun] = []
+    suite_deadline = _deadline(suite.suite_seconds)
     with Engine(jobs) as engine:
         for number, entry in enumerate(suite.entries, 1):
-            label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
-            log = saving_log(save_wins)
-            try:
-                with progress(entry.max_trials, label) as bar:
-                    result = engine.run(
-                        entry.game,
-                        entry.variant,
-                        entry.adversary,
-                        entry.tier,
-                        max_trials=entry.max_trials,
-                        seed=suite.seed,
-                        thresholds=entry.thresholds,
-                        time_limit=suite.time_limit,
-                        progress=bar,
-                        tracing=log.tracing,
-                        on_outcome=log,
-                        isolated=isolated,
-                    )
-            except Exception as exc:  # a bug stops this entry, not the suite; it fails the check
-                run = EntryRun(number, entry, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-                print(f"entry {number} ({run.name}) did not run: {run.error}", file=sys.stderr)
-                runs.append(run)
+            if suite_deadline is not None and time.monotonic() >= suite_deadline:
+                runs.append(EntryRun(number, entry, None, SUITE_CAP_REACHED))
                 continue
-            vectors = () if save_wins is None else _save(save_wins, [(entry, result, log)], suite.time_limit)
-            runs.append(EntryRun(number, entry, result, vectors=tuple(map(str, vectors))))
-    decided = holm([None if run.result is None else run.result.estimate for run in runs], suite.alpha)
+            deadline = _earliest(_deadline(entry.seconds), suite_deadline)
+            try:
+                runs.append(
+                    _play_entry(engine, suite, number, entry, deadline, progress, save_wins, isolated)
+                )
+            except KeyboardInterrupt as exc:
+                stop = Interrupted.of(exc)
+                runs += _not_played(suite, number, stop)
+                return _holm(runs, suite.alpha), Interruption(stop.name, number - 1, len(suite.entries))
+    return _holm(runs, suite.alpha), None
+
+
+def _deadline(seconds: float | None) -> float | None:
+    """The `time.monotonic()` instant `seconds` from now (None: no cap)."""
+    return None if seconds is None else time.monotonic() + seconds
+
+
+def _earliest(*deadlines: float | None) -> float | None:
+    return min((d for d in deadlines if d is not None), default=None)
+
+
+def _play_entry(
+    engine: Engine,
+    suite: Suite,
+    number: int,
+    entry: SuiteEntry,
+    deadline: float | None,
+    progress: Progress,
+    save_wins: Path | None,
+    isolated: bool,
+) -> EntryRun:
+    """One entry's run, or the error that kept it from running (a bug stops this entry, not the suite)."""
+    label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
+    log = saving_log(save_wins)
+    try:
+        with progress(entry.max_trials, label) as bar:
+            result = engine.run(
+                entry.game,
+                entry.variant,
+                entry.adversary,
+                entry.tier,
+                max_trials=entry.max_trials,
+                seed=suite.seed,
+                thresholds=entry.thresholds,
+                time_limit=suite.time_limit,
+                progress=bar,
+                tracing=log.tracing,
+                on_outcome=log,
+                deadline=deadline,
+                isolated=isolated,
+            )
+    except Exception as exc:
+        run = EntryRun(number, entry, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        print(f"entry {number} ({run.name}) did not run: {run.error}", file=sys.stderr)
+        return run
+    vectors = () if save_wins is None else _save(save_wins, [(entry, result, log)], suite.time_limit)
+    stopped = None if result.stopped is None else _cut_short(result, entry)
+    return EntryRun(number, entry, result, stopped, vectors=tuple(map(str, vectors)))
+
+
+def _cut_short(result: RunResult, entry: SuiteEntry) -> str:
+    return f"{result.stopped} after {result.estimate.trials} of {entry.max_trials} trials"
+
+
+def _not_played(suite: Suite, number: int, stop: Interrupted) -> list[EntryRun]:
+    """The entry a signal cut short (with its completed trials, if any) and the entries after it."""
+    cut = suite.entries[number - 1]
+    why = f"interrupted by {stop.name}"
+    done = "" if stop.partial is None else f" after {stop.partial.estimate.trials} of {cut.max_trials} trials"
+    first = EntryRun(number, cut, stop.partial, why + done)
+    rest = [EntryRun(n, e, None, f"not run: {why}") for n, e in enumerate(suite.entries[number:], number + 1)]
+    return [first, *rest]
+
+
+def _holm(runs: list[EntryRun], alpha: float) -> tuple[EntryRun, ...]:
+    """The runs with their verdicts re-decided by Holm; an entry that did not run, or was cut short,
+    is left as it is and keeps its share of α."""
+    decided = holm([_finished_estimate(run) for run in runs], alpha)
     return tuple(
         run
-        if run.result is None or e is None  # holm keeps None exactly for an entry that did not run
+        if run.result is None or e is None  # holm keeps None exactly for the entries given as None
         else dataclasses.replace(run, result=dataclasses.replace(run.result, estimate=e))
         for run, e in zip(runs, decided, strict=True)
     )
+
+
+def _finished_estimate(run: EntryRun) -> Estimate | None:
+    return None if run.result is None or run.status == ERROR else run.result.estimate
 
 
 # -- JUnit XML ------------------------------------------------------------------------------------------
 
 
 def junit_xml(report: CheckReport) -> str:
-    """JUnit XML: one testcase per entry (failure: the expectation does not hold), one for calibration."""
+    """JUnit XML: one testcase per entry (failure: the expectation does not hold; error: the entry did
+    not run or was cut short), one for calibration; properties say whether the check ran to its end."""
     suite = report.suite
     strict_failures = report.count(INCONCLUSIVE) if report.strict else 0
     failures = report.count(FAILED) + strict_failures + (not report.calibration_shown)
@@ -216,6 +318,8 @@ def junit_xml(report: CheckReport) -> str:
         ("alpha", repr(suite.alpha)),
         ("correction", "holm"),
         ("strict", str(report.strict).lower()),
+        ("complete", str(report.interruption is None).lower()),
+        *(() if report.interruption is None else (("interrupted", report.interruption.signal_name),)),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": value})
     for run in report.runs:
@@ -245,10 +349,12 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
             "time": f"{0.0 if run.result is None else run.result.seconds:.3f}",
         },
     )
+    if run.status == ERROR:
+        kind = "error" if run.result is None else run.result.stopped or "error"
+        ET.SubElement(case, "error", {"message": run.error or "", "type": kind}).text = run.detail
     if run.result is None:
-        ET.SubElement(case, "error", {"message": run.error or "", "type": "error"}).text = run.detail
         return
-    described = f"{run.result.estimate.verdict.value}: {run.result.estimate.describe()}"
+    described = f"{run.result.verdict}: {run.result.estimate.describe()}"
     message = f"expected {e.expect}, got {described}"
     if run.status == FAILED:
         ET.SubElement(case, "failure", {"message": message, "type": "expectation"})
@@ -276,19 +382,27 @@ def _conclude(report: CheckReport, args: argparse.Namespace, show: Report, extra
         report.results,
         argparse.Namespace(**{**vars(args), "seed": report.suite.seed}),
         {**extra, **report.parameters()},
+        interruption=report.interruption,
     )
+
+
+def _capped(suite: Suite, args: argparse.Namespace) -> Suite:
+    """The suite with the caps of `--entry-seconds` (every entry's) and `--suite-seconds`, if given."""
+    if args.entry_seconds is not None:
+        entries = tuple(dataclasses.replace(entry, seconds=args.entry_seconds) for entry in suite.entries)
+        suite = dataclasses.replace(suite, entries=entries, entry_seconds=args.entry_seconds)
+    if args.suite_seconds is not None:
+        suite = dataclasses.replace(suite, suite_seconds=args.suite_seconds)
+    return suite
 
 
 def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     """`mpgames check SUITE` (module docstring)."""
-    suite = load_suite(args.suite)
-    report = CheckReport(
-        suite,
-        play_suite(
-            suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins, isolated=args.isolated
-        ),
-        args.strict,
+    suite = _capped(load_suite(args.suite), args)
+    runs, interruption = play_suite(
+        suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins, isolated=args.isolated
     )
+    report = CheckReport(suite, runs, args.strict, interruption)
     if args.save_wins is not None:
         saved = sum(len(run.vectors) for run in report.runs)
         print(f"wrote {saved} vector(s) to {args.save_wins}", file=sys.stderr)
@@ -296,9 +410,13 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
         _write(args.junit, junit_xml(report), "JUnit report")
     _conclude(report, args, show, {})
     for run in report.failing():
-        print(f"{run.status}: entry {run.number} ({run.name}), expected {run.entry.expect}", file=sys.stderr)
+        why = "" if run.error is None else f": {run.error}"
+        print(
+            f"{run.status}: entry {run.number} ({run.name}), expected {run.entry.expect}{why}",
+            file=sys.stderr,
+        )
     print(report.summary(), file=sys.stderr)
-    return 0 if report.passed else 1
+    return report.status
 
 
 def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
@@ -309,11 +427,12 @@ def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
         suite = dataclasses.replace(suite, entries=entries)
     if args.seed is not None:
         suite = dataclasses.replace(suite, seed=args.seed)
-    report = CheckReport(suite, play_suite(suite, jobs=args.jobs, progress=progress), strict=False)
+    runs, interruption = play_suite(suite, jobs=args.jobs, progress=progress)
+    report = CheckReport(suite, runs, strict=False, interruption=interruption)
     _conclude(report, args, show, {"max_trials": args.max_trials})
     met = report.count(PASSED)
     print(f"{met} of {len(report.runs)} expectations met.", file=sys.stderr)
-    return 0 if report.passed else 1
+    return report.status
 
 
 def saving_log(save_wins: Path | None) -> TrialLog:

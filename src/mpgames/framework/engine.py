@@ -19,6 +19,14 @@
   `max_trials`. It returns a `RunResult`; an `on_outcome` hook sees every trial played, in index
   order, in the calling process, whatever the job count (a `TrialLog` keeps what the command line
   needs: each trial's win for the running plot, the first won trials, traced, for vectors).
+* A run is cut short, with the trials it played and `stopped = "timed out"`, when its trials keep
+  hitting the time limit (`timing_out`: from `TIMEOUT_SAMPLE` trials on, more than half of them; the
+  trial at which that first holds is its last, whatever the job count) or when it passes its
+  wall-clock `deadline` (checked after every chunk of trials). Its estimate is a last look between
+  checkpoints (`SequentialPlan.decide(final=True)`), and it is never judged against its expectation.
+* SIGINT or SIGTERM (`Interrupted`; a `KeyboardInterrupt` counts as SIGINT) ends the workers at once
+  (`Engine.terminate`) and propagates with the record of the trials completed. Workers ignore SIGINT,
+  which a terminal sends to the whole process group: the parent stops them.
 """
 
 from __future__ import annotations
@@ -26,23 +34,33 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import multiprocessing.util
 import os
+import signal
 import time
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass, field
 from types import TracebackType
 
 from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
-from mpgames.framework.errors import AdversaryFault, ChallengerBug, UsageError, WorkerDied
-from mpgames.framework.isolation.host import Limits, RemoteAdversary, SandboxError, server_for
+from mpgames.framework.errors import (
+    TIMEOUT_KIND,
+    AdversaryFault,
+    ChallengerBug,
+    Interrupted,
+    UsageError,
+    WorkerDied,
+)
+from mpgames.framework.isolation.host import Limits, RemoteAdversary, SandboxError, close_servers, server_for
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import RUN_KEY_BYTES, SeedPath, new_run_key
 from mpgames.measure.estimation import Estimate
-from mpgames.measure.records import ISOLATED, TRUSTED, RunResult
+from mpgames.measure.records import INTERRUPTED, ISOLATED, TIMED_OUT, TRUSTED, RunResult
 from mpgames.measure.sequential import SequentialPlan
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.scheme.groups import Group, named_group
@@ -55,6 +73,10 @@ DEFAULT_TIME_LIMIT = 10.0
 # Chunks per worker in one batch: enough to balance uneven trials, few enough that the cost of a
 # task (pickling, a pipe round trip: well under a millisecond) stays small next to the trials.
 CHUNKS_PER_JOB = 4
+# A run stops as "timed out" once this many trials are played and more than half of them hit the
+# time limit: its adversary does not finish, and each further trial would cost the whole limit to
+# show it again. Small, so that a hanging adversary costs a few limits, not a run's budget of them.
+TIMEOUT_SAMPLE = 5
 
 # Told the trials just played; whatever it returns is ignored (a tqdm bar's `update` returns a flag).
 Progress = Callable[[int], object]
@@ -180,6 +202,20 @@ def _play_range(spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
     return [play_trial(spec, index) for index in range(start, stop)]
 
 
+def _worker_signals() -> None:
+    """Initializer of a worker process: SIGINT is the parent's to act on (a terminal sends it to the
+    whole process group); SIGTERM ends the worker at once, not through a handler a fork copied, after
+    the isolated adversaries it started (`close_servers`), which it also stops when it ends normally."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _end_worker)
+    multiprocessing.util.Finalize(None, close_servers, exitpriority=0)
+
+
+def _end_worker(signum: int, frame: object) -> None:
+    close_servers()
+    os._exit(128 + signum)
+
+
 def default_jobs() -> int:
     """All cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -192,6 +228,15 @@ def _check_positive(value: float | None, name: str, *, integer: bool) -> None:
         checked_int(value, name, minimum=1, error=UsageError)
     elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise UsageError(f"{name} must be a positive number, got {value!r}")
+
+
+def timing_out(timeouts: int, trials: int) -> bool:
+    """Whether a run whose first `trials` trials include `timeouts` lost to the time limit stops."""
+    return trials >= TIMEOUT_SAMPLE and 2 * timeouts > trials
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 class Engine:
@@ -215,45 +260,58 @@ class Engine:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
+    def terminate(self) -> None:
+        """End the workers now, whatever they are playing, and reap them; the next batch starts anew."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        for process in list(pool._processes.values()):  # Python 3.11 has no public way to them
+            process.terminate()
+        pool.shutdown(cancel_futures=True)  # its manager thread sees the workers end and reaps them
+
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals
+            )
         return self._pool
 
-    def play(
-        self, spec: TrialSpec, start: int, stop: int, progress: Progress | None = None
-    ) -> list[TrialOutcome]:
+    def play(self, spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
         """Outcomes of trials start, …, stop−1, in index order."""
+        with closing(self._parts(spec, start, stop)) as parts:
+            return [outcome for part in parts for outcome in part]
+
+    def _parts(self, spec: TrialSpec, start: int, stop: int) -> Generator[list[TrialOutcome], None, None]:
+        """Outcomes of trials start, …, stop−1 in index order, a chunk at a time (a trial at a time in
+        this process with one job); workers still playing when the caller stops early are terminated."""
         count = stop - start
         if self.jobs == 1 or count < 2:
-            outcomes = []
             for index in range(start, stop):
-                outcomes.append(play_trial(spec, index))
-                if progress is not None:
-                    progress(1)
-            return outcomes
+                yield [play_trial(spec, index)]
+            return
         chunks = min(count, self.jobs * CHUNKS_PER_JOB)
         bounds = [start + count * k // chunks for k in range(chunks + 1)]
         pool = self._executor()
-        futures: Sequence[Future[list[TrialOutcome]]] = [
-            pool.submit(_play_range, spec, lo, hi) for lo, hi in itertools.pairwise(bounds)
-        ]
-        outcomes = []
-        for future in futures:
-            try:
-                part = future.result()
-            except BrokenProcessPool:
-                # The pool is unusable now: drop it, so that the next run starts fresh workers.
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
-                raise WorkerDied(
-                    f"a worker process ended abruptly while playing {spec.adversary.id} against "
-                    f"{spec.game.id} (os._exit or a crash in the adversary's code); the run is void"
-                ) from None
-            outcomes.extend(part)
-            if progress is not None:
-                progress(len(part))
-        return outcomes
+        futures: list[Future[list[TrialOutcome]]] = []
+        try:
+            futures += [pool.submit(_play_range, spec, lo, hi) for lo, hi in itertools.pairwise(bounds)]
+            for future in futures:
+                yield future.result()
+        except BrokenProcessPool:
+            raise self._worker_died(spec) from None
+        finally:
+            if not all(future.done() for future in futures):
+                self.terminate()
+
+    def _worker_died(self, spec: TrialSpec) -> WorkerDied:
+        """Drop the pool, which is unusable now, so that the next run starts fresh workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        return WorkerDied(
+            f"a worker process ended abruptly while playing {spec.adversary.id} against "
+            f"{spec.game.id} (os._exit or a crash in the adversary's code); the run is void"
+        )
 
     def run(
         self,
@@ -272,6 +330,7 @@ class Engine:
         on_outcome: OutcomeHook | None = None,
         isolated: bool = False,
         run_key: bytes | None = None,
+        deadline: float | None = None,
     ) -> RunResult:
         """Play the game against the adversary until the verdict is decided or `max_trials` is reached.
 
@@ -279,6 +338,9 @@ class Engine:
         `tracing` records the trials' transcripts (a cost: only for a hook that needs them).
         `isolated` plays the adversary in processes of its own against coins from a secret run key
         (`run_key`, drawn afresh if None; docs/isolation.md).
+        `deadline`, a `time.monotonic()` instant, caps the run's wall-clock time. A run cut short by
+        it or by its trials' timeouts is "timed out"; an interrupted one raises `Interrupted` with
+        the record of its completed trials as `partial` (module notes).
         """
         spec = make_spec(
             game,
@@ -297,17 +359,75 @@ class Engine:
         plan = SequentialPlan.for_budget(max_trials, thresholds)
         started = time.perf_counter()
         outcomes: list[TrialOutcome] = []
+        try:
+            estimate, stopped = self._sequential(spec, plan, outcomes, deadline, progress, on_outcome)
+        except KeyboardInterrupt as exc:
+            self.terminate()
+            interrupted = Interrupted.of(exc)
+            if outcomes:
+                last = _last_look(spec, plan, outcomes)
+                interrupted.partial = summarize_run(
+                    spec, outcomes, last, time.perf_counter() - started, stopped=INTERRUPTED
+                )
+            raise interrupted from None
+        return summarize_run(spec, outcomes, estimate, time.perf_counter() - started, stopped=stopped)
+
+    def _sequential(
+        self,
+        spec: TrialSpec,
+        plan: SequentialPlan,
+        outcomes: list[TrialOutcome],
+        deadline: float | None,
+        progress: Progress | None,
+        on_outcome: OutcomeHook | None,
+    ) -> tuple[Estimate, str | None]:
+        """Play into `outcomes` up to each checkpoint in turn: the estimate of the look at which the run
+        ends, and why it stopped early (None if it did not)."""
         for checkpoint in plan.checkpoints:
-            batch = self.play(spec, len(outcomes), checkpoint, progress)
-            if on_outcome is not None:
-                for outcome in batch:
-                    on_outcome(outcome)
-            outcomes += batch
-            wins = sum(outcome.won for outcome in outcomes)
-            estimate = plan.decide(game.kind, wins, len(outcomes), game.n_choices)
+            stopped = self._play_to(spec, checkpoint, outcomes, deadline, progress, on_outcome)
+            if stopped is not None:
+                return _last_look(spec, plan, outcomes), stopped
+            estimate = plan.decide(spec.game.kind, _wins(outcomes), checkpoint, spec.game.n_choices)
             if estimate.verdict is not Verdict.INCONCLUSIVE:
                 break
-        return summarize_run(spec, outcomes, estimate, time.perf_counter() - started)
+            if checkpoint < plan.max_trials and _past(deadline):
+                return estimate, TIMED_OUT
+        return estimate, None
+
+    def _play_to(
+        self,
+        spec: TrialSpec,
+        stop: int,
+        outcomes: list[TrialOutcome],
+        deadline: float | None,
+        progress: Progress | None,
+        on_outcome: OutcomeHook | None,
+    ) -> str | None:
+        """Play trials len(outcomes), …, stop−1 into `outcomes`; TIMED_OUT if cut short on the way."""
+        timeouts = sum(outcome.error == TIMEOUT_KIND for outcome in outcomes)
+        with closing(self._parts(spec, len(outcomes), stop)) as parts:
+            for part in parts:
+                for outcome in part:
+                    outcomes.append(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+                    timeouts += outcome.error == TIMEOUT_KIND
+                    if timing_out(timeouts, len(outcomes)):
+                        return TIMED_OUT
+                if progress is not None:
+                    progress(len(part))
+                if len(outcomes) < stop and _past(deadline):
+                    return TIMED_OUT
+        return None
+
+
+def _wins(outcomes: Sequence[TrialOutcome]) -> int:
+    return sum(outcome.won for outcome in outcomes)
+
+
+def _last_look(spec: TrialSpec, plan: SequentialPlan, outcomes: Sequence[TrialOutcome]) -> Estimate:
+    """The estimate of a run cut short between checkpoints (it spends the next checkpoint's share)."""
+    return plan.decide(spec.game.kind, _wins(outcomes), len(outcomes), spec.game.n_choices, final=True)
 
 
 @dataclass
@@ -392,9 +512,15 @@ def _spec_group(game: type[Game], tier: str, group: str | Group | None) -> str |
 
 
 def summarize_run(
-    spec: TrialSpec, outcomes: Sequence[TrialOutcome], estimate: Estimate, seconds: float
+    spec: TrialSpec,
+    outcomes: Sequence[TrialOutcome],
+    estimate: Estimate,
+    seconds: float,
+    *,
+    stopped: str | None = None,
 ) -> RunResult:
-    """The run's record: the estimate, lost trials by type, mean costs and queries."""
+    """The run's record: the estimate, lost trials by type, mean costs and queries, and why it stopped
+    early (`RunResult.stopped`)."""
     n = len(outcomes)
     lost: dict[str, int] = {}
     queries: dict[str, int] = {}
@@ -419,6 +545,7 @@ def summarize_run(
         mean_queries={name: total / n for name, total in queries.items()},
         trust=TRUSTED if spec.isolated is None else ISOLATED,
         run_key=None if spec.run_key is None else spec.run_key.hex(),
+        stopped=stopped,
     )
 
 

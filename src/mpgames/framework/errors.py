@@ -9,10 +9,16 @@ Three families, kept apart so that a run can tell who is at fault:
 * `ChallengerBug`: the challenger itself failed. It is never turned into a lost trial: the run stops.
 * `UsageError`: bad input on the command line (unknown id, adversary not targeting the game, …);
   the CLI prints its message as one line and exits with status 2.
+
+Apart from these, `Interrupted` stops a whole command on SIGINT or SIGTERM: the engine ends its
+workers and hands on what the run had played, the command writes its partial outputs.
 """
 
 from __future__ import annotations
 
+import signal
+
+from mpgames.measure.records import RunResult
 from mpgames.scheme.errors import SchemeError
 
 
@@ -40,6 +46,35 @@ class TrialTimeout(BaseException):
     """
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM stopped the command (a plain `KeyboardInterrupt` counts as SIGINT: `of`).
+
+    A `KeyboardInterrupt`, so that no `except Exception` (an adversary's, or the check's around one
+    entry) mistakes it for a failure and carries on, and so that whatever treats Ctrl-C as the user's
+    wish to stop (pytest, around the pytest plugin) treats SIGTERM alike. `Engine.run` sets `partial`
+    to the record of the trials its run had completed (None if it had completed none).
+    """
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+        self.partial: RunResult | None = None
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Interrupted:
+        """`exc` itself, or for a `KeyboardInterrupt` an `Interrupted` by SIGINT."""
+        return exc if isinstance(exc, Interrupted) else cls(signal.SIGINT)
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signal_number).name
+
+    @property
+    def status(self) -> int:
+        """The exit status of a process ended by the signal: 128 + its number (130, 143)."""
+        return 128 + self.signal_number
+
+
 class MalformedQuery(SchemeError):
     """An oracle query of the wrong shape or type (the oracle answers ⊥ by raising this)."""
 
@@ -50,7 +85,7 @@ class MalformedOutput(SchemeError):
 
 # What the adversary's code may raise and lose its trial by: any exception, the time limit, and the
 # exits an ordinary `except Exception` lets through (`sys.exit`, a generator closed under it). A
-# KeyboardInterrupt is the user's, and stops the run.
+# KeyboardInterrupt (and so an `Interrupted`, SIGTERM's too) is the user's, and stops the run.
 ADVERSARY_ERRORS: tuple[type[BaseException], ...] = (Exception, TrialTimeout, SystemExit, GeneratorExit)
 
 
@@ -79,8 +114,12 @@ class ChallengerBug(Exception):
     """The challenger (game code or an oracle implementation) raised: a bug, never a lost trial."""
 
 
+# The name a trial lost to the time limit is counted under (TrialOutcome.error, RunResult.lost).
+TIMEOUT_KIND = "Timeout"
+
+
 def fault_kind(exc: BaseException) -> str:
-    """The name a lost trial is counted under: the exception type, "Timeout" for the time limit."""
+    """The name a lost trial is counted under: the exception type, `TIMEOUT_KIND` for the time limit."""
     if isinstance(exc, AdversaryRaised):
         return exc.kind
-    return "Timeout" if isinstance(exc, TrialTimeout) else type(exc).__name__
+    return TIMEOUT_KIND if isinstance(exc, TrialTimeout) else type(exc).__name__

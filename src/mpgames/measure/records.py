@@ -3,12 +3,18 @@
 A `RunResult` is immutable and JSON-ready through `as_dict` (versioned by `SCHEMA_VERSION`); `from_dict`
 reads it back and recomputes the estimate from its counts, so a stored verdict cannot drift from the
 numbers it stands on.
+
+A run cut short before its verdict was decided and before its trial cap keeps the trials it played
+and says why it stopped (`RunResult.stopped`): `TIMED_OUT` (its trials kept hitting the time limit,
+or it reached its wall-clock cap) or `INTERRUPTED` (a signal). Such a record is never judged against
+its expectation. An `Interruption` describes a command that a signal stopped between or in its runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -19,9 +25,14 @@ from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.integers import checked_int
 
 # Version of the JSON layout of results.json and manifest.json; bump on any incompatible change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TRUSTED, ISOLATED = "trusted", "isolated"
 TRUST_MODES = (TRUSTED, ISOLATED)
+
+# Why a run stopped early (RunResult.stopped), as the verdict column shows it.
+TIMED_OUT = "timed out"
+INTERRUPTED = "interrupted"
+STOPS = (TIMED_OUT, INTERRUPTED)
 
 TIERS = ("toy", "standard")
 EXPECTATIONS = (Verdict.BROKEN.value, Verdict.BOUNDED.value)
@@ -54,7 +65,8 @@ class RunResult:
     `lost` counts the trials in which the adversary faulted (exception type name -> count); they are
     included in `estimate.trials`, as trials not won in a win-lose game and as the challenger's
     uniform guess in a guessing game (harness §6a). The means are per trial; `mean_queries` is per
-    oracle.
+    oracle. `stopped` is None for a run that ended at a decided verdict or at its trial cap, else
+    one of `STOPS` (module notes).
     """
 
     game: str
@@ -75,6 +87,7 @@ class RunResult:
     # which is published here (hex) once the run is over.
     trust: str = TRUSTED
     run_key: str | None = None
+    stopped: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("game", "variant", "adversary", "group", "seed"):
@@ -85,6 +98,8 @@ class RunResult:
             raise ValueError(f"tier must be one of {TIERS}, got {self.tier!r}")
         if self.expect is not None and self.expect not in EXPECTATIONS:
             raise ValueError(f"expect must be one of {EXPECTATIONS} or None, got {self.expect!r}")
+        if self.stopped is not None and self.stopped not in STOPS:
+            raise ValueError(f"stopped must be one of {STOPS} or None, got {self.stopped!r}")
         if not isinstance(self.estimate, Estimate):
             raise ValueError(f"estimate must be an Estimate, got {type(self.estimate).__name__}")
         object.__setattr__(self, "expect", None if self.expect is None else str(self.expect))
@@ -115,10 +130,10 @@ class RunResult:
     def expectation_met(self) -> bool | None:
         """True/False when a decided verdict matches/contradicts `expect`.
 
-        None when there is nothing to judge: no expectation, or an inconclusive verdict (which a suite
-        reports, and fails on only in strict mode).
+        None when there is nothing to judge: no expectation, a run that stopped early, or an
+        inconclusive verdict (which a suite reports, and fails on only in strict mode).
         """
-        if self.expect is None or self.estimate.verdict is Verdict.INCONCLUSIVE:
+        if self.expect is None or self.stopped is not None or self.estimate.verdict is Verdict.INCONCLUSIVE:
             return None
         return self.estimate.verdict.value == self.expect
 
@@ -143,7 +158,13 @@ class RunResult:
             "mean_queries": dict(self.mean_queries),
             "trust": self.trust,
             "run_key": self.run_key,
+            "stopped": self.stopped,
         }
+
+    @property
+    def verdict(self) -> str:
+        """What the verdict column shows: why the run stopped early, else the estimate's verdict."""
+        return self.stopped or self.estimate.verdict.value
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
@@ -163,3 +184,26 @@ class RunResult:
 
 def _is_hex_key(text: object) -> bool:
     return type(text) is str and len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+@dataclass(frozen=True)
+class Interruption:
+    """A command stopped by a signal: its name, and how many of its runs had ended before it came."""
+
+    signal_name: str  # "SIGINT" or "SIGTERM"
+    finished: int
+    runs: int
+
+    def __post_init__(self) -> None:
+        if self.signal_name not in signal.Signals.__members__:
+            raise ValueError(f"signal_name must name a signal such as 'SIGINT', got {self.signal_name!r}")
+        checked_int(self.runs, "runs", minimum=1, error=ValueError)
+        checked_int(self.finished, "finished", minimum=0, maximum=self.runs, error=ValueError)
+
+    @property
+    def status(self) -> int:
+        """The exit status of a command ended by the signal: 128 + its number (130, 143)."""
+        return 128 + signal.Signals[self.signal_name]
+
+    def describe(self) -> str:
+        return f"interrupted by {self.signal_name} after {self.finished} of {self.runs} entries"

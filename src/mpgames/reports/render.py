@@ -3,6 +3,11 @@
 Every row names its tier, and any table with a toy row says that such rows are demonstrations, not
 security evidence (harness §7). The run folder holds exactly three files this module owns —
 summary.md, results.json, manifest.json — and nothing else in it is touched.
+
+A command that a signal stopped still reports what it played: the table ends with a line "interrupted
+by SIGINT after N of M entries", and the JSON and the manifest say `"complete": false` with
+`"interrupted": "SIGINT"` (`"complete": true, "interrupted": null` otherwise). A run cut short shows
+why in its verdict column ("timed out", "interrupted") instead of a verdict.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from mpgames.measure.records import ISOLATED, SCHEMA_VERSION, TRUSTED, RunResult
+from mpgames.measure.records import ISOLATED, SCHEMA_VERSION, TRUSTED, Interruption, RunResult
 
 COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdict", "expected", "lost")
 
@@ -53,11 +58,13 @@ def _lost(result: RunResult) -> str:
     return f"{result.lost_total} ({detail})"
 
 
-def table(results: Sequence[RunResult], fmt: str = "github") -> str:
-    """One row per run (columns `COLUMNS`), plus the toy note when a row is of the toy tier and a
-    note of how the adversaries ran: trusted, or isolated with the run key that replays a trial."""
+def table(results: Sequence[RunResult], fmt: str = "github", interruption: Interruption | None = None) -> str:
+    """One row per run (columns `COLUMNS`), the toy note when a row is of the toy tier, a note of how
+    the adversaries ran (trusted, or isolated with the run key that replays a trial), and what
+    interrupted the command, if something did."""
+    stop = "" if interruption is None else f"\n\n{interruption.describe()}"
     if not results:
-        return "(no results)"
+        return f"(no results){stop}"
     rows = [
         (
             r.game,
@@ -66,7 +73,7 @@ def table(results: Sequence[RunResult], fmt: str = "github") -> str:
             r.tier,
             r.estimate.trials,
             r.estimate.describe(),
-            r.estimate.verdict.value,
+            r.verdict,
             _expected(r),
             _lost(r),
         )
@@ -82,7 +89,15 @@ def table(results: Sequence[RunResult], fmt: str = "github") -> str:
         for r in results
         if r.trust == ISOLATED
     ]
-    return "\n\n".join([text, *notes])
+    return "\n\n".join([text, *notes]) + stop
+
+
+def completion(interruption: Interruption | None) -> dict[str, Any]:
+    """The JSON fields that say whether the command ran to its end, or which signal stopped it."""
+    return {
+        "complete": interruption is None,
+        "interrupted": None if interruption is None else interruption.signal_name,
+    }
 
 
 def _json(value: Any, what: str) -> str:
@@ -92,10 +107,18 @@ def _json(value: Any, what: str) -> str:
         raise ValueError(f"{what} is not JSON-serialisable: {exc}") from None
 
 
-def to_json(results: Sequence[RunResult], meta: Mapping[str, Any]) -> str:
-    """`{"schema_version", "meta", "results": [RunResult.as_dict(), ...]}` as indented JSON."""
+def to_json(
+    results: Sequence[RunResult], meta: Mapping[str, Any], interruption: Interruption | None = None
+) -> str:
+    """`{"schema_version", "complete", "interrupted", "meta", "results": [RunResult.as_dict(), ...]}`
+    as indented JSON."""
     return _json(
-        {"schema_version": SCHEMA_VERSION, "meta": dict(meta), "results": [r.as_dict() for r in results]},
+        {
+            "schema_version": SCHEMA_VERSION,
+            **completion(interruption),
+            "meta": dict(meta),
+            "results": [r.as_dict() for r in results],
+        },
         "results or meta",
     )
 
@@ -123,8 +146,11 @@ def _version(package: str) -> str | None:
         return None
 
 
-def manifest(seed: str | int, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """What is needed to reproduce a run: seed, parameters, versions, git revision, platform, time."""
+def manifest(
+    seed: str | int, parameters: Mapping[str, Any], interruption: Interruption | None = None
+) -> dict[str, Any]:
+    """What is needed to reproduce a run: seed, parameters, versions, git revision, platform, time;
+    and whether it ran to its end (`completion`)."""
     if not isinstance(parameters, Mapping):
         raise ValueError(f"parameters must be a mapping, got {type(parameters).__name__}")
     _json(dict(parameters), "parameters")
@@ -132,6 +158,7 @@ def manifest(seed: str | int, parameters: Mapping[str, Any]) -> dict[str, Any]:
     status = _git("status", "--porcelain", "--untracked-files=no") if revision else None
     return {
         "schema_version": SCHEMA_VERSION,
+        **completion(interruption),
         "seed": str(seed),
         "parameters": dict(parameters),
         "python": platform.python_version(),
@@ -144,14 +171,17 @@ def manifest(seed: str | int, parameters: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def summary_markdown(results: Sequence[RunResult], run_manifest: Mapping[str, Any]) -> str:
-    """The human summary of a run folder: provenance, the table, and how to read it."""
+def summary_markdown(
+    results: Sequence[RunResult], run_manifest: Mapping[str, Any], interruption: Interruption | None = None
+) -> str:
+    """The human summary of a run folder: provenance, the table (with what interrupted the command),
+    and how to read it."""
     revision = run_manifest.get("git_revision") or "unknown"
     if run_manifest.get("git_dirty"):
         revision += " (with uncommitted changes)"
     levels = sorted({tuple(r.estimate.thresholds.as_dict().values()) for r in results})
     lines = [
-        "# mpgames run",
+        "# mpgames run" + ("" if interruption is None else " (incomplete)"),
         "",
         f"- seed: `{run_manifest.get('seed')}`",
         f"- git revision: {revision}",
@@ -161,7 +191,7 @@ def summary_markdown(results: Sequence[RunResult], run_manifest: Mapping[str, An
             for e0, e1, a in levels
         ),
         "",
-        table(results, "github"),
+        table(results, "github", interruption),
         "",
         "Intervals are exact (Clopper–Pearson) at the stated level, which holds simultaneously over the "
         "sequential looks of a run; a verdict is wrong with probability at most α. Inconclusive means "
@@ -181,7 +211,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def write_run_folder(
-    directory: str | os.PathLike[str], results: Sequence[RunResult], manifest: Mapping[str, Any]
+    directory: str | os.PathLike[str],
+    results: Sequence[RunResult],
+    manifest: Mapping[str, Any],
+    interruption: Interruption | None = None,
 ) -> Path:
     """Create `directory` if needed and write summary.md, results.json and manifest.json into it.
 
@@ -190,8 +223,8 @@ def write_run_folder(
     """
     folder = Path(directory)
     texts = {
-        SUMMARY: summary_markdown(results, manifest),
-        RESULTS: to_json(results, manifest),
+        SUMMARY: summary_markdown(results, manifest, interruption),
+        RESULTS: to_json(results, manifest, interruption),
         MANIFEST: _json(dict(manifest), "manifest"),
     }
     folder.mkdir(parents=True, exist_ok=True)

@@ -90,6 +90,7 @@ class SuiteEntry:
     tier: str
     max_trials: int = DEMO_MAX_TRIALS
     thresholds: Thresholds = dataclasses.field(default_factory=Thresholds)
+    seconds: float | None = None  # wall-clock cap of the run (suite files: `seconds`, `entry_seconds`)
 
     @property
     def expect(self) -> str | None:

@@ -17,6 +17,9 @@ means each check shows that the harness can both pass and fail.
 Budgets an entry does not set follow from its game's kind, exactly as for `mpgames demo`
 (`mpgames.suites.demo.demo_budget`), at the entry's false-alarm level.
 
+Wall-clock caps, in seconds: `entry_seconds` caps every entry's run and an entry's own `seconds`
+overrides it; `suite_seconds` caps the whole check. Neither is set by default.
+
 The suite-wide false-alarm budget α is spent by Holm's procedure (mpgames.measure.holm).
 """
 
@@ -45,9 +48,19 @@ from mpgames.suites.demo import SuiteEntry, default_suite, demo_budget
 SUITES_DIR = Path(__file__).resolve().parent
 DEFAULT_SUITE = SUITES_DIR / "default.toml"
 
-SUITE_KEYS = ("name", "description", "seed", "alpha", "time_limit", "defaults", "entry")
+SUITE_KEYS = (
+    "name",
+    "description",
+    "seed",
+    "alpha",
+    "time_limit",
+    "entry_seconds",
+    "suite_seconds",
+    "defaults",
+    "entry",
+)
 BUDGET_KEYS = ("eps0", "eps1", "max_trials")
-ENTRY_KEYS = ("game", "variant", "adversary", "tier", "expect", *BUDGET_KEYS)
+ENTRY_KEYS = ("game", "variant", "adversary", "tier", "expect", *BUDGET_KEYS, "seconds")
 REQUIRED_ENTRY_KEYS = ("game", "adversary", "tier", "expect")
 
 # Suite-wide false-alarm budget of the generated default suite: a 5 % chance that any of its ~70
@@ -71,6 +84,8 @@ class Suite:
     alpha: float
     time_limit: float
     entries: tuple[SuiteEntry, ...]
+    entry_seconds: float | None = None  # the entries' cap unless they set their own (`seconds`)
+    suite_seconds: float | None = None
 
     @property
     def level(self) -> float:
@@ -87,6 +102,8 @@ class Suite:
             "correction": "holm",
             "entry_level": self.level,
             "time_limit": self.time_limit,
+            "entry_seconds": self.entry_seconds,
+            "suite_seconds": self.suite_seconds,
             "entries": [entry_record(entry) for entry in self.entries],
         }
 
@@ -102,6 +119,7 @@ def entry_record(entry: SuiteEntry) -> dict[str, Any]:
         "eps0": entry.thresholds.eps0,
         "eps1": entry.thresholds.eps1,
         "max_trials": entry.max_trials,
+        "seconds": entry.seconds,
     }
 
 
@@ -142,6 +160,13 @@ def _positive(value: object, key: str, where: str, *, integer: bool) -> int | fl
     return value
 
 
+def _seconds(table: Mapping[str, Any], key: str, where: str, default: float | None = None) -> float | None:
+    """A wall-clock cap the table sets (a positive number of seconds), else `default`."""
+    if key not in table:
+        return default
+    return float(_positive(table[key], key, where, integer=False))
+
+
 def _budget_settings(table: Mapping[str, Any], where: str) -> dict[str, float | int]:
     """The eps0, eps1 and max_trials a table sets, validated."""
     settings: dict[str, float | int] = {}
@@ -168,7 +193,12 @@ def _plugin_path(reference: str, base: Path) -> str:
 
 
 def _entry(
-    raw: object, where: str, defaults: Mapping[str, float | int], level: float, base: Path
+    raw: object,
+    where: str,
+    defaults: Mapping[str, float | int],
+    level: float,
+    base: Path,
+    seconds: float | None,
 ) -> SuiteEntry:
     if not isinstance(raw, dict):
         _fail(where, "must be a table ([[entry]])")
@@ -195,7 +225,8 @@ def _entry(
     top = max_advantage(game.kind, game.n_choices)
     if thresholds.eps1 >= top:
         _fail(where, f"eps1 = {thresholds.eps1} is not below {top:.4g}, the largest advantage of {game.kind}")
-    entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds)
+    cap = _seconds(raw, "seconds", where, seconds)
+    entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds, cap)
     if expect != entry.expect:
         role = "a null adversary" if adversary.broken_variant() is None else f"declared {adversary.expect!r}"
         _fail(
@@ -245,6 +276,8 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
         _fail(where, f"seed must be a non-empty string or an integer, got {seed!r}")
     alpha = _probability(data["alpha"], "alpha", where)
     time_limit = _positive(data.get("time_limit", DEFAULT_TIME_LIMIT), "time_limit", where, integer=False)
+    entry_seconds = _seconds(data, "entry_seconds", where)
+    suite_seconds = _seconds(data, "suite_seconds", where)
     name = _text(data.get("name", path.stem), "name", where)
     description = data.get("description", "")
     if not isinstance(description, str):
@@ -266,7 +299,8 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
             _fail(where, f"no entry plays {', '.join(sorted(wanted))}")
     level = alpha / len(numbered)
     entries = tuple(
-        _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent) for n, raw in numbered
+        _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent, entry_seconds)
+        for n, raw in numbered
     )
 
     seen: dict[tuple[str, str, str, str], int] = {}
@@ -286,7 +320,9 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
                 f"no entry expects {verdict!r}: a suite must show that the check can both pass and fail "
                 "(calibration, docs/suites.md)",
             )
-    return Suite(name, where, description, str(seed), alpha, float(time_limit), entries)
+    return Suite(
+        name, where, description, str(seed), alpha, float(time_limit), entries, entry_seconds, suite_seconds
+    )
 
 
 # -- writing (the generated default suite) ------------------------------------------------------------

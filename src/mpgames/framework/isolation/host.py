@@ -23,6 +23,7 @@ limits of its own (`Limits`).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import os
@@ -30,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -48,6 +50,8 @@ LOAD_SECONDS = 60.0
 CONTROL_SECONDS = 10.0
 # The address space of a trial's process.
 MEMORY_BYTES = 2 << 30
+# How long a closing server may take to reap the trial it was just told to kill.
+REAP_SECONDS = 2.0
 # The oracle refusals an adversary may catch (an oracle answers ⊥, or is over budget or closed).
 _REFUSALS = (SchemeError, BudgetExceeded, PhaseError)
 # What the adversary's process may name its exception: a short identifier; and the longest message of it.
@@ -89,6 +93,7 @@ class AdversaryServer:
         ours, theirs = socket.socketpair()
         self.reference = reference
         self._prepared: set[tuple[int, int, int, str]] = set()
+        self._running: int | None = None  # the process of the trial under way, if one is
         self._process = subprocess.Popen(
             [sys.executable, "-m", SERVER_MODULE, str(theirs.fileno()), reference],
             stdin=subprocess.DEVNULL,
@@ -157,6 +162,7 @@ class AdversaryServer:
             ours.close()
             self.close()
             raise SandboxError("the adversary's server did not fork the trial")
+        self._running = reply[1]
         return RemoteTrial(self, Channel(ours), reply[1])
 
     def _owns(self, pid: int) -> bool:
@@ -174,9 +180,18 @@ class AdversaryServer:
         if reply[:2] != ("exited", pid):
             self.close()
             raise SandboxError("the adversary's server did not end the trial")
+        self._running = None
 
     def close(self) -> None:
-        """Stop the server and everything in its session."""
+        """Stop the server and everything in its session, after the trial under way, if any: that
+        is killed and left for the server to reap (up to `REAP_SECONDS`), so that neither outlives
+        the call. Safe in a signal handler: it reads nothing from the server."""
+        running, self._running = self._running, None
+        if running is not None and self._owns(running):
+            _kill(running)
+            deadline = time.monotonic() + REAP_SECONDS
+            while self._owns(running) and time.monotonic() < deadline:
+                time.sleep(0.002)
         with contextlib.suppress(OSError):
             os.killpg(self._process.pid, signal.SIGKILL)
         self._process.kill()
@@ -199,10 +214,7 @@ class RemoteTrial:
         self.close()
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
+        _kill(self.pid)
         self._channel.close()
         if self._server.alive:
             # A server that does not report the end is stopped (`_receive`); the next trial starts another.
@@ -248,6 +260,14 @@ class RemoteTrial:
             raise SandboxError("the adversary's process answered out of turn")
         show_printed(items[0], trace)
         return RemoteAdversary(self)
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL a trial's process and its process group."""
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
 
 
 def show_printed(printed: object, trace: Trace) -> None:
@@ -317,9 +337,12 @@ def server_for(reference: str) -> AdversaryServer:
 
 
 def close_servers() -> None:
-    for server in _SERVERS.values():
-        server.close()
+    """Stop every server of this process and the trials under way (at exit, and in a worker that is
+    told to end): nothing of an isolated adversary outlives the process that started it."""
+    servers = list(_SERVERS.values())
     _SERVERS.clear()
+    for server in servers:
+        server.close()
 
 
 def _forget_inherited() -> None:
@@ -330,3 +353,4 @@ def _forget_inherited() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_inherited)
+atexit.register(close_servers)
