@@ -8,8 +8,11 @@ checked here before it is used (exact types, lengths), then by `Adversary`'s own
 the registry's; the stand-in has no stage code: an isolated run (`Engine.run(isolated=True)`)
 plays the stages in the adversary's processes.
 
-A stand-in class pickles as its reference (copyreg on its metaclass), so a worker process that
-receives it builds its own from its own server.
+`submission_class` makes the stand-in of a graded submission, which reads nothing the student
+declares but the class's methods (docs/grading.md).
+
+A stand-in class pickles as the call that made it (copyreg on its metaclass), so a worker process
+that receives it builds its own from its own server.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
-from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.base import NULL, Adversary
 from mpgames.framework.errors import UsageError
 from mpgames.framework.isolation.host import server_for
 
@@ -29,6 +32,8 @@ from mpgames.framework.isolation.host import server_for
 MAX_TEXT = 200
 MAX_NAMES = 256
 _ID = re.compile(r"[A-Za-z0-9_.:/-]{1,100}")
+# The id of every graded submission's stand-in (`submission_class`).
+SUBMISSION_ID = "submission"
 
 
 class _IsolatedMeta(type):
@@ -40,6 +45,8 @@ class IsolatedAdversary(Adversary, metaclass=_IsolatedMeta):
 
     reference: ClassVar[str]
     stages: ClassVar[frozenset[str]]
+    # The call that makes the stand-in again, in the process that unpickles it.
+    remake: ClassVar[tuple[Callable[..., object], tuple[object, ...]]]
     isolated_only = True
 
     @classmethod
@@ -67,39 +74,84 @@ def _names(profile: Mapping[str, object], name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _loaded(reference: str) -> dict[str, object]:
+    """The profile of the class `reference` names, which its server loaded."""
+    profile = dict(server_for(reference).profile)
+    if profile.get("is_adversary") is not True:
+        raise UsageError(f"plugin {reference}: it is not an Adversary subclass")
+    return profile
+
+
+def _stand_in(
+    reference: str, remake: tuple[Callable[..., object], tuple[object, ...]], **declared: object
+) -> type[IsolatedAdversary]:
+    name = f"IsolatedAdversary[{declared['id']}]"
+    attributes = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": f"The isolated adversary {reference}.",
+        "reference": reference,
+        "remake": remake,
+        **declared,
+    }
+    return typing.cast("type[IsolatedAdversary]", _IsolatedMeta(name, (IsolatedAdversary,), attributes))
+
+
 @functools.cache
 def isolated_class(reference: str) -> type[IsolatedAdversary]:
     """The stand-in of the adversary class `reference` names (loaded by its server, in its process);
     `UsageError` for a class that cannot be loaded or declares something it may not."""
-    profile = dict(server_for(reference).profile)
+    profile = _loaded(reference)
     try:
-        if profile.get("is_adversary") is not True:
-            raise UsageError("it is not an Adversary subclass")
         adversary_id = _text(profile, "id")
         if not _ID.fullmatch(adversary_id):
             raise UsageError(f"its id {adversary_id!r} may hold only letters, digits and _ . : / -")
-        name = f"IsolatedAdversary[{adversary_id}]"
-        attributes: dict[str, object] = {
-            "__module__": __name__,
-            "__qualname__": name,
-            "__doc__": f"The isolated adversary {reference}.",
-            "reference": reference,
-            "id": adversary_id,
-            "label": _text(profile, "label"),
-            "targets": _names(profile, "targets"),
-            "expect": _text(profile, "expect"),
-            "breaks_tiers": _names(profile, "breaks_tiers"),
-            "also_breaks": _names(profile, "also_breaks"),
-            "stages": frozenset(_names(profile, "implements")),
-        }
-        return typing.cast("type[IsolatedAdversary]", _IsolatedMeta(name, (IsolatedAdversary,), attributes))
+        return _stand_in(
+            reference,
+            (isolated_class, (reference,)),
+            id=adversary_id,
+            label=_text(profile, "label"),
+            targets=_names(profile, "targets"),
+            expect=_text(profile, "expect"),
+            breaks_tiers=_names(profile, "breaks_tiers"),
+            also_breaks=_names(profile, "also_breaks"),
+            stages=frozenset(_names(profile, "implements")),
+        )
     except (UsageError, TypeError) as exc:
         raise UsageError(f"plugin {reference}: {exc}") from None
 
 
-def _reduce(cls: type[IsolatedAdversary]) -> tuple[Callable[[str], type[IsolatedAdversary]], tuple[str]]:
-    """Pickle a stand-in as the call that makes it again from its reference."""
-    return isolated_class, (cls.reference,)
+@functools.cache
+def submission_class(reference: str, game_id: str, stages: tuple[str, ...]) -> type[IsolatedAdversary]:
+    """The stand-in of a graded submission's class (docs/grading.md), for the game `game_id` whose
+    stages are `stages`: of what the class declares only its methods are read; its id, label,
+    targets and claims are the grader's, the same for every submission (`SUBMISSION_ID`), so nothing a
+    student writes there changes how the class is played or judged. `UsageError` for a class that
+    cannot be loaded or lacks one of the stages."""
+    profile = _loaded(reference)
+    try:
+        implemented = frozenset(_names(profile, "implements"))
+    except UsageError as exc:
+        raise UsageError(f"plugin {reference}: {exc}") from None
+    missing = [stage for stage in stages if stage not in implemented]
+    if missing:
+        raise UsageError(f"{reference} has no method {', '.join(missing)} (the stages of {game_id})")
+    return _stand_in(
+        reference,
+        (submission_class, (reference, game_id, stages)),
+        id=SUBMISSION_ID,
+        label=reference.rpartition(":")[2],
+        targets=(game_id,),
+        expect=NULL,
+        breaks_tiers=(),
+        also_breaks=(),
+        stages=frozenset(stages),
+    )
+
+
+def _reduce(cls: type[IsolatedAdversary]) -> tuple[Callable[..., object], tuple[object, ...]]:
+    """Pickle a stand-in as the call that makes it again."""
+    return cls.remake
 
 
 copyreg.pickle(_IsolatedMeta, _reduce)  # type: ignore[arg-type]

@@ -13,11 +13,12 @@
                         [--entry-seconds S] [--suite-seconds S]
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
     mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--max-trials N] [--seed S] [--json]
+    mpgames grade ASSIGNMENT SUBMISSION... [--out DIR] [--json] [--jobs N] [--gradescope FILE]
 
 Bad input (an unknown id, a bad number, an adversary that does not target the game, an unwritable
 output folder) gives one line on stderr and exit status 2, never a traceback.
 
-SIGINT (Ctrl-C) and SIGTERM stop `run`, `check` and `demo` cleanly: the worker processes end, the
+SIGINT (Ctrl-C) and SIGTERM stop `run`, `check`, `demo` and `grade` cleanly: the worker processes end, the
 outputs (table, --json, --junit, --out) are written for what was played and marked incomplete, and
 the exit status is 130 or 143, as for a process the signal ended. Elsewhere the command stops with
 one line on stderr and the same status.
@@ -41,6 +42,7 @@ from tqdm import tqdm
 import mpgames
 from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.cli import check as cli_check
+from mpgames.cli import grade as cli_grade
 from mpgames.cli import listing as cli_listing
 from mpgames.cli import plot as cli_plot
 from mpgames.cli import reduce as cli_reduce
@@ -201,6 +203,7 @@ def _build_parser() -> argparse.ArgumentParser:
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     cli_reduce.add_command(commands, _positive_int)
+    cli_grade.add_command(commands, _positive_int)
     return parser
 
 
@@ -380,6 +383,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "walkthrough": _walkthrough,
     "plot-wall": cli_plot.plot_wall,
     "reduce": cli_reduce.reduce,
+    "grade": cli_grade.grade,
 }
 
 

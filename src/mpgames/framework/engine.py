@@ -216,6 +216,21 @@ def _end_worker(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` forked worker processes with the signal dispositions of `_worker_signals`."""
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals
+    )
+
+
+def end_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now, whatever they are doing (SIGTERM: each stops its isolated
+    adversaries first), and reap them."""
+    for process in list(pool._processes.values()):  # Python 3.11 has no public way to them
+        process.terminate()
+    pool.shutdown(cancel_futures=True)  # its manager thread sees the workers end and reaps them
+
+
 def default_jobs() -> int:
     """All cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -265,15 +280,11 @@ class Engine:
         if self._pool is None:
             return
         pool, self._pool = self._pool, None
-        for process in list(pool._processes.values()):  # Python 3.11 has no public way to them
-            process.terminate()
-        pool.shutdown(cancel_futures=True)  # its manager thread sees the workers end and reaps them
+        end_pool(pool)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals
-            )
+            self._pool = worker_pool(self.jobs)
         return self._pool
 
     def play(self, spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:

@@ -161,6 +161,10 @@ class RunResult:
             "stopped": self.stopped,
         }
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the record `as_dict` gives (its read-only mappings do not pickle themselves)."""
+        return RunResult.from_dict, (self.as_dict(),)
+
     @property
     def verdict(self) -> str:
         """What the verdict column shows: why the run stopped early, else the estimate's verdict."""

@@ -29,10 +29,10 @@ import functools
 import json
 import sys
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from mpgames.adversaries import plugins
 from mpgames.adversaries.registry import adversaries_for, resolve
@@ -42,6 +42,7 @@ from mpgames.games.registry import all_games, get_game
 from mpgames.measure.estimation import max_advantage
 from mpgames.measure.records import EXPECTATIONS
 from mpgames.measure.verdicts import Kind, Thresholds
+from mpgames.suites import tomlcheck
 from mpgames.suites.demo import SuiteEntry, default_suite, demo_budget
 
 # The suites shipped with the package: `mpgames demo` plays DEFAULT_SUITE, CI plays ci.toml beside it.
@@ -69,8 +70,8 @@ DEFAULT_SUITE_ALPHA = 0.05
 DEFAULT_SUITE_SEED = "0"
 
 
-class SuiteError(UsageError):
-    """A malformed suite file; the message names the file, the entry and what to change."""
+# A malformed suite file; the message names the file, the entry and what to change.
+SuiteError = tomlcheck.FileError
 
 
 @dataclass(frozen=True)
@@ -126,55 +127,14 @@ def entry_record(entry: SuiteEntry) -> dict[str, Any]:
 # -- reading -----------------------------------------------------------------------------------------
 
 
-def _fail(where: str, message: str) -> NoReturn:
-    raise SuiteError(f"{where}: {message}")
-
-
-def _check_keys(
-    table: Mapping[str, Any], allowed: Sequence[str], required: Sequence[str], where: str
-) -> None:
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        _fail(where, f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}")
-    missing = [key for key in required if key not in table]
-    if missing:
-        _fail(where, f"missing key {missing[0]!r} (required: {', '.join(required)})")
-
-
-def _text(value: object, key: str, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        _fail(where, f"{key} must be a non-empty string, got {value!r}")
-    return value
-
-
-def _probability(value: object, key: str, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-        _fail(where, f"{key} must be a number strictly between 0 and 1, got {value!r}")
-    return float(value)
-
-
-def _positive(value: object, key: str, where: str, *, integer: bool) -> int | float:
-    kinds = int if integer else int | float
-    if isinstance(value, bool) or not isinstance(value, kinds) or not 0 < value < float("inf"):
-        _fail(where, f"{key} must be a positive {'integer' if integer else 'number'}, got {value!r}")
-    return value
-
-
-def _seconds(table: Mapping[str, Any], key: str, where: str, default: float | None = None) -> float | None:
-    """A wall-clock cap the table sets (a positive number of seconds), else `default`."""
-    if key not in table:
-        return default
-    return float(_positive(table[key], key, where, integer=False))
-
-
 def _budget_settings(table: Mapping[str, Any], where: str) -> dict[str, float | int]:
     """The eps0, eps1 and max_trials a table sets, validated."""
     settings: dict[str, float | int] = {}
     for key in ("eps0", "eps1"):
         if key in table:
-            settings[key] = _probability(table[key], key, where)
+            settings[key] = tomlcheck.probability(table[key], key, where)
     if "max_trials" in table:
-        settings["max_trials"] = _positive(table["max_trials"], "max_trials", where, integer=True)
+        settings["max_trials"] = tomlcheck.positive(table["max_trials"], "max_trials", where, integer=True)
     return settings
 
 
@@ -201,52 +161,42 @@ def _entry(
     seconds: float | None,
 ) -> SuiteEntry:
     if not isinstance(raw, dict):
-        _fail(where, "must be a table ([[entry]])")
-    _check_keys(raw, ENTRY_KEYS, REQUIRED_ENTRY_KEYS, where)
-    game_id = _text(raw["game"], "game", where)
+        tomlcheck.fail(where, "must be a table ([[entry]])")
+    tomlcheck.check_keys(raw, ENTRY_KEYS, REQUIRED_ENTRY_KEYS, where)
+    game_id = tomlcheck.text(raw["game"], "game", where)
     where = f"{where} ({game_id})"
-    variant = None if "variant" not in raw else _text(raw["variant"], "variant", where)
-    tier = _text(raw["tier"], "tier", where)
-    expect = _text(raw["expect"], "expect", where)
+    variant = None if "variant" not in raw else tomlcheck.text(raw["variant"], "variant", where)
+    tier = tomlcheck.text(raw["tier"], "tier", where)
+    expect = tomlcheck.text(raw["expect"], "expect", where)
     if expect not in EXPECTATIONS:
-        _fail(where, f"expect must be one of {', '.join(EXPECTATIONS)}, got {expect!r}")
+        tomlcheck.fail(where, f"expect must be one of {', '.join(EXPECTATIONS)}, got {expect!r}")
     try:
         game = get_game(game_id)
         chosen = game.variant(variant).name
-        adversary = resolve(_plugin_path(_text(raw["adversary"], "adversary", where), base), game.id)
+        adversary = resolve(_plugin_path(tomlcheck.text(raw["adversary"], "adversary", where), base), game.id)
         game.group(tier)
     except UsageError as exc:
-        _fail(where, str(exc))
+        tomlcheck.fail(where, str(exc))
     settings = {**_calibrated(game.kind, game.n_choices, level), **defaults, **_budget_settings(raw, where)}
     try:
         thresholds = Thresholds(settings["eps0"], settings["eps1"], level)
     except ValueError as exc:
-        _fail(where, str(exc))
+        tomlcheck.fail(where, str(exc))
     top = max_advantage(game.kind, game.n_choices)
     if thresholds.eps1 >= top:
-        _fail(where, f"eps1 = {thresholds.eps1} is not below {top:.4g}, the largest advantage of {game.kind}")
-    cap = _seconds(raw, "seconds", where, seconds)
+        tomlcheck.fail(
+            where, f"eps1 = {thresholds.eps1} is not below {top:.4g}, the largest advantage of {game.kind}"
+        )
+    cap = tomlcheck.seconds(raw, "seconds", where, seconds)
     entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds, cap)
     if expect != entry.expect:
         role = "a null adversary" if adversary.broken_variant() is None else f"declared {adversary.expect!r}"
-        _fail(
+        tomlcheck.fail(
             where,
             f"expect = {expect!r} contradicts the registry: {adversary.id} is {role} and must come out "
             f"{entry.expect} against {chosen} at the {tier} tier (set expect = {entry.expect!r})",
         )
     return entry
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except FileNotFoundError:
-        _fail(str(path), "no such suite file")
-    except OSError as exc:
-        _fail(str(path), f"cannot read the suite file: {exc.strerror or exc}")
-    except tomllib.TOMLDecodeError as exc:
-        _fail(str(path), f"not valid TOML: {exc}")
 
 
 def load_suite(path: str | Path, games: Iterable[str] | None = None) -> Suite:
@@ -255,7 +205,7 @@ def load_suite(path: str | Path, games: Iterable[str] | None = None) -> Suite:
     α is split over the entries kept. Raises `SuiteError` (one line) on any problem.
     """
     path = Path(path)
-    return parse_suite(_read_toml(path), path, games)
+    return parse_suite(tomlcheck.read_toml(path, "suite file"), path, games)
 
 
 def load_default_suite(games: Iterable[str] | None = None) -> Suite:
@@ -270,33 +220,35 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
     """Validate the parsed TOML of a suite file at `path` (named in errors; plugin paths are relative
     to its folder); see `load_suite`."""
     where = str(path)
-    _check_keys(data, SUITE_KEYS, ("seed", "alpha", "entry"), where)
+    tomlcheck.check_keys(data, SUITE_KEYS, ("seed", "alpha", "entry"), where)
     seed = data["seed"]
     if isinstance(seed, bool) or not isinstance(seed, str | int) or seed == "":
-        _fail(where, f"seed must be a non-empty string or an integer, got {seed!r}")
-    alpha = _probability(data["alpha"], "alpha", where)
-    time_limit = _positive(data.get("time_limit", DEFAULT_TIME_LIMIT), "time_limit", where, integer=False)
-    entry_seconds = _seconds(data, "entry_seconds", where)
-    suite_seconds = _seconds(data, "suite_seconds", where)
-    name = _text(data.get("name", path.stem), "name", where)
+        tomlcheck.fail(where, f"seed must be a non-empty string or an integer, got {seed!r}")
+    alpha = tomlcheck.probability(data["alpha"], "alpha", where)
+    time_limit = tomlcheck.positive(
+        data.get("time_limit", DEFAULT_TIME_LIMIT), "time_limit", where, integer=False
+    )
+    entry_seconds = tomlcheck.seconds(data, "entry_seconds", where)
+    suite_seconds = tomlcheck.seconds(data, "suite_seconds", where)
+    name = tomlcheck.text(data.get("name", path.stem), "name", where)
     description = data.get("description", "")
     if not isinstance(description, str):
-        _fail(where, f"description must be a string, got {description!r}")
+        tomlcheck.fail(where, f"description must be a string, got {description!r}")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
-        _fail(where, "defaults must be a table ([defaults])")
-    _check_keys(defaults, BUDGET_KEYS, (), f"{where} [defaults]")
+        tomlcheck.fail(where, "defaults must be a table ([defaults])")
+    tomlcheck.check_keys(defaults, BUDGET_KEYS, (), f"{where} [defaults]")
     default_settings = _budget_settings(defaults, f"{where} [defaults]")
 
     raw_entries = data["entry"]
     if not isinstance(raw_entries, list) or not raw_entries:
-        _fail(where, "entry must be a non-empty array of tables ([[entry]] …)")
+        tomlcheck.fail(where, "entry must be a non-empty array of tables ([[entry]] …)")
     numbered = list(enumerate(raw_entries, 1))
     if games is not None:
         wanted = {get_game(game_id).id for game_id in games}
         numbered = [(n, raw) for n, raw in numbered if isinstance(raw, dict) and raw.get("game") in wanted]
         if not numbered:
-            _fail(where, f"no entry plays {', '.join(sorted(wanted))}")
+            tomlcheck.fail(where, f"no entry plays {', '.join(sorted(wanted))}")
     level = alpha / len(numbered)
     entries = tuple(
         _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent, entry_seconds)
@@ -307,7 +259,7 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
     for (number, _), entry in zip(numbered, entries, strict=True):
         key = (entry.game.id, entry.variant, entry.adversary.id, entry.tier)
         if key in seen:
-            _fail(
+            tomlcheck.fail(
                 where,
                 f"entry {number} repeats entry {seen[key]} ({', '.join(key)}): with the same seed it "
                 "would replay the same trials; remove one",
@@ -315,7 +267,7 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
         seen[key] = number
     for verdict in EXPECTATIONS:
         if not any(entry.expect == verdict for entry in entries):
-            _fail(
+            tomlcheck.fail(
                 where,
                 f"no entry expects {verdict!r}: a suite must show that the check can both pass and fail "
                 "(calibration, docs/suites.md)",

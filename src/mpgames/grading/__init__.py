@@ -1,0 +1,1 @@
+"""Grading submissions against an assignment (docs/grading.md): `mpgames grade`."""

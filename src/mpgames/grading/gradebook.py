@@ -1,0 +1,164 @@
+"""What `mpgames grade` writes (docs/grading.md): the gradebook as a table, CSV and JSON, a Markdown
+report per student, and Gradescope's autograder `results.json` per student.
+
+Every output is built from the `SubmissionGrade` records alone; `write_outputs` puts them in one
+folder:
+
+    grades.csv                  one row per student: a column per task, the total and the maximum
+    grades.json                 the assignment, and every task's grade with its run's record
+    reports/STUDENT.md          the student's report: each task's status, points and why
+    gradescope/STUDENT/results.json   Gradescope's format (score, tests with status and output)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+from mpgames.grading.assignment import Assignment
+from mpgames.grading.grader import PASSED, SubmissionGrade, TaskGrade
+from mpgames.measure.records import Interruption
+from mpgames.reports.render import completion
+
+SCHEMA_VERSION = 1
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def table(assignment: Assignment, grades: Sequence[SubmissionGrade]) -> str:
+    """The gradebook as a text table: a row per student, a column per task."""
+    headers = ["student", *(task.name for task in assignment.tasks), "total"]
+    rows = [
+        [
+            grade.submission.student,
+            *(f"{_points(t.points)} {t.status}" for t in grade.tasks),
+            f"{_points(grade.score)} / {_points(assignment.points)}",
+        ]
+        for grade in grades
+    ]
+    return tabulate(rows, headers=headers, tablefmt="github")
+
+
+def gradebook_csv(assignment: Assignment, grades: Sequence[SubmissionGrade]) -> str:
+    """One row per student: the points of each task, the total and the maximum."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", *(task.name for task in assignment.tasks), "total", "max"])
+    for grade in grades:
+        writer.writerow(
+            [
+                grade.submission.student,
+                *(_points(t.points) for t in grade.tasks),
+                _points(grade.score),
+                _points(assignment.points),
+            ]
+        )
+    return out.getvalue()
+
+
+def _task_record(grade: TaskGrade) -> dict[str, Any]:
+    return {
+        "task": grade.task.name,
+        "status": grade.status,
+        "points": grade.points,
+        "max_points": grade.task.points,
+        "reason": grade.reason,
+        "result": None if grade.result is None else grade.result.as_dict(),
+    }
+
+
+def to_json(
+    assignment: Assignment, grades: Sequence[SubmissionGrade], interruption: Interruption | None = None
+) -> str:
+    """The assignment and every grade, as indented JSON."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        **completion(interruption),
+        "assignment": {
+            "title": assignment.title,
+            "file": assignment.source,
+            "seed": assignment.seed,
+            "points": assignment.points,
+            "tasks": [task.record() for task in assignment.tasks],
+        },
+        "submissions": [
+            {
+                "student": grade.submission.student,
+                "file": str(grade.submission.file),
+                "score": grade.score,
+                "max_score": assignment.points,
+                "tasks": [_task_record(t) for t in grade.tasks],
+            }
+            for grade in grades
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def student_report(assignment: Assignment, grade: SubmissionGrade) -> str:
+    """The student's Markdown report."""
+    rows = [
+        [
+            t.task.name,
+            f"{t.task.game.id} / {t.task.variant} / {t.task.tier}",
+            t.status,
+            f"{_points(t.points)} / {_points(t.task.points)}",
+            t.reason,
+        ]
+        for t in grade.tasks
+    ]
+    table_text = tabulate(
+        rows, headers=["task", "game / variant / tier", "status", "points", "why"], tablefmt="github"
+    )
+    return (
+        f"# {assignment.title}: {grade.submission.student}\n\n"
+        f"Score: **{_points(grade.score)} / {_points(assignment.points)}** "
+        f"(file `{grade.submission.file.name}`)\n\n{table_text}\n\n"
+        "Each task ran isolated, against secret challenger coins; a task passes when its run shows "
+        "Adv > the task's min_advantage at the stated confidence.\n"
+    )
+
+
+def gradescope(assignment: Assignment, grade: SubmissionGrade) -> str:
+    """Gradescope's autograder results.json of one submission."""
+    document = {
+        "score": grade.score,
+        "output": f"{assignment.title}: {_points(grade.score)} / {_points(assignment.points)}",
+        "tests": [
+            {
+                "name": t.task.name,
+                "score": t.points,
+                "max_score": t.task.points,
+                "status": "passed" if t.status == PASSED else "failed",
+                "output": t.reason,
+            }
+            for t in grade.tasks
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_outputs(
+    folder: Path,
+    assignment: Assignment,
+    grades: Sequence[SubmissionGrade],
+    interruption: Interruption | None = None,
+) -> None:
+    """Every output file in `folder` (module notes); OSError if it cannot be written."""
+    (folder / "reports").mkdir(parents=True, exist_ok=True)
+    (folder / "grades.csv").write_text(gradebook_csv(assignment, grades), encoding="utf-8")
+    (folder / "grades.json").write_text(to_json(assignment, grades, interruption), encoding="utf-8")
+    for grade in grades:
+        student = grade.submission.student
+        (folder / "reports" / f"{student}.md").write_text(student_report(assignment, grade), encoding="utf-8")
+        scope = folder / "gradescope" / student
+        scope.mkdir(parents=True, exist_ok=True)
+        (scope / "results.json").write_text(gradescope(assignment, grade), encoding="utf-8")
