@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.scheme_bench
 	$(BIN)/python -m benchmarks.harness_bench
+	$(BIN)/python -m benchmarks.isolation_bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -5,6 +5,8 @@ exactly as trusted ones do against the same coins."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,18 @@ def test_a_record_must_carry_its_fields_in_order() -> None:
     swapped = wire.encode(FORGERY).replace(b"message", b"massage")
     with pytest.raises(wire.WireError, match="in order"):
         wire.decode_untrusted(swapped, ACCEPTED)
+
+
+def _modules_after(statement: str) -> set[str]:
+    probe = f"import sys\n{statement}\nprint(' '.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_the_sandbox_process_does_not_load_scipy():
+    """Every fork of an adversary's server copies what it imported (docs/benchmarks.md): scipy, which
+    only the challenger's interval code needs, stays out; the opposite, a module that uses it, loads it."""
+    assert "scipy" not in _modules_after("import mpgames.adversaries.sandbox, mpgames.adversaries.sig")
+    assert "scipy" in _modules_after(
+        "from mpgames.measure.estimation import clopper_pearson; clopper_pearson(1, 2, 0.1)"
+    )

@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from scipy.stats import beta
-
 from mpgames.measure.verdicts import (
     Interval,
     Kind,
@@ -65,6 +63,11 @@ def clopper_pearson(wins: int, n: int, alpha: float) -> Interval:
     if wins > n:
         raise ValueError(f"wins ({wins}) cannot exceed trials ({n})")
     check_probability_level(alpha, "alpha")
+    # Imported here, not at the top: an isolated adversary's process imports this module (through
+    # the framework's errors) but never computes an interval, and scipy.stats would cost it a second
+    # to start and ~90 MB to every fork of it (docs/benchmarks.md).
+    from scipy.stats import beta
+
     lower = 0.0 if wins == 0 else float(beta.ppf(alpha / 2, wins, n - wins + 1))
     upper = 1.0 if wins == n else float(beta.ppf(1 - alpha / 2, wins + 1, n - wins))
     return Interval(lower, upper, 1 - alpha)
