@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import signal
 from pathlib import Path
 
 import pytest
 
 from mpgames import cli
+from mpgames.cli import grade as grade_cli
 from mpgames.grading.assignment import load_assignment
 from mpgames.suites.tomlcheck import FileError
 from tests.test_interrupts import assert_clean, interrupt
@@ -190,3 +192,15 @@ def test_sigterm_stops_the_grading_with_the_outputs_marked_incomplete(tmp_path):
     document = json.loads((tmp_path / "grades" / "grades.json").read_text())
     assert document["complete"] is False and document["interrupted"] == "SIGTERM"
     assert "sleeping" not in [s["student"] for s in document["submissions"]] and "sleeping" not in out
+
+
+def _die(assignment: object, submission: object) -> None:
+    os._exit(9)
+
+
+def test_a_grading_worker_that_dies_is_one_line_and_status_2(capsys, monkeypatch, tmp_path):
+    """Submissions run in sandboxes, so a worker only dies from outside (the OOM killer, here an
+    `os._exit` in its place): the grader says so in one line instead of a traceback."""
+    monkeypatch.setattr(grade_cli, "grade_submission", _die)
+    status, _, err = grade(capsys, quick(tmp_path), SUBMISSIONS / "bob", SUBMISSIONS / "alice.py")
+    assert status == 2 and "ended abruptly" in err and len(err.splitlines()) == 1

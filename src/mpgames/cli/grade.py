@@ -17,6 +17,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from mpgames.framework.engine import default_jobs, end_pool, worker_pool
@@ -63,6 +64,10 @@ def _grade_all(
                 }
                 for future in as_completed(futures):
                     finished(futures[future], future.result())
+            except BrokenProcessPool:
+                raise UsageError(
+                    "a grading worker process ended abruptly (out of memory?); grade with --jobs 1"
+                ) from None
             finally:
                 end_pool(pool)
     except KeyboardInterrupt as exc:
