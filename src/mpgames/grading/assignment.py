@@ -139,9 +139,7 @@ def load_assignment(path: str | Path) -> Assignment:
     where = str(path)
     data = tomlcheck.read_toml(path, "assignment")
     tomlcheck.check_keys(data, ASSIGNMENT_KEYS, ("seed", "task"), where)
-    seed = data["seed"]
-    if isinstance(seed, bool) or not isinstance(seed, str | int) or seed == "":
-        tomlcheck.fail(where, f"seed must be a non-empty string or an integer, got {seed!r}")
+    seed = tomlcheck.seed(data["seed"], where)
     title = tomlcheck.text(data.get("title", path.stem), "title", where)
     file = tomlcheck.text(data.get("file", DEFAULT_FILE), "file", where)
     if Path(file).name != file or not file.endswith(".py"):
@@ -159,4 +157,4 @@ def load_assignment(path: str | Path) -> Assignment:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         tomlcheck.fail(where, f"task name {repeated[0]!r} is used twice; every task needs its own")
-    return Assignment(title, where, str(seed), file, tasks)
+    return Assignment(title, where, seed, file, tasks)

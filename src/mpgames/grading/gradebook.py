@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from tabulate import tabulate
 from mpgames.grading.assignment import Assignment
 from mpgames.grading.grader import PASSED, SubmissionGrade, TaskGrade
 from mpgames.measure.records import Interruption
-from mpgames.reports.render import completion
+from mpgames.reports.render import completion, json_text
 
 SCHEMA_VERSION = 1
 
@@ -100,7 +99,7 @@ def to_json(
             for grade in grades
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(document, "the grades")
 
 
 def student_report(assignment: Assignment, grade: SubmissionGrade) -> str:
@@ -143,7 +142,7 @@ def gradescope(assignment: Assignment, grade: SubmissionGrade) -> str:
             for t in grade.tasks
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(document, "the Gradescope results")
 
 
 def write_outputs(

@@ -100,7 +100,8 @@ def completion(interruption: Interruption | None) -> dict[str, Any]:
     }
 
 
-def _json(value: Any, what: str) -> str:
+def json_text(value: Any, what: str) -> str:
+    """`value` as indented JSON text (no NaN), `ValueError` naming `what` if it is not JSON."""
     try:
         return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:
@@ -112,7 +113,7 @@ def to_json(
 ) -> str:
     """`{"schema_version", "complete", "interrupted", "meta", "results": [RunResult.as_dict(), ...]}`
     as indented JSON."""
-    return _json(
+    return json_text(
         {
             "schema_version": SCHEMA_VERSION,
             **completion(interruption),
@@ -153,7 +154,7 @@ def manifest(
     and whether it ran to its end (`completion`)."""
     if not isinstance(parameters, Mapping):
         raise ValueError(f"parameters must be a mapping, got {type(parameters).__name__}")
-    _json(dict(parameters), "parameters")
+    json_text(dict(parameters), "parameters")
     revision = _git("rev-parse", "HEAD")
     status = _git("status", "--porcelain", "--untracked-files=no") if revision else None
     return {
@@ -225,7 +226,7 @@ def write_run_folder(
     texts = {
         SUMMARY: summary_markdown(results, manifest, interruption),
         RESULTS: to_json(results, manifest, interruption),
-        MANIFEST: _json(dict(manifest), "manifest"),
+        MANIFEST: json_text(dict(manifest), "manifest"),
     }
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():

@@ -221,9 +221,7 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
     to its folder); see `load_suite`."""
     where = str(path)
     tomlcheck.check_keys(data, SUITE_KEYS, ("seed", "alpha", "entry"), where)
-    seed = data["seed"]
-    if isinstance(seed, bool) or not isinstance(seed, str | int) or seed == "":
-        tomlcheck.fail(where, f"seed must be a non-empty string or an integer, got {seed!r}")
+    seed = tomlcheck.seed(data["seed"], where)
     alpha = tomlcheck.probability(data["alpha"], "alpha", where)
     time_limit = tomlcheck.positive(
         data.get("time_limit", DEFAULT_TIME_LIMIT), "time_limit", where, integer=False
@@ -273,7 +271,7 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
                 "(calibration, docs/suites.md)",
             )
     return Suite(
-        name, where, description, str(seed), alpha, float(time_limit), entries, entry_seconds, suite_seconds
+        name, where, description, seed, alpha, float(time_limit), entries, entry_seconds, suite_seconds
     )
 
 

@@ -39,6 +39,13 @@ def text(value: object, key: str, where: str) -> str:
     return value
 
 
+def seed(value: object, where: str) -> str:
+    """A run seed: a non-empty string or an integer, as a string."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        fail(where, f"seed must be a non-empty string or an integer, got {value!r}")
+    return str(value)
+
+
 def probability(value: object, key: str, where: str) -> float:
     """A number strictly between 0 and 1."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
