@@ -4,10 +4,12 @@ Seconds per trial of an adversary played trusted (in the challenger's process) a
 fresh fork of its server per trial, the boundary crossing a socket as bytes), side by side in one
 run (interleaved rounds, `benchmarks.timing.compare`), for `sig.euf-cma` and `mp.ds` at the standard
 and the toy tier. Targets at the standard tier: isolated ≤ 1.3× trusted for `sig.euf-cma`, ≤ 1.10×
-for `mp.ds`. Where the time goes: the isolated trial's extra milliseconds are a fixed cost (fork,
-reap, socket round trips, encoding and the challenger's re-validation of what comes back), the same
-at both tiers, so the ratio falls as the trial's own work grows; the server's start-up (a fresh
-interpreter importing the adversary) is paid once per run and reported apart.
+for `mp.ds`. Where the time goes: the isolated trial's extra milliseconds are a fixed cost (the
+fresh trial process's first writes to the pages it inherited, encoding and decoding the view, the
+queries and the output, socket round trips, and the challenger's conversion of what comes back;
+the fork and the reaping run while the trials before and after run), the same at both tiers, so the
+ratio falls as the trial's own work grows; the server's start-up (a fresh interpreter importing the
+adversary) is paid once per run and reported apart.
 
 `--json FILE` also writes the figures as JSON.
 """

@@ -11,7 +11,8 @@ import contextlib
 import signal
 import threading
 import time
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, dataclass
+from typing import Protocol
 
 import pytest
 
@@ -27,16 +28,32 @@ from mpgames.framework.errors import (
     PhaseError,
     TrialTimeout,
 )
-from mpgames.framework.oracles import Oracle
+from mpgames.framework.oracles import Oracle, Query
 from mpgames.framework.timelimit import call_with_limit
 from mpgames.framework.view import View
 from mpgames.games.registry import all_games
 from mpgames.measure.verdicts import Kind, Verdict
-from mpgames.scheme.groups import named_group
+from mpgames.scheme.groups import Group, named_group
 from mpgames.scheme.randomness import RandomSource, SeededRandom
-from mpgames.scheme.schnorr import SecretKey, keygen
+from mpgames.scheme.schnorr import PublicKey, SecretKey, keygen
 
 SECRET_BITS = 8
+
+
+@dataclass(frozen=True)
+class FindView(View):
+    bit: Oracle[[int], int]
+
+
+@dataclass(frozen=True)
+class GuessView(View):
+    state: int
+
+
+class SecretStages(Protocol):
+    def find(self, view: FindView, rng: RandomSource) -> int: ...
+
+    def guess(self, view: GuessView, rng: RandomSource) -> int: ...
 
 
 class GuessTheSecret(Game):
@@ -60,8 +77,9 @@ class GuessTheSecret(Game):
     default_variant = "plain"
     stages = ("find", "guess")
     budgets = budget_table(bit=SECRET_BITS)
+    adversary_type = SecretStages
 
-    def experiment(self, ctx: TrialContext, adversary: Adversary) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: SecretStages) -> bool:
         secret = ctx.rng.randbelow(2**SECRET_BITS)
 
         def bit(i: int) -> int:
@@ -70,8 +88,8 @@ class GuessTheSecret(Game):
             return (secret >> i) & 1
 
         oracle = ctx.oracle("bit", bit, phases=("find",))
-        state = ctx.play(adversary.find, ctx.view(bit=oracle), returns=int, phase="find")
-        guess = ctx.play(adversary.guess, ctx.view(state=state), returns=int, phase="guess")
+        state = ctx.play(adversary.find, FindView(bit=oracle), returns=int, phase="find")
+        guess = ctx.play(adversary.guess, GuessView(state=state), returns=int, phase="guess")
         return ctx.judge(self.same, secret, guess)
 
     @staticmethod
@@ -220,17 +238,37 @@ def _spec(adversary: type[Adversary], variant: str = "plain", time_limit: float 
 # -- the view ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _KeyView(View):
+    group: Group
+    pk: PublicKey
+
+
+@dataclass(frozen=True)
+class _LeakView(View):
+    leak: object
+
+
+@dataclass(frozen=True)
+class _BitView(View):
+    bit: Oracle[[int], int]
+
+
 def test_view_exposes_only_what_the_game_put_in(toy):
     pk, _ = keygen(toy, SeededRandom(1))
-    view = View(group=toy, pk=pk)
+    view = _KeyView(group=toy, pk=pk)
     # Deep copies: rewriting the view's key cannot touch the challenger's (tests/hostile ViewKeyRewriter).
-    assert set(view) == {"group", "pk"} and view.pk == pk and view.pk is not pk and view["group"] == toy
-    with pytest.raises(AttributeError, match="no 'sk'"):
-        _ = view.sk
+    assert view.names() == ("group", "pk") and view.pk == pk and view.pk is not pk and view.group == toy
+    # Read as a mapping too: exactly its fields.
+    assert list(view) == ["group", "pk"] and view["pk"] == pk and "pk" in view and "sk" not in view
     with pytest.raises(AttributeError):
+        _ = view.sk
+    with pytest.raises(KeyError):
+        _ = view["sk"]
+    with pytest.raises(KeyError):
+        _ = view["__class__"]
+    with pytest.raises(FrozenInstanceError):
         view.pk = None
-    with pytest.raises(TypeError):
-        view["pk"] = None
 
 
 def _secret_key() -> SecretKey:
@@ -241,6 +279,7 @@ PRIVATE_VALUES = {
     "secret key": _secret_key,
     "nested secret key": lambda: (1, (2, _secret_key())),
     "secret key in a mapping": lambda: {"k": _secret_key()},
+    "secret key in a record": lambda: Query(args=(), answer=_secret_key()),
     "random generator": lambda: SeededRandom(7),
     "the game": GuessTheSecret,
     "plain function": lambda: len,
@@ -252,21 +291,107 @@ PRIVATE_VALUES = {
 @pytest.mark.parametrize("make", PRIVATE_VALUES.values(), ids=PRIVATE_VALUES.keys())
 def test_view_refuses_secrets_and_challenger_objects(make):
     with pytest.raises(TypeError):
-        View(leak=make())
+        _LeakView(leak=make())
 
 
-def test_view_refuses_the_trial_context(toy):
-    ctx = TrialContext(
-        variant=GuessTheSecret.variant(),
-        tier="toy",
-        group=toy,
+def _context(game: type[Game] = GuessTheSecret, tier: str = "toy", variant: str | None = None):
+    return TrialContext(
+        variant=game.variant(variant),
+        tier=tier,
+        group=game.group(tier),
         index=0,
         rng=SeededRandom(1),
         adversary_rng=SeededRandom(2),
-        budgets={},
+        budgets=game.budgets,
+        boundary=game.boundary(),
     )
+
+
+def test_view_refuses_the_trial_context():
+    ctx = _context()
     with pytest.raises(TypeError):
-        ctx.view(ctx=ctx)
+        _LeakView(leak=ctx)
+
+
+def _bit(i: int) -> int:
+    return i & 1
+
+
+def _bit_of_bytes(i: bytes) -> int:
+    return len(i) & 1
+
+
+def _bit_as_bool(i: int) -> bool:
+    return bool(i & 1)
+
+
+def test_a_view_holds_only_oracles_of_the_declared_types():
+    ctx = _context()
+    assert _BitView(bit=ctx.oracle("bit", _bit)).bit.parameter_types == (int,)
+    # An oracle that takes, or answers, another type than its field declares is the game's bug.
+    with pytest.raises(ChallengerBug, match="takes"):
+        _BitView(bit=ctx.oracle("bit", _bit_of_bytes))
+    with pytest.raises(ChallengerBug, match="answers"):
+        _BitView(bit=ctx.oracle("bit", _bit_as_bool))
+    with pytest.raises(ChallengerBug, match="must be an Oracle"):
+        _BitView(bit=1)
+
+
+class _DriftingGame(GuessTheSecret):
+    """A game whose experiment hands over another view, or reads another output, than it declares."""
+
+    id = "test.drifting"
+    variants = variant_table(
+        Variant("wrong-view", False, "the find stage gets a GuessView"),
+        Variant("wrong-output", False, "the find stage's output is read as bytes"),
+    )
+    default_variant = "wrong-view"
+
+    def experiment(self, ctx: TrialContext, adversary: SecretStages) -> bool:
+        if ctx.variant.name == "wrong-view":
+            ctx.play(adversary.find, GuessView(state=0), returns=int, phase="find")
+        ctx.play(adversary.find, FindView(bit=ctx.oracle("bit", _bit)), returns=bytes, phase="find")
+        return False
+
+
+@pytest.mark.parametrize("variant", ["wrong-view", "wrong-output"])
+def test_an_experiment_that_drifts_from_its_declared_boundary_is_a_challenger_bug(variant):
+    with pytest.raises(ChallengerBug, match=r"declared|not its"):
+        _DriftingGame().experiment(_context(_DriftingGame, variant=variant), Honest())
+
+
+class _NoGuess(Protocol):
+    def find(self, view: FindView, rng: RandomSource) -> int: ...
+
+
+class _UntypedView(Protocol):
+    def find(self, view, rng: RandomSource) -> int: ...
+
+    def guess(self, view: GuessView, rng: RandomSource) -> int: ...
+
+
+class _NoOutputType(Protocol):
+    def find(self, view: FindView, rng: RandomSource): ...
+
+    def guess(self, view: GuessView, rng: RandomSource) -> int: ...
+
+
+@pytest.mark.parametrize(
+    ("protocol", "message"),
+    [
+        (_NoGuess, "declares no stage guess"),
+        (_UntypedView, "must be a View record"),
+        (_NoOutputType, "must declare its output type"),
+        (object, "declares no stage find"),
+    ],
+)
+def test_a_game_must_declare_the_boundary_of_every_stage(protocol, message):
+    with pytest.raises(TypeError, match=message):
+        type("Undeclared", (GuessTheSecret,), {"id": "test.undeclared", "adversary_type": protocol})
+    # The opposite: the same game with its full declaration is accepted.
+    declared = type("Declared", (GuessTheSecret,), {"id": "test.declared", "adversary_type": SecretStages})
+    assert list(declared.boundary()) == ["find", "guess"]
+    assert declared.boundary()["find"].oracles() == {"bit": ((int,), int)}
 
 
 class _Spy(Adversary):
@@ -281,7 +406,7 @@ class _Spy(Adversary):
         self.seen: list[object] = []
 
     def attack(self, view: View, rng: RandomSource) -> None:
-        self.seen.extend(view.values())
+        self.seen.extend(getattr(view, name) for name in view.names())
 
     def __getattr__(self, stage: str) -> object:  # the other stages of multi-stage games
         return self.attack
@@ -291,16 +416,7 @@ class _Spy(Adversary):
 @pytest.mark.parametrize("tier", ["toy", "standard"])
 def test_registered_games_hand_out_no_secret(game, tier):
     for variant in game.variants:
-        ctx = TrialContext(
-            variant=game.variant(variant),
-            tier=tier,
-            group=game.group(tier),
-            index=0,
-            rng=SeededRandom(1),
-            adversary_rng=SeededRandom(2),
-            budgets=game.budgets,
-            stages=game.stages,
-        )
+        ctx = _context(game, tier, variant)
         spy = _Spy()
         # How the trial ends does not matter here (None is rarely a valid answer): only the views.
         with contextlib.suppress(AdversaryFault):
@@ -435,7 +551,7 @@ def test_a_swallowed_alarm_fires_again():
 def test_outcomes_are_frozen():
     outcome = play_trial(_spec(Honest), 0)
     with pytest.raises(FrozenInstanceError):
-        outcome.won = False  # type: ignore[misc]
+        outcome.won = False
 
 
 def test_malformed_game_classes_are_refused_at_definition():

@@ -284,11 +284,11 @@ class _NotACoin(RandomCoin):
     id = "test.mc-view"
 
     def query(self, view: View, rng: RandomSource) -> None:
-        self._names = tuple(sorted(view))
+        self._names = tuple(sorted(view.names()))
         super().query(view, rng)
 
     def forge(self, view: View, rng: RandomSource) -> tuple[tuple[str, ...], ...]:
-        return self._names, tuple(sorted(view))
+        return self._names, tuple(sorted(view.names()))
 
 
 class _CoinN(RandomCoin):
@@ -373,12 +373,12 @@ class _ReportsViews(HonestPayer):
     id = "test.mc-type1-views"
 
     def commit(self, view: View, rng: RandomSource) -> None:
-        self._names = tuple(sorted(view))
+        self._names = tuple(sorted(view.names()))
         self._key_matches = view.group.gexp(view.x) == view.pk.y
         self._gen = commit_coin_set(view, schnorr.SecretKey(view.group, view.x), rng)
 
     def pay(self, view: View, rng: RandomSource) -> tuple[object, ...]:
-        return self._names, tuple(sorted(view)), self._key_matches
+        return self._names, tuple(sorted(view.names())), self._key_matches
 
 
 def test_type1_view_hands_over_the_payers_key() -> None:

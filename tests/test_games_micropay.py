@@ -27,9 +27,10 @@ from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.view import View
 from mpgames.games.channel_vouchers import MICROPAY2, MICROPAY3, POS_COUNT, UNBOUND
 from mpgames.games.mp_ds import NO_AA, DoubleSpendDetection
-from mpgames.games.mp_profit import BOUNDS, DEPOSIT, PURCHASES, U2, DoubleSpendProfit
+from mpgames.games.mp_profit import BOUNDS, DEPOSIT, PURCHASES, U2, DoubleSpendProfit, MpProfitView
 from mpgames.games.mp_uf import VoucherUnforgeability
 from mpgames.games.mp_ul import VoucherUnlinkability
+from mpgames.games.payment_desk import PaymentView
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import Estimate
 from mpgames.measure.verdicts import Thresholds, Verdict
@@ -341,9 +342,12 @@ class _GarbledPayment(Adversary):
     targets = ("mp.ds", "mp.profit")
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> object:
+    def attack(self, view: PaymentView, rng: RandomSource) -> object:
         device = PayerDevice(view, rng)
-        offered = (view.get("deposit", 4), view.get("penalty", 1), view.get("close_by", one_slot_close(view)))
+        if isinstance(view, MpProfitView):
+            offered = (view.deposit, view.penalty, view.close_by)
+        else:
+            offered = (4, 1, one_slot_close(view))
         voucher = device.open(*offered)
         return view.spend(0, Payment(voucher, 2, [0], None, None))
 
@@ -370,7 +374,7 @@ class _ViewNames(Adversary):
     expect = "null"
 
     def attack(self, view: View, rng: RandomSource) -> object:
-        return tuple(sorted(view))
+        return tuple(sorted(view.names()))
 
 
 def test_the_payer_view_holds_public_values_and_oracles_only() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shlex
 import signal
 from pathlib import Path
 
@@ -102,6 +103,27 @@ def test_what_a_student_declares_changes_nothing(capsys, tmp_path):
     graded = json.loads(out)["submissions"]
     assert [(s["student"], s["score"]) for s in graded] == [("alice", 4), ("alice-2", 4)]
     assert {s["tasks"][0]["result"]["adversary"] for s in graded} == {"submission"}
+
+
+def test_the_replay_command_of_a_graded_task_plays_its_trials_again(capsys, tmp_path):
+    """grades.json gives each task's `mpgames replay` command: replayed, its trials add up to the
+    graded run's wins; the same class replayed as a plain plugin (its own id) meets other coins."""
+    status, out, err = grade(capsys, quick(tmp_path), SUBMISSIONS / "alice.py", "--json")
+    assert status == 0, err
+    task = json.loads(out)["submissions"][0]["tasks"][0]
+    command = shlex.split(task["replay"])
+    assert command[:3] == ["mpgames", "replay", "dl"] and "--submission" in command
+
+    def replayed(trial: int, argv: list[str]) -> dict:
+        argv = [*argv[1:], "--json"]
+        argv[argv.index("--trial") + 1] = str(trial)
+        assert cli.main(argv) == 0
+        return json.loads(capsys.readouterr().out)["outcome"]
+
+    outcomes = [replayed(i, command) for i in range(task["result"]["estimate"]["trials"])]
+    assert sum(o["won"] for o in outcomes) == task["result"]["estimate"]["wins"]
+    plain = [word for word in command if word != "--submission"]
+    assert replayed(0, plain)["transcript"] != outcomes[0]["transcript"]
 
 
 def test_a_submission_that_cannot_be_played_scores_0_with_the_reason(capsys, tmp_path):

@@ -15,7 +15,7 @@ from mpgames.adversaries.registry import all_adversaries, get_adversary
 from mpgames.framework import wire
 from mpgames.framework.engine import Engine, make_spec, play_trial, run
 from mpgames.framework.errors import UsageError
-from mpgames.framework.isolation.host import close_servers
+from mpgames.framework.isolation.host import AdversaryServer, Limits, close_servers
 from mpgames.games.registry import get_game
 from mpgames.games.sig_euf_cma import Forgery
 from mpgames.measure.records import ISOLATED, TRUSTED
@@ -51,6 +51,28 @@ def test_the_challengers_memory_is_unreadable_from_the_adversarys_process() -> N
     result = cheat_run("ReadChallengerMemory", trusted=False)
     assert result.estimate.wins == 0
     assert set(result.lost) == {"PermissionError"}, result.lost  # never "RuntimeError": it read
+
+
+def test_a_trial_cannot_write_its_server_or_the_next_trials_process() -> None:
+    """Nothing carries from one trial to the next: every process of the server is non-dumpable, so a
+    trial opens its own memory but not the server's, nor the spare's that plays the next trial."""
+    result = cheat_run("WriteServerMemory", trusted=False)
+    assert result.estimate.wins == 0
+    assert set(result.lost) == {"PermissionError"}, result.lost  # never "RuntimeError": it could write
+
+
+def test_a_server_takes_trials_after_it_validated_several_groups() -> None:
+    """Each group it validates replaces its spare process: the announcements of the replaced ones
+    are stale, and the trial takes the spare that has every group validated."""
+    server = AdversaryServer(get_adversary("sig.nonce-reuse").source_reference())
+    try:
+        for name in ("toy-64-20", "toy-2039", "toy-64-20"):
+            server.prepare(named_group(name))
+        for seed in (b"first", b"second"):
+            with server.trial(seed, Limits(5.0)) as trial:
+                trial.built(lambda *args, **kwargs: None)
+    finally:
+        server.close()
 
 
 @pytest.mark.parametrize("name", ["LingeringThread", "LingeringChild"])

@@ -180,3 +180,37 @@ def test_the_documented_example_works_when_copied_into_a_new_file(tmp_path, caps
     status, out, _ = _main(capsys, "reduce", "cr-dl", "--inner", reference, "--max-trials", "10", "--json")
     (row,) = json.loads(out)["reductions"]
     assert status == 0 and row["outer"]["estimate"]["wins"] == 10
+
+
+_DECLARED_ONLY = '''\
+from mpgames.adversaries.base import Adversary
+from mpgames.games.sig_euf_cma import EufCmaAdversary, Forgery
+
+
+class DeclaredOnly(Adversary, EufCmaAdversary):
+    """Subclasses the game's Protocol but defines no stage: the Protocol's declaration is no method."""
+
+    id = "student.declared-only"
+    label = "declared only"
+    targets = ("sig.euf-cma",)
+    expect = "null"
+
+
+class Defined(DeclaredOnly):
+    id = "student.defined"
+
+    def attack(self, view, rng):
+        return Forgery(b"m", view.sign(b"other"))
+'''
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+def test_a_protocol_stage_declared_but_not_defined_is_refused_when_loaded(tmp_path, trusted):
+    path = tmp_path / "declared.py"
+    path.write_text(_DECLARED_ONLY, encoding="utf-8")
+    with pytest.raises(UsageError, match="lacks the stage"):
+        get_adversary(f"{path}:DeclaredOnly", trusted=trusted)
+    # The opposite: the same class with the stage defined loads and plays.
+    defined = get_adversary(f"{path}:Defined", trusted=trusted)
+    spec = make_spec(get_game("sig.euf-cma"), None, defined, "toy", seed="s", isolated=not trusted)
+    assert play_trial(spec, 0).error is None

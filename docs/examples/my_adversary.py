@@ -6,11 +6,11 @@ mpgames run dl --adversary docs/examples/my_adversary.py:ExhaustiveSearch --grou
 from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
-from mpgames.framework.view import View
+from mpgames.games.dl import DlAdversary, DlView
 from mpgames.scheme.randomness import RandomSource
 
 
-class ExhaustiveSearch(Adversary):
+class ExhaustiveSearch(Adversary, DlAdversary):
     """Try x' = 1, 2, 3, … for at most TRIES group steps; guess at random if none matches h."""
 
     id = "student.exhaustive-search"
@@ -22,7 +22,7 @@ class ExhaustiveSearch(Adversary):
     # As many group steps as the built-in baby-step giant-step attack `dl.bsgs` may spend.
     TRIES = 4096
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: DlView, rng: RandomSource) -> int:
         group, h = view.group, view.h
         power = 1
         for x in range(1, min(self.TRIES, group.q)):

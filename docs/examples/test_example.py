@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mpgames.adversaries.base import Adversary
-from mpgames.framework.view import View
-from mpgames.games.sig_euf_cma import Forgery
+from mpgames.games.sig_euf_cma import EufCmaAdversary, EufCmaView, Forgery
 from mpgames.measure.verdicts import Verdict
 from mpgames.scheme import schnorr
 from mpgames.scheme.microcoin import Channel
@@ -32,7 +31,7 @@ def test_fresh_nonces_resist_the_same_attack(mpgames_run):
     assert result.estimate.interval.upper < 0.05
 
 
-class ReplayForger(Adversary):
+class ReplayForger(Adversary, EufCmaAdversary):
     """Your own adversary: ask for a signature and hand it back as a "forgery"."""
 
     id = "example.replay"
@@ -40,7 +39,7 @@ class ReplayForger(Adversary):
     targets = ("sig.euf-cma",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
+    def attack(self, view: EufCmaView, rng: RandomSource) -> Forgery:
         message = b"pay 1 coin to Alice"
         return Forgery(message, view.sign(message))
 

@@ -132,6 +132,22 @@ class ReadChallengerMemory(_Cheat):
         raise RuntimeError("the challenger's memory was readable")
 
 
+class WriteServerMemory(_Cheat):
+    id = "cheat.write-server-memory"
+    label = "write the memory of its server, or of the process that plays the next trial"
+
+    def attack(self, view: View, rng: RandomSource) -> Forgery:
+        with open("/proc/self/mem", "r+b"):  # the way in works where it is allowed: its own memory
+            pass
+        server = os.getppid()
+        with open(f"/proc/{server}/task/{server}/children") as children:
+            spares = [int(pid) for pid in children.read().split() if int(pid) != os.getpid()]
+        for pid in (*spares, server):
+            with open(f"/proc/{pid}/mem", "r+b"):  # PermissionError when the wall holds
+                pass
+        raise RuntimeError(f"the memory of {len(spares)} spare(s) and the server was writable")
+
+
 class LingeringThread(_Cheat):
     id = "cheat.lingering-thread"
     label = "leave a thread running"

@@ -26,10 +26,10 @@ import math
 from collections.abc import Callable
 
 from mpgames.adversaries.base import Adversary
-from mpgames.framework.view import View
-from mpgames.games.aa_extract import Equivocation
+from mpgames.games.aa_extract import AaExtractAdversary, AaExtractView, Equivocation
+from mpgames.games.aa_secrecy import AaSecrecyAdversary, AaSecrecyView
 from mpgames.scheme import assertions, schnorr
-from mpgames.scheme.assertions import AUXSK_LEN, FIXED, UNBOUND_LEAF, Asserter, AssertionPublicKey
+from mpgames.scheme.assertions import AUXSK_LEN, FIXED, UNBOUND_LEAF, Asserter
 from mpgames.scheme.groups import Group
 from mpgames.scheme.hashing import Tag, hash_to_scalar
 from mpgames.scheme.randomness import RandomSource
@@ -39,7 +39,7 @@ from mpgames.scheme.schnorr import SecretKey
 STATEMENTS = (b"state 7: pay 1 coin to Bob", b"state 7: pay 1 coin to Carol")
 
 
-class RandomKeyGuess(Adversary):
+class RandomKeyGuess(Adversary, AaSecrecyAdversary):
     """Null adversary: guess the assertion key uniformly."""
 
     id = "aa.random-key"
@@ -47,11 +47,11 @@ class RandomKeyGuess(Adversary):
     targets = ("aa.secrecy",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: AaSecrecyView, rng: RandomSource) -> int:
         return view.group.random_secret(rng)
 
 
-class SiblingLeak(Adversary):
+class SiblingLeak(Adversary, AaSecrecyAdversary):
     """Reference attack: honest assertions of sibling contexts 2j, 2j+1, then `sibling_leak`."""
 
     id = "aa.sibling-leak"
@@ -59,8 +59,8 @@ class SiblingLeak(Adversary):
     targets = ("aa.secrecy",)
     expect = "breaks:rks-as-published"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
-        apk: AssertionPublicKey = view.apk
+    def attack(self, view: AaSecrecyView, rng: RandomSource) -> int:
+        apk = view.apk
         left = 2 * rng.randbelow(apk.contexts // 2)
         (st_a, st_b), (ct_a, ct_b) = STATEMENTS, (left, left + 1)
         tau_a, tau_b = view.assert_(ct_a, st_a), view.assert_(ct_b, st_b)
@@ -74,7 +74,7 @@ def _own_keys(group: Group, rng: RandomSource) -> tuple[SecretKey, bytes]:
     return sk, rng.randbytes(AUXSK_LEN)
 
 
-class HonestEquivocator(Adversary):
+class HonestEquivocator(Adversary, AaExtractAdversary):
     """Null adversary: a payer that asserts two statements in one context with its own key."""
 
     id = "aa.honest-equivocator"
@@ -82,7 +82,7 @@ class HonestEquivocator(Adversary):
     targets = ("aa.extract",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> Equivocation:
+    def attack(self, view: AaExtractView, rng: RandomSource) -> Equivocation:
         keys = _own_keys(view.group, rng)
         # Two copies of the asserter's state: one copy refuses to assert a context twice.
         first, second = Asserter(*keys, view.depth), Asserter(*keys, view.depth)
@@ -91,7 +91,7 @@ class HonestEquivocator(Adversary):
         return Equivocation(first.public, ct, st0, st1, first.assert_(ct, st0), second.assert_(ct, st1))
 
 
-class UnboundEquivocation(Adversary):
+class UnboundEquivocation(Adversary, AaExtractAdversary):
     """Reference attack: one assertion with the leaf opened to the constant, shown for two statements."""
 
     id = "aa.unbound-equivocation"
@@ -99,7 +99,7 @@ class UnboundEquivocation(Adversary):
     targets = ("aa.extract",)
     expect = "breaks:no-leaf-binding"
 
-    def attack(self, view: View, rng: RandomSource) -> Equivocation:
+    def attack(self, view: AaExtractView, rng: RandomSource) -> Equivocation:
         asserter = Asserter(*_own_keys(view.group, rng), view.depth)
         ct = rng.randbelow(asserter.public.contexts)
         tau = asserter.assert_(ct, UNBOUND_LEAF)
@@ -146,7 +146,7 @@ def payment_statement(payee: bytes, coins: int) -> bytes:
     return b"state 7: pay %d coins to %s" % (coins, payee)
 
 
-class LeafCollisionEquivocation(Adversary):
+class LeafCollisionEquivocation(Adversary, AaExtractAdversary):
     """Reference attack (generic, toy tier): two statements with colliding leaf messages, one assertion.
 
     A birthday search (`leaf_collision`, about 2·√q hashes of H_q) finds st0 ≠ st1 with
@@ -168,7 +168,7 @@ class LeafCollisionEquivocation(Adversary):
     expect = f"breaks:{FIXED}"
     breaks_tiers = ("toy",)
 
-    def attack(self, view: View, rng: RandomSource) -> Equivocation:
+    def attack(self, view: AaExtractView, rng: RandomSource) -> Equivocation:
         asserter = Asserter(*_own_keys(view.group, rng), view.depth)
         ct = rng.randbelow(asserter.public.contexts)
         counters = leaf_collision(view.group.q, payment_statement, PAYEES)

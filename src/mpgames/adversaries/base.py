@@ -13,19 +13,26 @@ names them in `also_breaks` (e.g. a BSGS key recovery breaks the weak variant to
 `expected_verdict` says what it achieves there; `expect` keeps the one variant it is about, which
 `mpgames list`, the game pages and the default suite show.
 
-`attack(view, rng)` receives the game's view (public values and oracles) and the adversary's own
-seeded generator, and returns the game's output; a game of several stages (`Game.stages`, e.g.
-`("choose", "guess")`) calls one method of that name per stage instead, on the same instance and
-generator. A fresh instance plays each trial.
+`attack(view, rng)` receives the game's view (a frozen record of public values and oracles) and
+the adversary's own seeded generator, and returns the game's output; a game of several stages
+(`Game.stages`, e.g. `("choose", "guess")`) calls one method of that name per stage instead, on the
+same instance and generator. A fresh instance plays each trial.
+
+Which stages, views and outputs a game has is its `adversary_type`, a Protocol
+(mpgames.framework.base). An adversary subclasses it next to `Adversary`, so that mypy checks its
+stages against the game's declaration:
+
+    class RandomForgery(Adversary, EufCmaAdversary):
+        def attack(self, view: EufCmaView, rng: RandomSource) -> Forgery: ...
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from mpgames.framework.view import View
+from typing_extensions import is_protocol
+
 from mpgames.scheme.groups import TIERS
-from mpgames.scheme.randomness import RandomSource
 
 NULL = "null"
 BREAKS = "breaks:"
@@ -63,13 +70,6 @@ class Adversary:
         if cls.also_breaks and cls.expect == NULL:
             raise TypeError(f"adversary {cls.id}: a null adversary breaks nothing (also_breaks)")
 
-    def attack(self, view: View, rng: RandomSource) -> object:
-        """Play one trial: read the view, call its oracles, return the game's output.
-
-        Games of several stages (`Game.stages`) call one method per stage instead.
-        """
-        raise NotImplementedError
-
     @classmethod
     def is_null(cls) -> bool:
         return cls.expect == NULL
@@ -86,8 +86,8 @@ class Adversary:
 
     @classmethod
     def implements_stage(cls, stage: str) -> bool:
-        """True iff the class defines the stage method `stage` (the base class's does not count)."""
-        return getattr(cls, stage, None) is not getattr(Adversary, stage, None)
+        """True iff the class defines the stage method `stage` (`defines_stage`)."""
+        return defines_stage(cls, stage)
 
     @classmethod
     def broken_variant(cls) -> str | None:
@@ -107,3 +107,12 @@ class Adversary:
         mpgames.reductions.base)."""
         broken = variant in cls.broken_variants() and tier in cls.breaks_tiers
         return "broken" if broken else "bounded"
+
+
+def defines_stage(cls: type, stage: str) -> bool:
+    """True iff `cls`, or a class it derives from, defines the method `stage`: the declaration of a
+    game's Protocol, `Adversary` and `object` do not count."""
+    for klass in cls.__mro__:
+        if stage in vars(klass):
+            return klass is not Adversary and klass is not object and not is_protocol(klass)
+    return False

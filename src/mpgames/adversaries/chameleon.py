@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import budgeted_log, is_log
-from mpgames.framework.view import View
-from mpgames.games.ch_cr import Collision
+from mpgames.games.ch_cr import ChCrAdversary, ChCrView, Collision
+from mpgames.games.ch_key_exposure import ChKeyExposureAdversary, ChKeyExposureView
 from mpgames.scheme import chameleon
-from mpgames.scheme.chameleon import AdmOpening, PublishedHash
+from mpgames.scheme.chameleon import AdmOpening
 from mpgames.scheme.errors import SchemeError
-from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import SecretKey
 
@@ -30,7 +29,7 @@ from mpgames.scheme.schnorr import SecretKey
 SECOND_MESSAGE = b"coin #2"
 
 
-class RandomCollision(Adversary):
+class RandomCollision(Adversary, ChCrAdversary):
     """Null adversary: two uniform openings."""
 
     id = "ch.random-collision"
@@ -38,12 +37,12 @@ class RandomCollision(Adversary):
     targets = ("ch.cr",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> Collision:
-        group: Group = view.group
+    def attack(self, view: ChCrView, rng: RandomSource) -> Collision:
+        group = view.group
         return Collision(*(group.random_scalar(rng) for _ in range(4)))
 
 
-class BsgsCollision(Adversary):
+class BsgsCollision(Adversary, ChCrAdversary):
     """Reference attack: recover the trapdoor by budgeted BSGS, then compute a collision with it."""
 
     id = "ch.bsgs-collision"
@@ -52,8 +51,8 @@ class BsgsCollision(Adversary):
     expect = "breaks:kr"
     breaks_tiers = ("toy",)
 
-    def attack(self, view: View, rng: RandomSource) -> Collision:
-        group: Group = view.group
+    def attack(self, view: ChCrView, rng: RandomSource) -> Collision:
+        group = view.group
         # x by BSGS (a random guess once the step budget runs out).
         trapdoor = SecretKey(group, budgeted_log(group, view.pk.y, rng))
         # Open Ch(m0; r0) to a second message m1 ≠ m0 with the trapdoor.
@@ -62,7 +61,7 @@ class BsgsCollision(Adversary):
         return Collision(m0, r0, m1, chameleon.collision(trapdoor, m0, r0, m1))
 
 
-class RandomTrapdoorGuess(Adversary):
+class RandomTrapdoorGuess(Adversary, ChKeyExposureAdversary):
     """Null adversary: guess the trapdoor uniformly, ignoring the published openings."""
 
     id = "ch.random-trapdoor"
@@ -70,11 +69,11 @@ class RandomTrapdoorGuess(Adversary):
     targets = ("ch.key-exposure",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: ChKeyExposureView, rng: RandomSource) -> int:
         return view.group.random_secret(rng)
 
 
-class KrKeyExtraction(Adversary):
+class KrKeyExtraction(Adversary, ChKeyExposureAdversary):
     """Reference attack: one requested collision plus the published opening give the KR trapdoor."""
 
     id = "ch.kr-extract"
@@ -82,9 +81,8 @@ class KrKeyExtraction(Adversary):
     targets = ("ch.key-exposure",)
     expect = "breaks:kr"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
-        group: Group = view.group
-        published: PublishedHash = view.published
+    def attack(self, view: ChKeyExposureView, rng: RandomSource) -> int:
+        group, published = view.group, view.published
         second = view.collide(SECOND_MESSAGE)
         m0 = chameleon.message_scalar(group, published.message)
         m1 = chameleon.message_scalar(group, SECOND_MESSAGE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dlog import bsgs
-from mpgames.framework.view import View
+from mpgames.games.dl import DlAdversary, DlView
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
 
@@ -43,7 +43,7 @@ def recovered_log(group: Group, h: int, rng: RandomSource) -> int | None:
     return x if is_log(group, x, h) else None
 
 
-class RandomLogGuess(Adversary):
+class RandomLogGuess(Adversary, DlAdversary):
     """Null adversary: guess x' uniformly."""
 
     id = "dl.random-guess"
@@ -51,11 +51,11 @@ class RandomLogGuess(Adversary):
     targets = ("dl",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: DlView, rng: RandomSource) -> int:
         return view.group.random_secret(rng)
 
 
-class BabyStepGiantStep(Adversary):
+class BabyStepGiantStep(Adversary, DlAdversary):
     """Reference attack: budgeted baby-step giant-step, a random guess when the budget runs out."""
 
     id = "dl.bsgs"
@@ -64,5 +64,5 @@ class BabyStepGiantStep(Adversary):
     expect = "breaks:subgroup"
     breaks_tiers = ("toy",)
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: DlView, rng: RandomSource) -> int:
         return budgeted_log(view.group, view.h, rng)

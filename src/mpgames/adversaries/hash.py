@@ -9,13 +9,18 @@
 from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
-from mpgames.framework.view import View
-from mpgames.games.hash_preimage import ChainHashPreimage, chain_word, random_word
+from mpgames.games.hash_preimage import (
+    ChainHashPreimage,
+    HashPreimageAdversary,
+    HashPreimageView,
+    chain_word,
+    random_word,
+)
 from mpgames.scheme.microcoin import CHAIN_HASHES
 from mpgames.scheme.randomness import RandomSource
 
 
-class RandomPreimage(Adversary):
+class RandomPreimage(Adversary, HashPreimageAdversary):
     """Null adversary of hash.preimage: a uniform word, no query."""
 
     id = "hash.preimage-random"
@@ -23,11 +28,11 @@ class RandomPreimage(Adversary):
     targets = (ChainHashPreimage.id,)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> bytes:
+    def attack(self, view: HashPreimageView, rng: RandomSource) -> bytes:
         return random_word(CHAIN_HASHES[view.variant], rng)
 
 
-class WordSearch(Adversary):
+class WordSearch(Adversary, HashPreimageAdversary):
     """Reference attack: consecutive words through O_f, from a random start, until one maps to y."""
 
     id = "hash.preimage-search"
@@ -35,11 +40,13 @@ class WordSearch(Adversary):
     targets = (ChainHashPreimage.id,)
     expect = "breaks:trunc"
 
-    def attack(self, view: View, rng: RandomSource) -> bytes:
+    def attack(self, view: HashPreimageView, rng: RandomSource) -> bytes:
         chain_hash = CHAIN_HASHES[view.variant]
         words = 2**chain_hash.bits
         start = rng.randbelow(words)
-        for offset in range(min(view.f.budget, words)):
+        # q_f distinct words, or every word when O_f is unlimited.
+        queries = words if view.f.budget is None else min(view.f.budget, words)
+        for offset in range(queries):
             word = chain_word(chain_hash, (start + offset) % words)
             if view.f(word) == view.y:
                 return word

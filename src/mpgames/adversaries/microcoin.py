@@ -34,9 +34,9 @@ from typing import ClassVar
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import STEP_BUDGET, is_log, recovered_log
 from mpgames.adversaries.dlog import bsgs
-from mpgames.framework.view import View
 from mpgames.games.hash_preimage import random_word
-from mpgames.games.mc_type1 import distinct_keypair
+from mpgames.games.mc_type1 import TypeOneAdversary, TypeOneCommitView, TypeOnePayView, distinct_keypair
+from mpgames.games.mc_type2 import TypeTwoAdversary, TypeTwoForgeView, TypeTwoQueryView
 from mpgames.games.microcoins import HASH_BUDGET
 from mpgames.scheme.chameleon import extract_key, message_scalar
 from mpgames.scheme.errors import SchemeError
@@ -74,7 +74,7 @@ B2 = N2
 # -- Type I: the payer --------------------------------------------------------------------------------
 
 
-def commit_coin_set(view: View, sk: SecretKey, rng: RandomSource) -> PayWordGen:
+def commit_coin_set(view: TypeOneCommitView, sk: SecretKey, rng: RandomSource) -> PayWordGen:
     """Commit n coins of value v to the game's payee through the commit oracle; the payer's generator."""
     expiry = view.now + LIFETIME
     gen = PayWordGen(sk, view.payee, B, N, expiry, variant=get_variant(view.variant), rng=rng)
@@ -82,7 +82,7 @@ def commit_coin_set(view: View, sk: SecretKey, rng: RandomSource) -> PayWordGen:
     return gen
 
 
-class HonestPayer(Adversary):
+class HonestPayer(Adversary, TypeOneAdversary):
     """Null adversary: commit n coins, link the chain, pay an increasing run of coins within n."""
 
     id = "mc.honest-payer"
@@ -90,12 +90,12 @@ class HonestPayer(Adversary):
     targets = ("mc.type1",)
     expect = "null"
 
-    def commit(self, view: View, rng: RandomSource) -> None:
+    def commit(self, view: TypeOneCommitView, rng: RandomSource) -> None:
         self._gen = commit_coin_set(view, SecretKey(view.group, view.x), rng)
         self._gen.chain()
         self._aux = self._gen.link()
 
-    def pay(self, view: View, rng: RandomSource) -> None:
+    def pay(self, view: TypeOnePayView, rng: RandomSource) -> None:
         view.accept(self._aux)
         j = 1 + rng.randbelow(STRIDE)
         while j <= N:
@@ -103,7 +103,7 @@ class HonestPayer(Adversary):
             j += 1 + rng.randbelow(STRIDE)
 
 
-class Overspend(Adversary):
+class Overspend(Adversary, TypeOneAdversary):
     """Reference attack: link a chain of 2n words to the committed root, then pay c_n and c_2n."""
 
     id = "mc.overspend"
@@ -111,7 +111,7 @@ class Overspend(Adversary):
     targets = ("mc.type1",)
     expect = "breaks:mc-b-unbound-n"
 
-    def commit(self, view: View, rng: RandomSource) -> None:
+    def commit(self, view: TypeOneCommitView, rng: RandomSource) -> None:
         sk = SecretKey(view.group, view.x)
         gen = commit_coin_set(view, sk, rng)
         commit, chain_hash = gen.commit, gen.commit.variant.chain_hash
@@ -125,7 +125,7 @@ class Overspend(Adversary):
         carried = longer if commit.terms is None else None
         self._aux = Aux(commit, gen.signature, Link(self._chain.anchor, r, carried))
 
-    def pay(self, view: View, rng: RandomSource) -> None:
+    def pay(self, view: TypeOnePayView, rng: RandomSource) -> None:
         view.accept(self._aux)
         for j in (N, 2 * N):
             try:
@@ -184,10 +184,10 @@ def descend(hash_: Callable[[bytes, int, bytes], bytes], cid: bytes, j: int, wor
     return word
 
 
-class _Payee(Adversary):
+class _Payee(Adversary, TypeTwoAdversary):
     """Type II skeleton: one coin set for a payee key of its own, `wanted` coins in order, then `forge`."""
 
-    def query(self, view: View, rng: RandomSource) -> None:
+    def query(self, view: TypeTwoQueryView, rng: RandomSource) -> None:
         payee, _ = distinct_keypair(view.group, rng, view.pk)
         self.aux: Aux = view.setup(B2, N2, payee)
         self.paid: tuple[Coin, ...] = tuple(view.coin() for _ in range(self.wanted(rng)))
@@ -208,7 +208,7 @@ class RandomCoin(_Payee):
     def wanted(self, rng: RandomSource) -> int:
         return rng.randbelow(N2)
 
-    def forge(self, view: View, rng: RandomSource) -> Coin:
+    def forge(self, view: TypeTwoForgeView, rng: RandomSource) -> Coin:
         return random_coin(self.aux, view.challenge, rng)
 
 
@@ -223,7 +223,7 @@ class KeyExposure(_Payee):
     def wanted(self, rng: RandomSource) -> int:
         return 2
 
-    def forge(self, view: View, rng: RandomSource) -> Coin:
+    def forge(self, view: TypeTwoForgeView, rng: RandomSource) -> Coin:
         first, second = self.paid
         x = exposed_key(self.aux, first, second)
         if x is None or not isinstance(first, OpeningCoin):
@@ -244,7 +244,7 @@ class PreimageSearch(_Payee):
     def wanted(self, rng: RandomSource) -> int:
         return N2 - 1
 
-    def forge(self, view: View, rng: RandomSource) -> Coin:
+    def forge(self, view: TypeTwoForgeView, rng: RandomSource) -> Coin:
         aux, target = self.aux, view.challenge
         if aux.link is None:  # root-opening coins: no chain to search
             return random_coin(aux, target, rng)
@@ -258,7 +258,7 @@ class PreimageSearch(_Payee):
         return random_coin(aux, target, rng)
 
 
-class BsgsMint(Adversary):
+class BsgsMint(Adversary, TypeTwoAdversary):
     """Reference attack (generic, toy tier): no coin taken; on MC-0 the key and the root's discrete log
     by BSGS, then coin l*.
 
@@ -279,11 +279,11 @@ class BsgsMint(Adversary):
     expect = "breaks:mc-0"
     breaks_tiers = ("toy",)
 
-    def query(self, view: View, rng: RandomSource) -> None:
+    def query(self, view: TypeTwoQueryView, rng: RandomSource) -> None:
         payee, _ = distinct_keypair(view.group, rng, view.pk)
         self.aux: Aux = view.setup(B2, N2, payee)
 
-    def forge(self, view: View, rng: RandomSource) -> Coin:
+    def forge(self, view: TypeTwoForgeView, rng: RandomSource) -> Coin:
         aux, j = self.aux, view.challenge
         variant = aux.variant
         if variant.coins is not CoinKind.OPENING or variant.root_hash is not RootHash.KR:

@@ -34,12 +34,16 @@ copy of the tree, as on a second device, to assert a context again) and its chan
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from mpgames.adversaries.assertions import FACTOR, SEARCH_LIMIT, leaf_collision
 from mpgames.adversaries.base import Adversary
-from mpgames.framework.view import View
 from mpgames.games.channel_vouchers import MICROPAY3, UNBOUND
-from mpgames.games.mp_ds import NO_AA
+from mpgames.games.mp_ds import NO_AA, MpDsAdversary, MpDsView
+from mpgames.games.mp_profit import MpProfitAdversary, MpProfitView
+from mpgames.games.mp_uf import MpUfAdversary, MpUfView
+from mpgames.games.mp_ul import MpUlAdversary, MpUlView
+from mpgames.games.payment_desk import PaymentView
 from mpgames.scheme import schnorr
 from mpgames.scheme.assertions import AUXSK_LEN, Asserter, Assertion
 from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx, UpdateTx
@@ -54,6 +58,8 @@ from mpgames.scheme.vouchers import Mp2State, Mp3State, RingVoucher, SchnorrVouc
 SPENT_INDEX = 5
 # The price of each honest purchase in mp.ds, and the penalty the mp.ds payers lock.
 DS_PRICE, DS_PENALTY = 2, 4
+# A state with a counter k and a balance b: Micropay 2 or 3.
+CountedState = TypeVar("CountedState", Mp2State, Mp3State)
 
 
 def random_voucher(group: Group, state: Mp2State | Mp3State, ring_size: int, rng: RandomSource) -> Voucher:
@@ -64,7 +70,7 @@ def random_voucher(group: Group, state: Mp2State | Mp3State, ring_size: int, rng
     return RingVoucher(state, RingSignature(group.random_scalar(rng), responses))
 
 
-class RandomVoucherForgery(Adversary):
+class RandomVoucherForgery(Adversary, MpUfAdversary):
     """Null adversary: sign nothing, output a uniform signature on a fresh state."""
 
     id = "mp.uf-random-forgery"
@@ -72,13 +78,18 @@ class RandomVoucherForgery(Adversary):
     targets = ("mp.uf",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> Voucher:
+    def attack(self, view: MpUfView, rng: RandomSource) -> Voucher:
         state = view.sample_state
         fresh = replace(state, index=state.index + 1, paid=state.deposit)
         return random_voucher(view.group, fresh, len(view.points_of_sale), rng)
 
 
-class BalanceRewind(Adversary):
+def rewound(state: CountedState) -> CountedState:
+    """The state at the next counter k + 1 with its balance rewound to b = 0."""
+    return replace(state, index=state.index + 1, paid=0)
+
+
+class BalanceRewind(Adversary, MpUfAdversary):
     """Reference attack: the voucher of a spent-up channel, presented for the channel rewound to b = 0."""
 
     id = "mp.uf-rewind"
@@ -86,14 +97,18 @@ class BalanceRewind(Adversary):
     targets = ("mp.uf",)
     expect = f"breaks:{UNBOUND}"
 
-    def attack(self, view: View, rng: RandomSource) -> Voucher:
+    def attack(self, view: MpUfView, rng: RandomSource) -> Voucher:
         state = view.sample_state
         spent = view.cert(0, replace(state, index=SPENT_INDEX, paid=state.deposit))
-        rewound = replace(spent.state, index=spent.state.index + 1, paid=0)
-        return replace(spent, state=rewound)
+        # The same signature on the state B_0 signed (a Micropay 2 B_0 names itself in it), rewound.
+        if isinstance(spent, RingVoucher):
+            return replace(spent, state=rewound(spent.state))
+        if isinstance(spent.state, Mp2State):
+            return replace(spent, state=rewound(spent.state))
+        raise TypeError(f"a {type(spent.state).__name__} has no counter k to move on")
 
 
-class RandomSignerGuess(Adversary):
+class RandomSignerGuess(Adversary, MpUlAdversary):
     """Null adversary: ask for the challenge voucher, then guess its signer uniformly."""
 
     id = "mp.ul-random-guess"
@@ -101,12 +116,12 @@ class RandomSignerGuess(Adversary):
     targets = ("mp.ul",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: MpUlView, rng: RandomSource) -> int:
         view.challenge(view.sample_state)
         return rng.randbelow(len(view.points_of_sale))
 
 
-class ReadSigner(Adversary):
+class ReadSigner(Adversary, MpUlAdversary):
     """Reference attack: the point of sale whose key verifies the challenge voucher's signature."""
 
     id = "mp.ul-read-signer"
@@ -114,7 +129,7 @@ class ReadSigner(Adversary):
     targets = ("mp.ul",)
     expect = "breaks:micropay2"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: MpUlView, rng: RandomSource) -> int:
         voucher = view.challenge(view.sample_state)
         keys = view.points_of_sale
         if isinstance(voucher, SchnorrVoucher):
@@ -137,7 +152,7 @@ class PayerDevice:
     """The payer's side in mp.ds and mp.profit: its own key and tree, one channel, payments built from
     the scheme's primitives and sent through the game's oracles."""
 
-    def __init__(self, view: View, rng: RandomSource) -> None:
+    def __init__(self, view: PaymentView, rng: RandomSource) -> None:
         self._view = view
         self._rng = rng
         self.public, self._sk = schnorr.keygen(view.group, rng)
@@ -172,12 +187,12 @@ class PayerDevice:
         return view.spend(pos, Payment(voucher, price, nonce, update, assertion))
 
 
-def one_slot_close(view: View) -> int:
+def one_slot_close(view: PaymentView) -> int:
     """The close time of a channel living one slot from now (mp.ds)."""
     return view.schedule.close_time(view.now, 1)
 
 
-class HonestPayer(Adversary):
+class HonestPayer(Adversary, MpDsAdversary):
     """Null adversary: open a channel, pay once at each point of sale with the newest voucher."""
 
     id = "mp.ds-honest"
@@ -185,14 +200,14 @@ class HonestPayer(Adversary):
     targets = ("mp.ds",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> None:
+    def attack(self, view: MpDsView, rng: RandomSource) -> None:
         device = PayerDevice(view, rng)
         voucher = device.open(DS_PRICE * len(view.points_of_sale), DS_PENALTY, one_slot_close(view))
         for pos in range(len(view.points_of_sale)):
             voucher = device.pay(pos, voucher, DS_PRICE)
 
 
-class TwoPosDoubleSpend(Adversary):
+class TwoPosDoubleSpend(Adversary, MpDsAdversary):
     """Reference attack: the first voucher spent at B_0 and at B_1 in the same slot."""
 
     id = "mp.ds-double-spend"
@@ -200,7 +215,7 @@ class TwoPosDoubleSpend(Adversary):
     targets = ("mp.ds",)
     expect = "breaks:micropay3-no-aa"
 
-    def attack(self, view: View, rng: RandomSource) -> None:
+    def attack(self, view: MpDsView, rng: RandomSource) -> None:
         device = PayerDevice(view, rng)
         voucher = device.open(2 * DS_PRICE, DS_PENALTY, one_slot_close(view))
         device.pay(0, voucher, DS_PRICE)
@@ -227,7 +242,7 @@ class _SplitPayer(PayerDevice):
 LEAF_COLLISION_DEPOSIT = FACTOR * SEARCH_LIMIT
 
 
-class LeafCollisionDoubleSpend(Adversary):
+class LeafCollisionDoubleSpend(Adversary, MpDsAdversary):
     """Reference attack (generic, toy tier): one voucher at B_0 and B_1 with statements whose leaf
     messages collide.
 
@@ -253,7 +268,7 @@ class LeafCollisionDoubleSpend(Adversary):
     breaks_tiers = ("toy",)
     also_breaks = (NO_AA,)  # any double spend wins without assertions
 
-    def attack(self, view: View, rng: RandomSource) -> None:
+    def attack(self, view: MpDsView, rng: RandomSource) -> None:
         device = _SplitPayer(view, rng)
         voucher = device.open(LEAF_COLLISION_DEPOSIT, DS_PENALTY, one_slot_close(view))
         k, nonces = context_of(voucher), (view.nonce(0), view.nonce(1))
@@ -271,7 +286,7 @@ class LeafCollisionDoubleSpend(Adversary):
             device.spend(pos, voucher, prices[pos], nonces[pos], tau)
 
 
-def spend_down_to(device: PayerDevice, view: View, voucher: Voucher, capacity: int) -> Voucher:
+def spend_down_to(device: PayerDevice, view: MpProfitView, voucher: Voucher, capacity: int) -> Voucher:
     """Honest purchases of u2 at points of sale 0, 1, … as long as `capacity` stays unspent; the newest
     voucher."""
     pos = 0
@@ -281,7 +296,7 @@ def spend_down_to(device: PayerDevice, view: View, voucher: Voucher, capacity: i
     return voucher
 
 
-class HonestShopper(Adversary):
+class HonestShopper(Adversary, MpProfitAdversary):
     """Null adversary: spend the deposit in purchases of u2, part in each of the two slots."""
 
     id = "mp.profit-honest"
@@ -289,7 +304,7 @@ class HonestShopper(Adversary):
     targets = ("mp.profit",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> None:
+    def attack(self, view: MpProfitView, rng: RandomSource) -> None:
         device = PayerDevice(view, rng)
         voucher = device.open(view.deposit, view.penalty, view.close_by)
         voucher = spend_down_to(device, view, voucher, view.u2)
@@ -298,7 +313,7 @@ class HonestShopper(Adversary):
         spend_down_to(device, view, voucher, 0)
 
 
-class SlotForks(Adversary):
+class SlotForks(Adversary, MpProfitAdversary):
     """Reference attack (spec §5.6): δ = u2 on entering a slot, then N single-purchase forks of u2."""
 
     id = "mp.profit-forks"
@@ -306,7 +321,7 @@ class SlotForks(Adversary):
     targets = ("mp.profit",)
     expect = "breaks:penalty-too-small"
 
-    def attack(self, view: View, rng: RandomSource) -> None:
+    def attack(self, view: MpProfitView, rng: RandomSource) -> None:
         device = PayerDevice(view, rng)
         voucher = device.open(view.deposit, view.penalty, view.close_by)
         entry = spend_down_to(device, view, voucher, view.u2)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import recovered_log
-from mpgames.framework.view import View
-from mpgames.games.ring_uf import RingForgery
+from mpgames.games.ring_anon import RingAnonAdversary, RingAnonView
+from mpgames.games.ring_uf import RingForgery, RingUfAdversary, RingUfView
 from mpgames.scheme import ring
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
@@ -40,7 +40,7 @@ def random_forgery(group: Group, members: tuple[PublicKey, ...], rng: RandomSour
     return RingForgery(TARGET, RingSignature(group.random_scalar(rng), responses))
 
 
-class RandomRingForgery(Adversary):
+class RandomRingForgery(Adversary, RingUfAdversary):
     """Null adversary: sign nothing, output a uniform ring signature on a fresh message."""
 
     id = "ring.random-forgery"
@@ -48,11 +48,11 @@ class RandomRingForgery(Adversary):
     targets = ("ring.uf",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> RingForgery:
+    def attack(self, view: RingUfView, rng: RandomSource) -> RingForgery:
         return random_forgery(view.group, view.ring, rng)
 
 
-class BsgsRingForgery(Adversary):
+class BsgsRingForgery(Adversary, RingUfAdversary):
     """Reference attack: recover a member's key by budgeted BSGS, then sign a fresh message as it."""
 
     id = "ring.bsgs-forgery"
@@ -61,9 +61,8 @@ class BsgsRingForgery(Adversary):
     expect = "breaks:aos"
     breaks_tiers = ("toy",)
 
-    def attack(self, view: View, rng: RandomSource) -> RingForgery:
-        group: Group = view.group
-        members: tuple[PublicKey, ...] = view.ring
+    def attack(self, view: RingUfView, rng: RandomSource) -> RingForgery:
+        group, members = view.group, view.ring
         x = recovered_log(group, members[0].y, rng)
         # The budget may run out (standard tier): sign only with a key that matches the member.
         if x is None:
@@ -71,7 +70,7 @@ class BsgsRingForgery(Adversary):
         return RingForgery(TARGET, ring.sign(SecretKey(group, x), members, TARGET, rng))
 
 
-class RandomBitGuess(Adversary):
+class RandomBitGuess(Adversary, RingAnonAdversary):
     """Null adversary: ask for the challenge signature, then guess b uniformly."""
 
     id = "ring.random-guess"
@@ -79,12 +78,12 @@ class RandomBitGuess(Adversary):
     targets = ("ring.anon",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
+    def attack(self, view: RingAnonView, rng: RandomSource) -> int:
         view.challenge(CHALLENGE, *PAIR)
         return rng.randbelow(2)
 
 
-class CoinRecomputation(Adversary):
+class CoinRecomputation(Adversary, RingAnonAdversary):
     """Reference attack: with i0's exposed key, recompute the signature a deterministic i0 would give."""
 
     id = "ring.recompute-coins"
@@ -92,9 +91,8 @@ class CoinRecomputation(Adversary):
     targets = ("ring.anon",)
     expect = "breaks:aos-deterministic"
 
-    def attack(self, view: View, rng: RandomSource) -> int:
-        group: Group = view.group
-        members: tuple[PublicKey, ...] = view.ring
+    def attack(self, view: RingAnonView, rng: RandomSource) -> int:
+        group, members = view.group, view.ring
         i0, _ = PAIR
         sigma = view.challenge(CHALLENGE, *PAIR)
         signer = SecretKey(group, view.exposed_keys[i0])

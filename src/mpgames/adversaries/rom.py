@@ -20,23 +20,29 @@ from mpgames.adversaries import ring as ring_attacks
 from mpgames.adversaries import sig as sig_attacks
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import recovered_log
-from mpgames.framework.view import View
 from mpgames.games.ring_uf import RingForgery
-from mpgames.games.rom import RingUnforgeabilityRom, SchnorrEufCmaRom
+from mpgames.games.rom import (
+    EufCmaRomAdversary,
+    EufCmaRomView,
+    RingUfRomAdversary,
+    RingUfRomView,
+    RingUnforgeabilityRom,
+    SchnorrEufCmaRom,
+)
 from mpgames.games.sig_euf_cma import Forgery
 from mpgames.scheme import ring
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import SecretKey, Signature
 
 
-class RomRandomForgery(sig_attacks.RandomForgery):
+class RomRandomForgery(sig_attacks.RandomForgery, EufCmaRomAdversary):
     """Null adversary of sig.euf-cma.rom: uniform (e, s) on a fresh message, no query to H."""
 
     id = "sig.rom-random-forgery"
     targets = (SchnorrEufCmaRom.id,)
 
 
-class RomBsgsForgery(Adversary):
+class RomBsgsForgery(Adversary, EufCmaRomAdversary):
     """Reference attack: BSGS key recovery, q_H candidates hashed through H, the selected one signed."""
 
     id = "sig.rom-bsgs-forgery"
@@ -46,13 +52,13 @@ class RomBsgsForgery(Adversary):
     breaks_tiers = ("toy",)
     also_breaks = ("schnorr-nonce-reuse",)  # the key by BSGS, whatever the nonces
 
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
+    def attack(self, view: EufCmaRomView, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk
         x = recovered_log(group, pk.y, rng)
         if x is None:  # the step budget ran out (standard tier)
             return sig_attacks.random_forgery(group, rng)
         # One candidate commitment R_j = g^(k_j) per hash query the game allows.
-        nonces = [group.random_secret(rng) for _ in range(view.H.budget)]
+        nonces = [group.random_secret(rng) for _ in range(view.H.budget or 0)]
         challenges = [view.H(group.gexp(k), sig_attacks.TARGET) for k in nonces]
         # The answers choose which candidate to sign: fresh answers choose anew.
         chosen = sum(challenges) % len(nonces)
@@ -60,14 +66,14 @@ class RomBsgsForgery(Adversary):
         return Forgery(sig_attacks.TARGET, Signature(e, (k + e * x) % group.q))
 
 
-class RomRandomRingForgery(ring_attacks.RandomRingForgery):
+class RomRandomRingForgery(ring_attacks.RandomRingForgery, RingUfRomAdversary):
     """Null adversary of ring.uf.rom: a uniform ring signature on a fresh message, no query to H."""
 
     id = "ring.rom-random-forgery"
     targets = (RingUnforgeabilityRom.id,)
 
 
-class RomBsgsRingForgery(Adversary):
+class RomBsgsRingForgery(Adversary, RingUfRomAdversary):
     """Reference attack: a member's key by BSGS, then an AOS signature whose links are hashed through H."""
 
     id = "ring.rom-bsgs-forgery"
@@ -76,7 +82,7 @@ class RomBsgsRingForgery(Adversary):
     expect = "breaks:aos"
     breaks_tiers = ("toy",)
 
-    def attack(self, view: View, rng: RandomSource) -> RingForgery:
+    def attack(self, view: RingUfRomView, rng: RandomSource) -> RingForgery:
         group, members = view.group, view.ring
         x = recovered_log(group, members[0].y, rng)
         if x is None:

@@ -11,14 +11,22 @@ FD. The program is a fork server:
    ("package.module:Class" or "path/to/file.py:Class"),
    and answers ("loaded", profile) — the class's declared attributes, which the challenger checks —
    or ("failed", reason);
-2. ("prepare", group) validates a group once, so that every trial's process has it validated;
-3. ("trial", seed, cpu_seconds, memory_bytes) comes with the socket of that trial (SCM_RIGHTS): it
-   forks one process for the trial, answers ("forked", pid), waits for it to end, kills and reaps
-   whatever it left behind, and answers ("exited", pid, status).
+2. it keeps one spare process forked, idle until it is given a trial, and announces it as
+   ("spare", pid); the next trial's process is forked while the current trial runs, so that the
+   fork is off the trial's critical path;
+3. ("prepare", group, modules) validates a group and imports the challenger's modules (the game's,
+   whose view records each trial decodes) once, so that every trial's process has them (the spare
+   forked before is replaced by one that has them): ("prepared"), then ("spare", pid);
+4. ("trial", seed, cpu_seconds, memory_bytes) comes with the socket of that trial (SCM_RIGHTS): it
+   hands both to the spare, forks the next spare and announces it, waits for the trial's process
+   to end, kills and reaps whatever it left behind, and answers ("exited", pid, status). Only then
+   does it read the next request, so no trial starts while anything of the last one runs.
 
-The trial's process starts from the state the server had after loading the class (nothing carries
-from one trial to the next), in a process group of its own, under CPU-time, memory, file-size and
-core-dump limits. It builds the adversary, plays each ("stage", name, view) it is sent with the
+Every process of the server is non-dumpable, so that a trial's process cannot trace, or read the
+memory of, the server or the spare that plays the next trial. A trial's process starts from the
+state the server had after loading the class (nothing carries from one trial to the next), in a
+process group of its own, under CPU-time, memory, file-size and core-dump limits; it gets its
+seed only when its trial starts. It builds the adversary, plays each ("stage", name, view) it is sent with the
 adversary's own generator (seeded with `seed`), forwards each oracle call to the challenger as
 ("query", name, args) and returns ("output", value, printed) or ("fault", type, detail, printed).
 What the adversary prints is captured (at most `PRINT_LIMIT` characters) and sent with it.
@@ -28,6 +36,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
+import importlib
 import io
 import math
 import os
@@ -39,11 +49,10 @@ from pathlib import Path
 from typing import Any
 
 from mpgames.adversaries import plugins
-from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.base import Adversary, defines_stage
 from mpgames.framework import errors, wire
 from mpgames.framework.errors import UsageError
 from mpgames.framework.isolation.channel import Channel, ChannelClosed
-from mpgames.framework.view import View
 from mpgames.games.registry import load_reference
 from mpgames.scheme import errors as scheme_errors
 from mpgames.scheme.groups import Group
@@ -54,6 +63,7 @@ PR_SET_NO_NEW_PRIVS = 38
 PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 CAPABILITY_VERSION_3 = 0x20080522
 # What an adversary may print per trial; the rest is dropped.
 PRINT_LIMIT = 1 << 16
@@ -176,9 +186,7 @@ def _profile(cls: type) -> dict[str, object]:
     implements = [
         name
         for name in dir(cls)
-        if not name.startswith("_")
-        and callable(getattr(cls, name, None))
-        and getattr(cls, name) is not getattr(Adversary, name, None)
+        if not name.startswith("_") and callable(getattr(cls, name, None)) and defines_stage(cls, name)
     ]
     declared["implements"] = tuple(implements[:MAX_NAMES])
     declared["is_adversary"] = issubclass(cls, Adversary)
@@ -195,8 +203,14 @@ def _plain(value: object) -> object:
 
 
 def _serve(control: Channel, cls: type) -> None:
+    # No process of the server can be traced, or have its memory read, by a trial's process.
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     # What a trial's process leaves behind (a daemonised child) is re-parented here, and reaped.
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # The loaded state is final: no collection in a trial's process touches its pages again.
+    gc.freeze()
+    spare = _Spare(control, cls)
+    control.send("spare", spare.pid)
     while True:
         try:
             message = control.receive()
@@ -205,27 +219,64 @@ def _serve(control: Channel, cls: type) -> None:
         if not isinstance(message, tuple) or not message:
             return
         if message[0] == "prepare":
-            group = message[1]
+            _, group, modules = message
             if isinstance(group, Group):
                 Group(group.p, group.q, group.g, group.tier, group.name)
+            for name in modules:
+                importlib.import_module(name)
+            # The spare was forked before the group was validated: its replacement has it validated.
+            spare.discard()
+            spare = _Spare(control, cls)
             control.send("prepared")
+            control.send("spare", spare.pid)
         elif message[0] == "trial":
-            _, seed, cpu_seconds, memory_bytes = message
             trial_fd = control.receive_fd()
-            server = os.getpid()
-            pid = os.fork()
-            if pid == 0:
-                _die_with_parent()
-                if os.getppid() != server:  # the server ended before the child could ask
-                    os._exit(0)
-                _child(control, trial_fd, cls, seed, cpu_seconds, memory_bytes)
-            os.close(trial_fd)
-            with contextlib.suppress(OSError):
-                os.setpgid(pid, pid)
-            control.send("forked", pid)
+            pid = spare.start(message[1:], trial_fd)
+            # The next trial's process is forked while this one runs (it waits for its own trial).
+            spare = _Spare(control, cls)
+            control.send("spare", spare.pid)
             _, status = os.waitpid(pid, 0)
-            _reap_strays()
+            _reap_strays(spare.pid)
             control.send("exited", pid, status)
+
+
+class _Spare:
+    """A forked process of the server that waits, holding nothing, until it is given a trial."""
+
+    def __init__(self, control: Channel, cls: type) -> None:
+        ours, theirs = socket.socketpair()
+        server = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            _die_with_parent()
+            if os.getppid() != server:  # the server ended before the child could ask
+                os._exit(0)
+            ours.close()
+            _child(control, Channel(theirs), cls)
+        theirs.close()
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
+        self.pid = pid
+        self._link = Channel(ours)
+
+    def start(self, request: tuple[object, ...], trial_fd: int) -> int:
+        """Give it its trial (the request's seed and limits, and the trial's socket); its pid."""
+        try:
+            self._link.send(*request)
+            self._link.send_fd(trial_fd)
+        except (ChannelClosed, OSError):  # it was killed: the trial ends at once, as a fault
+            pass
+        os.close(trial_fd)
+        self._link.close()
+        return self.pid
+
+    def discard(self) -> None:
+        """End it unused."""
+        self._link.close()
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
 def _die_with_parent() -> None:
@@ -234,10 +285,11 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _reap_strays() -> None:
-    """Kill and reap every process left under the server (a trial's children re-parented here)."""
+def _reap_strays(spare: int) -> None:
+    """Kill and reap every process left under the server (a trial's children re-parented here) but
+    the `spare`."""
     while True:
-        children = _children()
+        children = [pid for pid in _children() if pid != spare]
         if not children:
             return
         for pid in children:
@@ -257,13 +309,20 @@ def _children() -> list[int]:
 
 
 # -- one trial -----------------------------------------------------------------------------------
-def _child(
-    control: Channel, trial_fd: int, cls: type, seed: bytes, cpu_seconds: float | None, memory_bytes: int
-) -> None:
-    """The trial's process: never returns (it ends with os._exit)."""
+def _child(control: Channel, link: Channel, cls: type) -> None:
+    """A spare, then the trial's process: never returns (it ends with os._exit)."""
     try:
         os.setpgid(0, 0)
         control.close()
+        try:
+            request = link.receive()
+            trial_fd = link.receive_fd()
+        except ChannelClosed:  # discarded, or the server ended
+            return
+        link.close()
+        if not (isinstance(request, tuple) and len(request) == 3 and type(request[0]) is bytes):
+            return
+        seed, cpu_seconds, memory_bytes = request
         _limit(cpu_seconds, memory_bytes)
         _play(Channel(socket.socket(fileno=trial_fd)), cls, seed)
     finally:
@@ -297,9 +356,9 @@ def _play(channel: Channel, cls: type, seed: bytes) -> None:
         message = wire.decode_public(body, lambda ref: OracleStub(ref, channel))
         if not isinstance(message, tuple) or len(message) != 3 or message[0] != "stage":
             return
-        _, stage, items = message
+        _, stage, view = message
         try:
-            output = getattr(adversary, stage)(View(**items), rng)
+            output = getattr(adversary, stage)(view, rng)
             reply = wire.encode(("output", output, printed.take()))
         except BaseException as exc:
             reply = wire.encode(("fault", type(exc).__name__, _describe(exc), printed.take()))

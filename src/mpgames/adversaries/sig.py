@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import STEP_BUDGET, is_log, recovered_log
-from mpgames.framework.view import View
-from mpgames.games.sig_euf_cma import Forgery
+from mpgames.games.sig_euf_cma import EufCmaAdversary, EufCmaView, Forgery
 from mpgames.scheme import schnorr
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
@@ -31,7 +30,7 @@ def random_forgery(group: Group, rng: RandomSource) -> Forgery:
     return Forgery(TARGET, Signature(group.random_scalar(rng), group.random_scalar(rng)))
 
 
-class RandomForgery(Adversary):
+class RandomForgery(Adversary, EufCmaAdversary):
     """Null adversary: sign nothing, output uniform (e, s) on a fresh message."""
 
     id = "sig.random-forgery"
@@ -39,11 +38,11 @@ class RandomForgery(Adversary):
     targets = ("sig.euf-cma",)
     expect = "null"
 
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
+    def attack(self, view: EufCmaView, rng: RandomSource) -> Forgery:
         return random_forgery(view.group, rng)
 
 
-class NonceReuseForger(Adversary):
+class NonceReuseForger(Adversary, EufCmaAdversary):
     """Reference attack: key recovery from two signatures that share a nonce, then a real signature."""
 
     id = "sig.nonce-reuse"
@@ -51,7 +50,7 @@ class NonceReuseForger(Adversary):
     targets = ("sig.euf-cma",)
     expect = "breaks:schnorr-nonce-reuse"
 
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
+    def attack(self, view: EufCmaView, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk
         first, second = (view.sign(message) for message in QUERIES)
         try:
@@ -64,7 +63,7 @@ class NonceReuseForger(Adversary):
         return Forgery(TARGET, schnorr.sign(SecretKey(group, x), TARGET, rng))
 
 
-class BsgsForger(Adversary):
+class BsgsForger(Adversary, EufCmaAdversary):
     """Generic attack: the signing key by budgeted BSGS, then a real signature on a fresh message.
 
     It breaks every signer on the toy tier, whatever the nonces, and finds nothing on the standard
@@ -78,7 +77,7 @@ class BsgsForger(Adversary):
     breaks_tiers = ("toy",)
     also_breaks = ("schnorr-nonce-reuse",)  # the key by BSGS, whatever the nonces
 
-    def attack(self, view: View, rng: RandomSource) -> Forgery:
+    def attack(self, view: EufCmaView, rng: RandomSource) -> Forgery:
         group, pk = view.group, view.pk
         x = recovered_log(group, pk.y, rng)
         if x is None:  # the budget ran out: a random forgery

@@ -165,6 +165,12 @@ def _build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--trial", type=_index, help="trial index (required without --vector)")
     replay.add_argument("--vector", type=Path, help="replay a saved win vector instead (docs/suites.md)")
     replay.add_argument("--trace", action="store_true", help="print the transcript step by step")
+    replay.add_argument(
+        "--submission",
+        action="store_true",
+        help="play FILE:Class as `mpgames grade` plays a submission (with the grade's --seed and "
+        "--run-key: its trials replay)",
+    )
 
     demo = commands.add_parser("demo", help="every game against its null and reference adversaries")
     demo.add_argument("--game", action="append", help="only this game (repeatable; default: every game)")

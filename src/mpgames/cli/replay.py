@@ -8,7 +8,10 @@ import dataclasses
 import json
 from typing import Any
 
+from mpgames.adversaries.base import Adversary
+from mpgames.adversaries.isolated import submission_class
 from mpgames.adversaries.registry import resolve
+from mpgames.framework.base import Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
@@ -46,7 +49,7 @@ def replay(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"give GAME --adversary A --trial I or --vector FILE (missing {', '.join(missing)})")
     game = get_game(args.game)
-    adversary = resolve(args.adversary, game.id, trusted=args.trusted)
+    adversary = _adversary(args, game)
     spec = make_spec(
         game,
         args.variant,
@@ -72,6 +75,17 @@ def replay(args: argparse.Namespace) -> int:
             print(f"  {number:2}. {entry.format()}")
     print(_outcome_line(outcome))
     return 0
+
+
+def _adversary(args: argparse.Namespace, game: type[Game]) -> type[Adversary]:
+    """The adversary to replay: by id or reference, or as a graded submission (docs/grading.md)."""
+    if not args.submission:
+        return resolve(args.adversary, game.id, trusted=args.trusted)
+    if args.trusted:
+        raise UsageError(
+            "a submission is played isolated, as the grader plays it: give --submission without --trusted"
+        )
+    return submission_class(args.adversary, game.id, game.stages)
 
 
 def _spec_record(spec: TrialSpec) -> dict[str, Any]:

@@ -6,26 +6,36 @@ fixes how the advantage is computed, harness §2), the scheme variants it runs a
 budgets and the group of each parameter tier; `experiment(ctx, adversary)` plays one trial and
 reads like the paper, one comment per step, ending in a named win predicate.
 
+Its boundary with the adversary is declared as types, in the style of EasyCrypt's module types
+(`Adv_EUFCMA`): `adversary_type` is a Protocol with one method per stage,
+`attack(self, view: EufCmaView, rng: RandomSource) -> Forgery`, whose view is a frozen record of the
+stage's public values and oracles (mpgames.framework.view) and whose return type is the stage's
+output (`None` for an output the game never reads). An adversary class that subclasses the
+Protocol is checked by mypy against it; `Game.boundary()` is the same declaration at run time, and
+`TrialContext.play` refuses a stage that hands over another view or converts to another type.
+
 Subclasses are checked when they are defined, so a malformed game fails at import, not mid-run.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from mpgames.framework.errors import UsageError
+from mpgames.framework.view import OracleTypes, View, oracle_fields
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import TIERS, Group, named_group
-from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.revalidate import check_declared
 
 if TYPE_CHECKING:
     from mpgames.framework.context import TrialContext
-    from mpgames.framework.view import View
 
 # Group of each tier unless a game says otherwise: a 20-bit q that baby-step giant-step solves in
 # about 2^11 steps while random guessing wins with probability 2^-20; and RFC 5114 §2.3.
@@ -49,6 +59,20 @@ def variant_table(*variants: Variant) -> Mapping[str, Variant]:
 def budget_table(**budgets: int) -> Mapping[str, int]:
     """An immutable oracle name -> query budget mapping."""
     return MappingProxyType(budgets)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a game's boundary: the view record the adversary receives and the type its
+    output is converted to (None: the game never reads it)."""
+
+    name: str
+    view: type[View]
+    output: Any
+
+    def oracles(self) -> Mapping[str, OracleTypes]:
+        """The oracles of its view: name -> (argument types, answer type)."""
+        return oracle_fields(self.view)
 
 
 class AdversaryLike(Protocol):
@@ -75,8 +99,6 @@ class AdversaryLike(Protocol):
     @classmethod
     def expected_verdict(cls, variant: str, tier: str) -> str | None: ...
 
-    def attack(self, view: View, rng: RandomSource) -> object: ...
-
 
 class Game:
     """Base class of all games; see the module docstring for what a subclass declares."""
@@ -95,6 +117,8 @@ class Game:
     # The adversary's methods the experiment calls, in order; oracles are open in all of them
     # unless the game narrows an oracle to some (phases).
     stages: ClassVar[tuple[str, ...]] = ("attack",)
+    # The Protocol that declares each stage's view and output (module docstring).
+    adversary_type: ClassVar[type]
     budgets: ClassVar[Mapping[str, int]] = MappingProxyType({})
     groups: ClassVar[Mapping[str, str]] = DEFAULT_GROUPS
 
@@ -106,10 +130,14 @@ class Game:
     def experiment(self, ctx: TrialContext, adversary: Any) -> bool:
         """Play one trial; True iff the adversary wins.
 
-        The engine passes an `AdversaryLike` that has every stage in `stages` (the registry checks
-        it); a game annotates `adversary` with what its stages are, `AdversaryLike` for the single
-        `attack` stage or a Protocol of its own for several (mpgames.games.mc_type1)."""
+        The engine passes an adversary that has every stage in `stages` (the registry checks it);
+        a game annotates `adversary` with its `adversary_type`."""
         raise NotImplementedError
+
+    @classmethod
+    def boundary(cls) -> Mapping[str, Stage]:
+        """Each stage's view record and output type, by stage name, in order (`adversary_type`)."""
+        return declared_stages(cls.adversary_type, cls.stages)
 
     # -- lookups used by the engine and the CLI --------------------------------------------------
     @classmethod
@@ -163,3 +191,36 @@ def _check_game_class(cls: type[Game]) -> None:
         raise TypeError(f"game {cls.id}: stages must be a non-empty tuple of method names")
     if cls.experiment is Game.experiment:
         raise TypeError(f"game {cls.id}: experiment() is not implemented")
+    if not isinstance(getattr(cls, "adversary_type", None), type):
+        raise TypeError(f"game {cls.id}: adversary_type must be the Protocol of its stages")
+    try:
+        cls.boundary()
+    except TypeError as exc:
+        raise TypeError(f"game {cls.id}: {exc}") from None
+
+
+@functools.cache
+def declared_stages(protocol: type, stages: tuple[str, ...]) -> Mapping[str, Stage]:
+    """The boundary a Protocol declares for `stages`; `TypeError` where a declaration is missing or
+    names a type the boundary cannot convert."""
+    found: dict[str, Stage] = {}
+    for name in stages:
+        method = getattr(protocol, name, None)
+        if method is None:
+            raise TypeError(f"{protocol.__name__} declares no stage {name}()")
+        try:
+            hints = typing.get_type_hints(method)
+        except Exception as exc:
+            raise TypeError(f"{protocol.__name__}.{name}: its types cannot be resolved: {exc!r}") from None
+        view = hints.get("view")
+        if not (isinstance(view, type) and issubclass(view, View) and view is not View):
+            raise TypeError(f"{protocol.__name__}.{name}: its parameter `view` must be a View record")
+        if "return" not in hints:
+            raise TypeError(f"{protocol.__name__}.{name}: it must declare its output type")
+        output = None if hints["return"] is type(None) else hints["return"]
+        declared = [] if output is None else [output]
+        declared += [t for arguments, _ in oracle_fields(view).values() for t in arguments]
+        for annotation in declared:
+            check_declared(annotation)
+        found[name] = Stage(name, view, output)
+    return MappingProxyType(found)

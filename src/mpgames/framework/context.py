@@ -4,13 +4,14 @@ The context is the challenger's side of one trial. It holds the variant, tier an
 challenger's random generator, and it builds what the experiment needs:
 
 * `ctx.oracle(name, fn)` wraps challenger code as an `Oracle` with the budget the game declares;
-* `ctx.view(**public)` builds the adversary's read-only `View`;
 * `ctx.play(adversary.attack, view, returns=Forgery)` runs one adversary stage with the adversary's
   own generator, under the time limit, converts its output to the declared type (mpgames.framework.checks: a
   fresh object of the challenger's exact types; `returns=None` for a stage whose output the game
   never reads) and turns whatever goes wrong on the adversary's side into an `AdversaryFault` (the
   trial is faulted and counted by type: engine.score_fault); a multi-stage game names each stage,
-  `ctx.play(adversary.guess, view, returns=int, phase="guess")`;
+  `ctx.play(adversary.guess, view, returns=int, phase="guess")`. The view must be a record of the
+  type the game's boundary declares for the stage (`Game.boundary()`), and `returns` the output type
+  it declares: a game whose experiment drifts from its declaration is a `ChallengerBug`;
 * `ctx.judge(predicate, ...)` evaluates the win predicate: a `SchemeError` raised while judging
   the adversary's output (a malformed forgery, an out-of-range scalar) is the adversary's loss;
 * `ctx.trace(step, **data)` appends a step to the transcript (kept only when tracing).
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from mpgames.framework import errors
 from mpgames.framework.checks import expect_output
@@ -38,18 +39,19 @@ from mpgames.framework.view import View
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
-from mpgames.scheme.revalidate import check_declared
 
 if TYPE_CHECKING:
     from typing_extensions import TypeForm
 
-    from mpgames.framework.base import Variant
+    from mpgames.framework.base import Stage, Variant
 
 # The stage name of a single-stage adversary (`attack`); oracles are open in it by default.
 ATTACK = "attack"
 
 T = TypeVar("T")
 A = TypeVar("A")
+P = ParamSpec("P")
+V = TypeVar("V", bound=View)
 
 
 class TrialContext:
@@ -68,7 +70,7 @@ class TrialContext:
         rng: RandomSource,
         adversary_rng: RandomSource,
         budgets: Mapping[str, int],
-        stages: Iterable[str] = (ATTACK,),
+        boundary: Mapping[str, Stage],
         time_limit: float | None = None,
         tracing: bool = False,
     ) -> None:
@@ -79,11 +81,11 @@ class TrialContext:
         self.rng = rng
         self._adversary_rng = adversary_rng
         self._budgets = budgets
-        self._stages = tuple(stages)
+        self._boundary = boundary
         self._time_limit = time_limit
         self._tracing = tracing
         self._transcript: list[TraceEntry] = []
-        self._oracles: list[Oracle] = []
+        self._oracles: list[Oracle[..., Any]] = []
         self._phase: str | None = None
         self._fault: BaseException | None = None
         self._bug: BaseException | None = None
@@ -91,21 +93,17 @@ class TrialContext:
         self.output_summary = ""
 
     # -- building the game -----------------------------------------------------------------------
-    def oracle(self, name: str, fn: Callable[..., A], *, phases: Iterable[str] | None = None) -> Oracle[A]:
+    def oracle(self, name: str, fn: Callable[P, A], *, phases: Iterable[str] | None = None) -> Oracle[P, A]:
         """An oracle with the budget the game declares for `name` (undeclared names are a bug).
 
         It is open while the adversary runs any of the game's stages, or only those in `phases`.
         """
         if name not in self._budgets:
             raise ChallengerBug(f"oracle {name!r} is not declared in the game's budgets")
-        open_in = self._stages if phases is None else tuple(phases)
+        open_in = tuple(self._boundary) if phases is None else tuple(phases)
         oracle = Oracle(name, fn, self, budget=self._budgets[name], phases=open_in)
         self._oracles.append(oracle)
         return oracle
-
-    def view(self, **public: object) -> View:
-        """The adversary's read-only view: exactly the public values and oracles given here."""
-        return View(**public)
 
     def trace(self, step: str, **data: object) -> None:
         """Append a step to the transcript (no-op unless the trial is traced)."""
@@ -142,8 +140,8 @@ class TrialContext:
     @overload
     def play(
         self,
-        stage: Callable[[View, RandomSource], object],
-        view: View,
+        stage: Callable[[V, RandomSource], object],
+        view: V,
         *,
         returns: None,
         phase: str = ATTACK,
@@ -152,8 +150,8 @@ class TrialContext:
     @overload
     def play(
         self,
-        stage: Callable[[View, RandomSource], object],
-        view: View,
+        stage: Callable[[V, RandomSource], object],
+        view: V,
         *,
         returns: TypeForm[T],
         phase: str = ATTACK,
@@ -161,8 +159,8 @@ class TrialContext:
 
     def play(
         self,
-        stage: Callable[[View, RandomSource], object],
-        view: View,
+        stage: Callable[[V, RandomSource], object],
+        view: V,
         *,
         returns: TypeForm[T] | None,
         phase: str = ATTACK,
@@ -175,13 +173,18 @@ class TrialContext:
         `phase="guess"`). Anything that goes wrong on the adversary's side, a conversion that fails
         included, raises `AdversaryFault`.
         """
-        if phase not in self._stages:
-            raise ChallengerBug(f"phase {phase!r} is not among the game's stages {self._stages}")
-        try:
-            check_declared(returns)
-        except TypeError as exc:
-            raise ChallengerBug(f"stage {phase!r}: {exc}") from None
-        self.trace(f"adversary {phase}", view=tuple(view))
+        declared = self._boundary.get(phase)
+        if declared is None:
+            raise ChallengerBug(f"phase {phase!r} is not among the game's stages {tuple(self._boundary)}")
+        if type(view) is not declared.view:
+            raise ChallengerBug(
+                f"stage {phase!r} hands over a {type(view).__name__}, not its {declared.view.__name__}"
+            )
+        if returns != declared.output:
+            raise ChallengerBug(
+                f"stage {phase!r} reads its output as {returns}, not as its declared {declared.output}"
+            )
+        self.trace(f"adversary {phase}", view=view.names())
         remaining = self._time_left()
         self._phase = phase
         start = time.perf_counter()

@@ -146,7 +146,7 @@ def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
         rng=challenger_rng,
         adversary_rng=adversary_rng,
         budgets=spec.game.budgets,
-        stages=spec.game.stages,
+        boundary=spec.game.boundary(),
         time_limit=spec.time_limit,
         tracing=spec.tracing,
     )
@@ -185,7 +185,7 @@ def _isolated_trial(
     # Started, and the group validated, before the time limit runs: a broken server is the adversary's.
     try:
         server = server_for(reference)
-        server.prepare(ctx.group)
+        server.prepare(ctx.group, (spec.game.__module__,))
     except SandboxError as exc:
         raise AdversaryFault(exc) from exc
 
@@ -193,7 +193,7 @@ def _isolated_trial(
         trial = stack.enter_context(
             server.trial(spec.seed_path.adversary_seed(index), Limits(spec.time_limit))
         )
-        return trial.construct(ctx.trace)
+        return trial.construct()
 
     return construct
 

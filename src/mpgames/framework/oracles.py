@@ -28,7 +28,7 @@ import inspect
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, NoReturn, Protocol, TypeVar
+from typing import Any, Generic, NoReturn, ParamSpec, Protocol, TypeVar
 
 from mpgames.framework.checks import expect_query
 from mpgames.framework.errors import BudgetExceeded, ChallengerBug, MalformedQuery, PhaseError
@@ -53,7 +53,8 @@ class OracleHost(Protocol):
     def trace(self, step: str, **data: object) -> None: ...
 
 
-# The type of an oracle's answers: what its challenger function returns.
+# An oracle's arguments and its answers: the parameters of its challenger function and what it returns.
+P = ParamSpec("P")
 A = TypeVar("A")
 
 
@@ -65,15 +66,19 @@ class Query(Generic[A]):
     answer: A
 
 
-class Oracle(Generic[A]):
-    """A challenger function offered to the adversary under a budget, in given phases."""
+class Oracle(Generic[P, A]):
+    """A challenger function offered to the adversary under a budget, in given phases.
 
-    __slots__ = ("_fn", "_host", "_log", "_signature", "_types", "budget", "name", "phases")
+    `Oracle[[bytes], Signature]` takes a message and answers a signature: a view record declares
+    each oracle it holds so (mpgames.framework.view).
+    """
+
+    __slots__ = ("_answer", "_fn", "_host", "_log", "_signature", "_types", "budget", "name", "phases")
 
     def __init__(
         self,
         name: str,
-        fn: Callable[..., A],
+        fn: Callable[P, A],
         host: OracleHost,
         *,
         budget: int | None,
@@ -84,10 +89,11 @@ class Oracle(Generic[A]):
         self.name = name
         self.budget = budget
         self.phases = frozenset(phases)
-        self._fn = fn
+        # Called with the converted arguments, which the signature bound (step 3 of the docstring).
+        self._fn: Callable[..., A] = fn
         self._host = host
         self._log: list[Query[A]] = []
-        self._signature, self._types = _declaration(name, fn)
+        self._signature, self._types, self._answer = _declaration(name, fn)
 
     @property
     def log(self) -> tuple[Query[A], ...]:
@@ -98,6 +104,11 @@ class Oracle(Generic[A]):
     def parameter_types(self) -> tuple[Any, ...]:
         """The declared type of each parameter, in order: what an argument is converted to."""
         return tuple(self._types.values())
+
+    @property
+    def answer_type(self) -> Any:
+        """The declared type of its answers (its function's return type)."""
+        return self._answer
 
     @property
     def used(self) -> int:
@@ -112,7 +123,7 @@ class Oracle(Generic[A]):
         """True iff some logged query had exactly these arguments."""
         return any(query.args == args for query in self._log)
 
-    def __call__(self, *args: Any) -> A:
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> A:
         # 1. Only inside the stages the game opened this oracle for.
         phase = self._host.current_phase
         if phase not in self.phases:
@@ -122,7 +133,7 @@ class Oracle(Generic[A]):
             self._refuse(BudgetExceeded(f"oracle {self.name!r} allows {self.budget} queries"))
         # 3. Only with the arguments the oracle takes, each converted to the challenger's own type.
         try:
-            bound = self._signature.bind(*args)
+            bound = self._signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise MalformedQuery(f"oracle {self.name!r}: {exc}") from None
         group = self._host.group
@@ -143,7 +154,7 @@ class Oracle(Generic[A]):
         self._host.trace(f"query {self.name}", args=converted, answer=answer)
         return copy.deepcopy(answer)
 
-    def __deepcopy__(self, memo: dict[int, object]) -> Oracle[A]:
+    def __deepcopy__(self, memo: dict[int, object]) -> Oracle[P, A]:
         """An oracle is the challenger's handle, not a value: copying a view keeps the same oracle."""
         return self
 
@@ -156,16 +167,16 @@ class Oracle(Generic[A]):
         return f"Oracle({self.name}, {limit})"
 
 
-def _declaration(name: str, fn: Callable[..., object]) -> tuple[inspect.Signature, dict[str, Any]]:
-    """The signature of an oracle function and the declared type of each parameter, worked out once
-    per function definition: a game defines its oracle functions inside the experiment, so each
-    trial makes new function objects of the same code, defaults and (string) annotations, which
-    resolve in the same module to the same signature and types."""
+def _declaration(name: str, fn: Callable[..., object]) -> _Declaration:
+    """The signature of an oracle function and the declared types of its parameters and answer,
+    worked out once per function definition: a game defines its oracle functions inside the
+    experiment, so each trial makes new function objects of the same code, defaults and (string)
+    annotations, which resolve in the same module to the same signature and types."""
     key = _definition(fn)
     found = None if key is None else _DECLARED.get(key)
     if found is None:
         signature = inspect.signature(fn)
-        found = signature, _parameter_types(name, fn, signature)
+        found = (signature, *_declared_types(name, fn, signature))
         if key is not None:
             _DECLARED[key] = found
     return found
@@ -193,13 +204,18 @@ def _definition(fn: Callable[..., object]) -> tuple[object, ...] | None:
     return key
 
 
-# Signatures and parameter types by function definition; bounded by the oracle functions defined.
-_DECLARED: dict[tuple[object, ...], tuple[inspect.Signature, dict[str, Any]]] = {}
+# An oracle function's signature, its parameters' declared types and its answer's.
+_Declaration = tuple[inspect.Signature, dict[str, Any], Any]
+# Declarations by function definition; bounded by the oracle functions defined.
+_DECLARED: dict[tuple[object, ...], _Declaration] = {}
 
 
-def _parameter_types(name: str, fn: Callable[..., object], signature: inspect.Signature) -> dict[str, Any]:
-    """The declared type of each parameter of an oracle function; `ChallengerBug` unless every
-    parameter is positional and declares a type the boundary converts (not `object`, not `Any`)."""
+def _declared_types(
+    name: str, fn: Callable[..., object], signature: inspect.Signature
+) -> tuple[dict[str, Any], Any]:
+    """The declared type of each parameter of an oracle function, and of its answer; `ChallengerBug`
+    unless every parameter is positional and declares a type the boundary converts (not `object`,
+    not `Any`), and the function declares what it returns."""
     try:
         hints = typing.get_type_hints(fn)
     except Exception as exc:
@@ -216,4 +232,6 @@ def _parameter_types(name: str, fn: Callable[..., object], signature: inspect.Si
         except TypeError as exc:
             raise ChallengerBug(f"oracle {name!r}: parameter {parameter.name}: {exc}") from None
         types[parameter.name] = hint
-    return types
+    if "return" not in hints:
+        raise ChallengerBug(f"oracle {name!r}: its function declares no return type")
+    return types, hints["return"]

@@ -1,25 +1,44 @@
-"""The adversary's view of a game (harness §3: "public parameters plus oracle objects").
+"""The adversary's view of a game: a frozen, typed record per stage (harness §3 "Shape of a game").
 
-A `View` is a read-only mapping with attribute access (`view.pk`, `view["pk"]`) that holds exactly
-what the game put in it. It refuses, at construction, anything that would hand the adversary the
-challenger: secret keys, the trial context, the game object, a random generator, or a plain
-function or bound method (which could close over a secret). Oracles are the only callables allowed.
-It holds deep copies of the public values (oracles excepted), never the challenger's own objects:
-rewriting `view.pk` with `object.__setattr__` changes the adversary's copy, not the key the
-challenger judges with.
+Each game declares, for each of its stages, a frozen dataclass derived from `View` whose fields are
+the public values and oracles that stage hands the adversary, with their types:
 
-Python is no sandbox: a determined adversary can still inspect an oracle's closure. The view keeps
-honest mistakes out; it does not contain a malicious adversary.
+    @dataclass(frozen=True)
+    class EufCmaView(View):
+        group: Group
+        variant: str
+        pk: PublicKey
+        sign: Oracle[[bytes], Signature]
+
+An oracle's field declares its arguments and its answer, and the record checks, when it is made,
+that the oracle it holds takes and answers exactly those types (a mismatch is a `ChallengerBug`).
+A view is also a read-only mapping of its field names (`view["pk"]`, `"sign" in view`), for code
+that plays several games with one adversary.
+The same record is what crosses the process boundary of an isolated adversary, as its canonical
+byte encoding (mpgames.framework.wire): one boundary, two transports.
+
+A view refuses, when it is made, anything that would hand the adversary the challenger: secret
+keys, the trial context, the game object, a random generator, or a plain function or bound method
+(which could close over a secret). Oracles are the only callables allowed. It holds deep copies of
+the public values (oracles excepted), never the challenger's own objects: rewriting `view.pk` with
+`object.__setattr__` changes the adversary's copy, not the key the challenger judges with.
+
+In trusted mode the adversary shares the challenger's process, and Python is no sandbox: a
+determined adversary can still inspect an oracle's closure there. The view keeps honest mistakes
+out; isolated mode (docs/isolation.md) keeps a malicious adversary out.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import types
+import typing
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from mpgames.framework.errors import ChallengerBug
 from mpgames.framework.oracles import Oracle
 from mpgames.scheme.randomness import SeededRandom, SystemRandom
 from mpgames.scheme.schnorr import SecretKey
@@ -35,42 +54,75 @@ _CALLABLE_TYPES: tuple[type, ...] = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
 class View(Mapping[str, object]):
-    """Public parameters and oracles, frozen."""
+    """Base class of every view record; see the module docstring."""
 
-    __slots__ = ("_items",)
+    def __post_init__(self) -> None:
+        declared = oracle_fields(type(self))
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            _refuse_private(field.name, value)
+            if field.name in declared:
+                _check_oracle(type(self), field.name, value, declared[field.name])
+            object.__setattr__(self, field.name, copy.deepcopy(value))
 
-    def __init__(self, **items: object) -> None:
-        for name, value in items.items():
-            _refuse_private(name, value)
-        copies = {name: copy.deepcopy(value) for name, value in items.items()}
-        object.__setattr__(self, "_items", types.MappingProxyType(copies))
-
-    def __getattr__(self, name: str) -> Any:
-        """A public value by name. Typed `Any`: which names a view holds, and their types, is each
-        game's declaration (its experiment builds the view), not the framework's."""
-        try:
-            return self._items[name]
-        except KeyError:
-            raise AttributeError(f"the view has no {name!r}; it holds {', '.join(self._items)}") from None
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("the view is read-only")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("the view is read-only")
+    def names(self) -> tuple[str, ...]:
+        """The names of its fields, in order."""
+        return tuple(field.name for field in dataclasses.fields(self))
 
     def __getitem__(self, name: str) -> object:
-        return self._items[name]
+        if name not in self.names():
+            raise KeyError(name)
+        return getattr(self, name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
+        return iter(self.names())
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self.names())
 
-    def __repr__(self) -> str:
-        return f"View({', '.join(self._items)})"
+    def oracles(self) -> tuple[Oracle[..., object], ...]:
+        """The oracles it holds, in field order."""
+        return tuple(getattr(self, name) for name in oracle_fields(type(self)))
+
+
+# An oracle's declared argument types and answer type.
+OracleTypes = tuple[tuple[Any, ...], Any]
+# The oracle fields of each view record class, worked out once.
+_ORACLE_FIELDS: dict[type, Mapping[str, OracleTypes]] = {}
+
+
+def oracle_fields(cls: type[View]) -> Mapping[str, OracleTypes]:
+    """The oracle fields of a view record: name -> (argument types, answer type), as declared."""
+    known = _ORACLE_FIELDS.get(cls)
+    if known is None:
+        known = _ORACLE_FIELDS[cls] = _declared_oracles(cls)
+    return known
+
+
+def _declared_oracles(cls: type[View]) -> Mapping[str, OracleTypes]:
+    found: dict[str, OracleTypes] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        if typing.get_origin(hint) is Oracle:
+            arguments, answer = typing.get_args(hint)
+            if not isinstance(arguments, tuple):
+                raise TypeError(f"{cls.__name__}.{name}: declare its arguments, Oracle[[...], answer]")
+            found[name] = (arguments, answer)
+        elif hint is Oracle:
+            raise TypeError(f"{cls.__name__}.{name}: declare the oracle's types, Oracle[[...], answer]")
+    return types.MappingProxyType(found)
+
+
+def _check_oracle(cls: type, name: str, value: object, declared: OracleTypes) -> None:
+    arguments, answer = declared
+    if not isinstance(value, Oracle):
+        raise ChallengerBug(f"{cls.__name__}.{name} must be an Oracle, not a {type(value).__name__}")
+    if value.parameter_types != arguments or value.answer_type != answer:
+        raise ChallengerBug(
+            f"{cls.__name__}.{name} declares Oracle[{list(arguments)}, {answer}], but the oracle "
+            f"{value.name!r} takes {list(value.parameter_types)} and answers {value.answer_type}"
+        )
 
 
 def _refuse_private(name: str, value: object) -> None:
@@ -87,3 +139,6 @@ def _refuse_private(name: str, value: object) -> None:
     elif isinstance(value, Mapping):
         for item in value.values():
             _refuse_private(name, item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _refuse_private(name, getattr(value, field.name))

@@ -28,16 +28,19 @@ fixes the tree depth it accepts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game
+from mpgames.framework.base import Game
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
+from mpgames.framework.view import View
 from mpgames.games.payment_desk import DEPTH
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import assertions
 from mpgames.scheme.assertions import FIXED, FIXED_TREE, Assertion, AssertionPublicKey, leaf_statement
 from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,21 @@ class Equivocation:
     st1: bytes
     tau0: Assertion
     tau1: Assertion
+
+
+@dataclass(frozen=True)
+class AaExtractView(View):
+    """What the equivocating payer is given: the group, the variant's name and the tree depth D."""
+
+    group: Group
+    variant: str
+    depth: int
+
+
+class AaExtractAdversary(Protocol):
+    """An equivocating payer: one stage, from the view to (apk, ct, st0, st1, τ0, τ1)."""
+
+    def attack(self, view: AaExtractView, rng: RandomSource) -> Equivocation: ...
 
 
 class AssertionExtractability(Game):
@@ -76,11 +94,12 @@ class AssertionExtractability(Game):
     source = "scheme §3.4; Ruffing–Kate–Schröder (S3) Def. 3"
     variants = declared_variants(id, FIXED_TREE, assertions.NO_LEAF_BINDING)
     default_variant = FIXED
+    adversary_type = AaExtractAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: AaExtractAdversary) -> bool:
         group = ctx.group
         # No keys for the challenger: A picks apk itself and outputs (apk, ct, st0, st1, τ0, τ1).
-        view = ctx.view(group=group, variant=ctx.variant.name, depth=DEPTH)
+        view = AaExtractView(group=group, variant=ctx.variant.name, depth=DEPTH)
         output = ctx.play(adversary.attack, view, returns=Equivocation)
         # It wins iff both assertions verify, the statements differ, and Extract misses the key.
         return ctx.judge(self.escapes_extraction, group, ctx.variant.name, output)

@@ -18,17 +18,46 @@ the depth, and an assertion costs 2D exponentiations, so a shallow tree keeps tr
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
+from dataclasses import dataclass
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import assertions, schnorr
-from mpgames.scheme.assertions import FIXED, FIXED_TREE, RKS_TREE, Assertion, check_context, check_variant
+from mpgames.scheme.assertions import (
+    FIXED,
+    FIXED_TREE,
+    RKS_TREE,
+    Assertion,
+    AssertionPublicKey,
+    check_context,
+    check_variant,
+)
 from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 
 # Tree depth D: 2^8 contexts, 16 exponentiations per assertion.
 DEPTH = 8
+
+
+@dataclass(frozen=True)
+class AaSecrecyView(View):
+    """What the key recoverer is given: the group, the variant's name, apk and Assert'(ct, st)."""
+
+    group: Group
+    variant: str
+    apk: AssertionPublicKey
+    assert_: Oracle[[int, bytes], Assertion]
+
+
+class AaSecrecyAdversary(Protocol):
+    """A key recoverer: one stage, from the view to ask*."""
+
+    def attack(self, view: AaSecrecyView, rng: RandomSource) -> int: ...
 
 
 class AssertionSecrecy(Game):
@@ -56,8 +85,9 @@ class AssertionSecrecy(Game):
     variants = declared_variants(id, FIXED_TREE, RKS_TREE)
     default_variant = FIXED
     budgets = budget_table(assert_=4)
+    adversary_type = AaSecrecyAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: AaSecrecyAdversary) -> bool:
         group = ctx.group
         # (apk, ask, auxsk) ← Gen: ask is the payer's Schnorr key x, auxsk a fresh PRF key.
         _pk, ask = schnorr.keygen(group, ctx.rng)
@@ -73,7 +103,7 @@ class AssertionSecrecy(Game):
         # returns Assert(ask, auxsk, ct, st).
         o_assert = ctx.oracle("assert_", assert_)
         # A^{Assert'}(apk) outputs ask*.
-        view = ctx.view(group=group, variant=ctx.variant.name, apk=apk, assert_=o_assert)
+        view = AaSecrecyView(group=group, variant=ctx.variant.name, apk=apk, assert_=o_assert)
         guess = ctx.play(adversary.attack, view, returns=int)
         # It wins iff ask* = ask and no context was asserted with two different statements.
         return ctx.judge(self.recovered_key, group, ask.x, asked, guess)

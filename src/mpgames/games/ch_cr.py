@@ -8,12 +8,16 @@ out of reach on the standard tier.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game
+from mpgames.framework.base import Game
 from mpgames.framework.context import TrialContext
+from mpgames.framework.view import View
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import chameleon, schnorr
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey
 
 
@@ -25,6 +29,21 @@ class Collision:
     r0: int
     m1: int
     r1: int
+
+
+@dataclass(frozen=True)
+class ChCrView(View):
+    """What the collision finder is given: the group, the variant's name and the hash key pk."""
+
+    group: Group
+    variant: str
+    pk: PublicKey
+
+
+class ChCrAdversary(Protocol):
+    """A collision finder: one stage, from the view to two openings."""
+
+    def attack(self, view: ChCrView, rng: RandomSource) -> Collision: ...
 
 
 class ChameleonCollision(Game):
@@ -45,14 +64,15 @@ class ChameleonCollision(Game):
     source = "scheme §3.2"
     variants = declared_variants(id, chameleon.KR)
     default_variant = chameleon.KR.name
+    adversary_type = ChCrAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: ChCrAdversary) -> bool:
         group = ctx.group
         # The hash key: pk = y = g^x; the trapdoor x stays with the challenger (and the transcript).
         pk, trapdoor = schnorr.keygen(group, ctx.rng)
         ctx.trace("keygen", x=trapdoor.x, y=pk.y)
         # The adversary sees only the public key, and outputs two openings.
-        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk)
+        view = ChCrView(group=group, variant=ctx.variant.name, pk=pk)
         output = ctx.play(adversary.attack, view, returns=Collision)
         # It wins iff they open one hash value to two different messages.
         return ctx.judge(self.is_collision, pk, output)

@@ -14,16 +14,41 @@ implemented in `mpgames.scheme.chameleon`.
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import chameleon, schnorr
-from mpgames.scheme.chameleon import ADM, KR, AdmOpening
+from mpgames.scheme.chameleon import ADM, KR, AdmOpening, PublishedHash
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey
 
 # Length of the first message the trapdoor holder hashes (random, so trials differ).
 MESSAGE_BYTES = 16
+
+
+@dataclass(frozen=True)
+class ChKeyExposureView(View):
+    """What the key extractor is given: the group, the variant's name, pk, the published value
+    with its opening, and the collision oracle."""
+
+    group: Group
+    variant: str
+    pk: PublicKey
+    published: PublishedHash
+    collide: Oracle[[bytes], int | AdmOpening]
+
+
+class ChKeyExposureAdversary(Protocol):
+    """A key extractor: one stage, from the view to the trapdoor x'."""
+
+    def attack(self, view: ChKeyExposureView, rng: RandomSource) -> int: ...
 
 
 class ChameleonKeyExposure(Game):
@@ -47,8 +72,9 @@ class ChameleonKeyExposure(Game):
     variants = declared_variants(id, KR, ADM)
     default_variant = ADM.name
     budgets = budget_table(collide=4)
+    adversary_type = ChKeyExposureAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: ChKeyExposureAdversary) -> bool:
         group, scheme = ctx.group, chameleon.TRAPDOOR_HASHES[ctx.variant.name]
         # pk, sk = KeyGen(): the trapdoor is the signing key.
         pk, sk = schnorr.keygen(group, ctx.rng)
@@ -62,7 +88,9 @@ class ChameleonKeyExposure(Game):
 
         # The adversary sees pk, the published opening and the collision oracle, and outputs x'.
         opener = ctx.oracle("collide", collide)
-        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, published=first, collide=opener)
+        view = ChKeyExposureView(
+            group=group, variant=ctx.variant.name, pk=pk, published=first, collide=opener
+        )
         guess = ctx.play(adversary.attack, view, returns=int)
         # It wins iff x' is the trapdoor.
         return ctx.judge(self.recovered_key, pk, guess)

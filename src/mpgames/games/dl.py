@@ -7,11 +7,30 @@ baby-step giant-step solves in about 2^11 group steps; standard tier: RFC 5114 �
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpgames.framework.base import Game
 from mpgames.framework.context import TrialContext
+from mpgames.framework.view import View
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme.groups import SUBGROUP_DL, Group
+from mpgames.scheme.randomness import RandomSource
+
+
+@dataclass(frozen=True)
+class DlView(View):
+    """What the solver is given: the group (p, q, g) and h = g^x."""
+
+    group: Group
+    h: int
+
+
+class DlAdversary(Protocol):
+    """A discrete-log solver: one stage, from the view to x'."""
+
+    def attack(self, view: DlView, rng: RandomSource) -> int: ...
 
 
 class DiscreteLog(Game):
@@ -32,15 +51,16 @@ class DiscreteLog(Game):
     source = "harness §3 (assumption game); scheme §2.1"
     variants = declared_variants(id, SUBGROUP_DL)
     default_variant = SUBGROUP_DL.name
+    adversary_type = DlAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: DlAdversary) -> bool:
         group = ctx.group
         # Draw the secret exponent and publish h = g^x.
         x = group.random_secret(ctx.rng)
         h = group.gexp(x)
         ctx.trace("challenge", x=x, h=h)
         # The adversary sees the group and h, and answers with x'.
-        guess = ctx.play(adversary.attack, ctx.view(group=group, h=h), returns=int)
+        guess = ctx.play(adversary.attack, DlView(group=group, h=h), returns=int)
         # It wins iff g^x' = h.
         return ctx.judge(self.found_log, group, h, guess)
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.microcoins import HASH_BUDGET
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
+from mpgames.scheme.groups import Group
 from mpgames.scheme.microcoin import CHAIN_HASHES, CID_LEN, FULL_HASH, TRUNCATED_HASH
 from mpgames.scheme.payword import ChainHash
 from mpgames.scheme.randomness import RandomSource
@@ -37,6 +42,23 @@ def chain_word(chain_hash: ChainHash, value: int) -> bytes:
 def random_word(chain_hash: ChainHash, rng: RandomSource) -> bytes:
     """A uniform κ-bit chain word."""
     return chain_word(chain_hash, rng.randbelow(2**chain_hash.bits))
+
+
+@dataclass(frozen=True)
+class HashPreimageView(View):
+    """What the inverter is given: the group, the variant's name, κ, the image y and O_f."""
+
+    group: Group
+    variant: str
+    bits: int
+    y: bytes
+    f: Oracle[[bytes], bytes]
+
+
+class HashPreimageAdversary(Protocol):
+    """An inverter of f: one stage, from the view to a word w'."""
+
+    def attack(self, view: HashPreimageView, rng: RandomSource) -> bytes: ...
 
 
 class ChainHashPreimage(Game):
@@ -60,8 +82,9 @@ class ChainHashPreimage(Game):
     variants = declared_variants(id, FULL_HASH, TRUNCATED_HASH)
     default_variant = FULL_HASH.name
     budgets = budget_table(f=HASH_BUDGET)
+    adversary_type = HashPreimageAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: HashPreimageAdversary) -> bool:
         chain_hash = CHAIN_HASHES[ctx.variant.name]
         # A fresh step f = H_κ("MC/PW", cid, 1, ·) and the image y of a uniform word.
         cid = ctx.rng.randbytes(CID_LEN)
@@ -76,7 +99,7 @@ class ChainHashPreimage(Game):
             return step(word)
 
         # The adversary sees y and O_f (and the group, for reductions that simulate a game over it).
-        view = ctx.view(
+        view = HashPreimageView(
             group=ctx.group, variant=ctx.variant.name, bits=chain_hash.bits, y=y, f=ctx.oracle("f", f)
         )
         guess = ctx.play(adversary.attack, view, returns=bytes)

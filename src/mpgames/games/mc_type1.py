@@ -20,11 +20,13 @@ Shared with `mc.type2`: `distinct_keypair`, `FUNDS`, `MAX_COINS`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedQuery
+from mpgames.framework.oracles import Oracle
 from mpgames.framework.view import View
 from mpgames.games.microcoins import FUNDS, MAX_COINS
 from mpgames.games.variants import declared_variants
@@ -53,12 +55,35 @@ COMMIT = "commit"
 PAY = "pay"
 
 
-class TypeOneStages(Protocol):
-    """The two stages of a Type I adversary, one method each (named as the stages)."""
+@dataclass(frozen=True)
+class TypeOneCommitView(View):
+    """What the payer is given to commit: pk and x, R's key y_R, its funds, the clock and O_commit(tx)."""
 
-    def commit(self, view: View, rng: RandomSource) -> object: ...
+    group: Group
+    variant: str
+    pk: PublicKey
+    x: int
+    payee: PublicKey
+    funds: int
+    now: int
+    commit: Oracle[[CommitTx], bytes]
 
-    def pay(self, view: View, rng: RandomSource) -> object: ...
+
+@dataclass(frozen=True)
+class TypeOnePayView(View):
+    """What the payer is given to pay: the challenge commitment cid*, O_accept(Aux) and O_pay(c)."""
+
+    cid: bytes
+    accept: Oracle[[Aux], ChainTerms]
+    pay: Oracle[[PayWordCoin], int]
+
+
+class TypeOneAdversary(Protocol):
+    """A payer: two stages, commit coin sets, then pay R for cid* (the game reads neither output)."""
+
+    def commit(self, view: TypeOneCommitView, rng: RandomSource) -> None: ...
+
+    def pay(self, view: TypeOnePayView, rng: RandomSource) -> None: ...
 
 
 def distinct_keypair(group: Group, rng: RandomSource, other: PublicKey) -> tuple[PublicKey, SecretKey]:
@@ -165,8 +190,9 @@ class MicrocoinTypeOne(Game):
     default_variant = "mc-b"
     stages = (COMMIT, PAY)
     budgets = budget_table(commit=4, accept=1, pay=32)
+    adversary_type = TypeOneAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: TypeOneStages) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: TypeOneAdversary) -> bool:
         group, variant = ctx.group, VARIANTS[ctx.variant.name]
         # (pk, sk) ← KeyGen for the payer A; the honest payee R draws a key of its own.
         pk, sk = schnorr.keygen(group, ctx.rng)
@@ -182,7 +208,7 @@ class MicrocoinTypeOne(Game):
 
         # A(pk, sk) commits coin sets of its choosing; the ledger checks and records each COMMIT.
         o_commit = ctx.oracle("commit", commit, phases=(COMMIT,))
-        view = ctx.view(
+        view = TypeOneCommitView(
             group=group,
             variant=variant.name,
             pk=pk,
@@ -205,7 +231,8 @@ class MicrocoinTypeOne(Game):
         payee = HonestPayee(ledger, payee_sk, cid)
         o_accept = ctx.oracle("accept", payee.accept, phases=(PAY,))
         o_pay = ctx.oracle("pay", payee.pay, phases=(PAY,))
-        ctx.play(adversary.pay, ctx.view(cid=cid, accept=o_accept, pay=o_pay), returns=None, phase=PAY)
+        pay_view = TypeOnePayView(cid=cid, accept=o_accept, pay=o_pay)
+        ctx.play(adversary.pay, pay_view, returns=None, phase=PAY)
         # R redeems its last accepted coin on the ledger.
         refused = payee.redeem(ctx.rng)
         ctx.trace("redeem", received=payee.received, refused=refused)

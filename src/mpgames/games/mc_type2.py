@@ -23,11 +23,13 @@ that hashes through it is held to the budget. Python is no sandbox, so an advers
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput, MalformedQuery
+from mpgames.framework.oracles import Oracle
 from mpgames.framework.view import View
 from mpgames.games.microcoins import FUNDS, HASH_BUDGET, MAX_COINS
 from mpgames.games.variants import declared_variants
@@ -62,12 +64,33 @@ QUERY = "query"
 FORGE = "forge"
 
 
-class TypeTwoStages(Protocol):
-    """The two stages of a Type II adversary, one method each (named as the stages)."""
+@dataclass(frozen=True)
+class TypeTwoQueryView(View):
+    """What the payee is given to collect coins: the payer's pk and funds, O_setup, O_coin and O_hash."""
 
-    def query(self, view: View, rng: RandomSource) -> object: ...
+    group: Group
+    variant: str
+    pk: PublicKey
+    funds: int
+    setup: Oracle[[int, int, PublicKey], Aux]
+    coin: Oracle[[], Coin]
+    hash: Oracle[[bytes, int, bytes], bytes]
 
-    def forge(self, view: View, rng: RandomSource) -> object: ...
+
+@dataclass(frozen=True)
+class TypeTwoForgeView(View):
+    """What the payee is given to forge: the challenge index l* and O_hash(cid, i, w)."""
+
+    challenge: int
+    hash: Oracle[[bytes, int, bytes], bytes]
+
+
+class TypeTwoAdversary(Protocol):
+    """A payee: two stages, collect coins (output unread), then forge coin l*."""
+
+    def query(self, view: TypeTwoQueryView, rng: RandomSource) -> None: ...
+
+    def forge(self, view: TypeTwoForgeView, rng: RandomSource) -> Coin: ...
 
 
 def coin_class(variant: MicrocoinVariant) -> type[PayWordCoin] | type[OpeningCoin]:
@@ -168,8 +191,9 @@ class MicrocoinTypeTwo(Game):
     default_variant = "mc-b"
     stages = (QUERY, FORGE)
     budgets = budget_table(setup=1, coin=MAX_COINS - 1, hash=HASH_BUDGET)
+    adversary_type = TypeTwoAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: TypeTwoStages) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: TypeTwoAdversary) -> bool:
         group, variant = ctx.group, VARIANTS[ctx.variant.name]
         # (pk, sk) ← KeyGen for the payer, played by the challenger; A gets pk only.
         pk, sk = schnorr.keygen(group, ctx.rng)
@@ -182,7 +206,7 @@ class MicrocoinTypeTwo(Game):
         o_setup = ctx.oracle("setup", payer.setup, phases=(QUERY,))
         o_coin = ctx.oracle("coin", payer.coin, phases=(QUERY,))
         o_hash = ctx.oracle("hash", hash_oracle(variant.chain_hash))
-        view = ctx.view(
+        view = TypeTwoQueryView(
             group=group, variant=variant.name, pk=pk, funds=FUNDS, setup=o_setup, coin=o_coin, hash=o_hash
         )
         ctx.play(adversary.query, view, returns=None, phase=QUERY)
@@ -195,7 +219,8 @@ class MicrocoinTypeTwo(Game):
         l_star = held + 1 + ctx.rng.randbelow(n - held)
         ctx.trace("challenge", l=held, n=n, l_star=l_star)
         # A(l*) outputs a coin c.
-        coin = ctx.play(adversary.forge, ctx.view(challenge=l_star, hash=o_hash), returns=Coin, phase=FORGE)
+        forge_view = TypeTwoForgeView(challenge=l_star, hash=o_hash)
+        coin = ctx.play(adversary.forge, forge_view, returns=Coin, phase=FORGE)
         # It wins iff Transact from (l, w_l) accepts c as coin l*.
         return ctx.judge(self.claims_unpaid_coin, payer.aux, payer.paid, l_star, coin)
 

@@ -30,13 +30,16 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.games.channel_vouchers import MICROPAY3
 from mpgames.games.payment_desk import (
     SCHEDULE,
     PaymentDesk,
+    PaymentView,
 )
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
@@ -44,6 +47,7 @@ from mpgames.scheme import assertions, micropay3
 from mpgames.scheme.channel_tx import EscrowTerms
 from mpgames.scheme.ledger import Ledger
 from mpgames.scheme.micropay import PaymentRecord
+from mpgames.scheme.randomness import RandomSource
 
 NO_AA = micropay3.NO_AA.name
 # B's points of sale: two for a double spend, a third for an honest payer to move on to.
@@ -70,6 +74,17 @@ def extracts_payer_key(terms: EscrowTerms, first: PaymentRecord, second: Payment
         apk, first.index, first.statement, second.statement, first.assertion, second.assertion
     )
     return x is not None and apk.group.gexp(x) == terms.payer.y
+
+
+@dataclass(frozen=True)
+class MpDsView(PaymentView):
+    """What the payer is given: the payment desk's public values and O_open, O_nonce, O_spend."""
+
+
+class MpDsAdversary(Protocol):
+    """A payer: one stage, shopping through the oracles; the game reads no output."""
+
+    def attack(self, view: MpDsView, rng: RandomSource) -> None: ...
 
 
 class DoubleSpendDetection(Game):
@@ -102,8 +117,9 @@ class DoubleSpendDetection(Game):
     variants = declared_variants(id, micropay3.MICROPAY3, micropay3.NO_AA)
     default_variant = MICROPAY3
     budgets = budget_table(open=2, nonce=16, spend=16)
+    adversary_type = MpDsAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: MpDsAdversary) -> bool:
         variant = ctx.variant.name
         # B sets up the ledger, its co-signing key and the ring R of its n points of sale.
         desk = PaymentDesk(
@@ -114,7 +130,7 @@ class DoubleSpendDetection(Game):
         o_nonce = ctx.oracle("nonce", desk.nonce)
         o_spend = ctx.oracle("spend", desk.spend)
         # A, the payer with keys and apk of its own choosing, shops at the points of sale.
-        view = ctx.view(
+        view = MpDsView(
             group=ctx.group, variant=variant, **desk.public(), open=o_open, nonce=o_nonce, spend=o_spend
         )
         ctx.play(adversary.attack, view, returns=None)

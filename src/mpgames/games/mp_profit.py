@@ -28,9 +28,13 @@ Both are declared in `mpgames.scheme.penalty` (`penalty_variants`, `asked_penalt
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
-from mpgames.games.payment_desk import PaymentDesk, checked_payment
+from mpgames.framework.oracles import Oracle
+from mpgames.games.payment_desk import DeskPublic, PaymentDesk, PaymentView, checked_payment
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme.channel_tx import EscrowTerms
@@ -65,6 +69,42 @@ SCHEDULE = Schedule(SLOT, T_CONF)
 CLOSE_BY = SCHEDULE.close_time(SCHEDULE.start, SLOTS)
 
 
+class ProfitPublic(DeskPublic):
+    """What every payer knows in mp.profit (`ProfitDesk.public`): B's keys, the channel B offers, the
+    prices and the timing."""
+
+    deposit: int
+    penalty: int
+    close_by: int
+    u1: int
+    u2: int
+    purchase_time: int
+    work_time: int
+    purchases_per_slot: int
+
+
+@dataclass(frozen=True)
+class MpProfitView(PaymentView):
+    """What the payer is given: the payment desk's public values and O_open, O_nonce, O_spend, the
+    channel B offers (d, p, T), the prices [u1, u2], the timing (Ť, T̂, N) and O_wait()."""
+
+    deposit: int
+    penalty: int
+    close_by: int
+    u1: int
+    u2: int
+    purchase_time: int
+    work_time: int
+    purchases_per_slot: int
+    wait: Oracle[[], int]
+
+
+class MpProfitAdversary(Protocol):
+    """A payer on B's clock: one stage, shopping through the oracles; the game reads no output."""
+
+    def attack(self, view: MpProfitView, rng: RandomSource) -> None: ...
+
+
 class ProfitDesk(PaymentDesk):
     """The payment desk on the clock of §5.6: B offers one kind of channel (d, p, T), a purchase takes
     Ť and only in working hours at a price in [u1, u2], and B synchronizes at every slot boundary."""
@@ -77,7 +117,7 @@ class ProfitDesk(PaymentDesk):
         )
         self.penalty = penalty
 
-    def public(self) -> dict[str, object]:
+    def public(self) -> ProfitPublic:
         """Besides B's keys: the channel B offers, the prices and the timing."""
         return {
             **super().public(),
@@ -160,8 +200,9 @@ class DoubleSpendProfit(Game):
     variants = declared_variants(id, *penalty_variants(BOUNDS))
     default_variant = PENALTY_IN_BOUND
     budgets = budget_table(open=1, nonce=16, spend=16, wait=2)
+    adversary_type = MpProfitAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: MpProfitAdversary) -> bool:
         variant = ctx.variant.name
         # B sets up n points of sale and offers channels with the variant's penalty (checked in the bound).
         penalty, bounds = asked_penalty(variant, BOUNDS)
@@ -171,7 +212,7 @@ class DoubleSpendProfit(Game):
         o_nonce = ctx.oracle("nonce", desk.nonce)
         o_spend = ctx.oracle("spend", desk.spend)
         o_wait = ctx.oracle("wait", desk.next_slot)
-        view = ctx.view(
+        view = MpProfitView(
             group=ctx.group,
             variant=variant,
             **desk.public(),

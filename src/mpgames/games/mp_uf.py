@@ -25,13 +25,18 @@ scheme, the issuing oracle, a sample state, the format checks) is in `mpgames.ga
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
 from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.channel_vouchers import (
     MICROPAY3,
     POS_COUNT,
+    ChannelState,
     VoucherSigner,
     checked_voucher,
     make_issuer,
@@ -42,7 +47,28 @@ from mpgames.games.rings import RING_GROUPS, make_ring
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import micropay2, micropay3
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import PublicKey
 from mpgames.scheme.vouchers import CID_LEN, Voucher
+
+
+@dataclass(frozen=True)
+class MpUfView(View):
+    """What the forger is given: the group, the variant's name, the ring R of B's points of sale, a
+    sample channel state and O_cert(i, state)."""
+
+    group: Group
+    variant: str
+    points_of_sale: tuple[PublicKey, ...]
+    sample_state: ChannelState
+    cert: Oracle[[int, ChannelState], Voucher]
+
+
+class MpUfAdversary(Protocol):
+    """A voucher forger: one stage, from the view to cert* = (state*, σ*)."""
+
+    def attack(self, view: MpUfView, rng: RandomSource) -> Voucher: ...
 
 
 class VoucherUnforgeability(Game):
@@ -74,8 +100,9 @@ class VoucherUnforgeability(Game):
     default_variant = MICROPAY3
     budgets = budget_table(cert=8)
     groups = RING_GROUPS
+    adversary_type = MpUfAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: MpUfAdversary) -> bool:
         group, variant = ctx.group, ctx.variant.name
         # {(pk_i, sk_i)} ← Gen for i < n; R = (pk_0, …, pk_{n−1}): B's points of sale.
         keys, secret_keys = make_ring(group, POS_COUNT, ctx.rng)
@@ -84,13 +111,15 @@ class VoucherUnforgeability(Game):
         o_cert = ctx.oracle("cert", make_issuer(variant, vouchers, secret_keys, ctx.rng))
         # A^{O_cert}(R) outputs cert* = (state*, σ*); a sample channel state is public, as is any cid.
         sample = sample_state(variant, ctx.rng.randbytes(CID_LEN))
-        view = ctx.view(group=group, variant=variant, points_of_sale=keys, sample_state=sample, cert=o_cert)
+        view = MpUfView(group=group, variant=variant, points_of_sale=keys, sample_state=sample, cert=o_cert)
         forgery = ctx.play(adversary.attack, view, returns=Voucher)
         # It wins iff σ* verifies for state* and state* was never signed.
         return ctx.judge(self.is_forgery, variant, vouchers, o_cert, forgery)
 
     @staticmethod
-    def is_forgery(variant: str, vouchers: VoucherSigner, o_cert: Oracle, output: Voucher) -> bool:
+    def is_forgery(
+        variant: str, vouchers: VoucherSigner, o_cert: Oracle[[int, ChannelState], Voucher], output: Voucher
+    ) -> bool:
         """Win: a voucher (state*, σ*) of the variant's format that verifies and whose state is not in Q."""
         voucher = checked_voucher(output, variant, MalformedOutput)
         # σ* verifies for state* (a scalar outside Z_q or a wrong response count is malformed) …

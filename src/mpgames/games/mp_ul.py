@@ -21,9 +21,14 @@ Variants:
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.channel_vouchers import (
     MICROPAY3,
     POS_COUNT,
@@ -36,7 +41,30 @@ from mpgames.games.rings import RING_GROUPS, make_ring
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import micropay2, micropay3
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import PublicKey
 from mpgames.scheme.vouchers import CID_LEN, Voucher
+
+
+@dataclass(frozen=True)
+class MpUlView(View):
+    """What the distinguisher is given: the ring R of B's points of sale, every x_i, a sample channel
+    state, O_cert(i, state) and O_ch(state*), once."""
+
+    group: Group
+    variant: str
+    points_of_sale: tuple[PublicKey, ...]
+    exposed_keys: tuple[int, ...]
+    sample_state: ChannelState
+    cert: Oracle[[int, ChannelState], Voucher]
+    challenge: Oracle[[ChannelState], Voucher]
+
+
+class MpUlAdversary(Protocol):
+    """A distinguisher: one stage, from the view to a guess i of the point of sale."""
+
+    def attack(self, view: MpUlView, rng: RandomSource) -> int: ...
 
 
 class VoucherUnlinkability(Game):
@@ -68,8 +96,9 @@ class VoucherUnlinkability(Game):
     default_variant = MICROPAY3
     budgets = budget_table(cert=8, challenge=1)
     groups = RING_GROUPS
+    adversary_type = MpUlAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: MpUlAdversary) -> bool:
         group, variant = ctx.group, ctx.variant.name
         # {(pk_i, sk_i)} ← Gen for i < n; R = (pk_0, …, pk_{n−1}): B's points of sale.
         keys, secret_keys = make_ring(group, POS_COUNT, ctx.rng)
@@ -85,7 +114,7 @@ class VoucherUnlinkability(Game):
         o_cert = ctx.oracle("cert", issue)
         o_challenge = ctx.oracle("challenge", challenge)
         # Full key exposure: A gets every x_i besides R, and outputs its guess i.
-        view = ctx.view(
+        view = MpUlView(
             group=group,
             variant=variant,
             points_of_sale=keys,

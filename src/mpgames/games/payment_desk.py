@@ -1,10 +1,15 @@
 """The merchant's side of the payment games `mp.ds` and `mp.profit` (harness §3; scheme §5.6–§5.8):
-a ledger, the merchant B with its points of sale, the oracles open, nonce and spend over them, and the
-assertion tree depth B accepts."""
+a ledger, the merchant B with its points of sale, the oracles open, nonce and spend over them, the
+assertion tree depth B accepts, and what the payer's views of both games hold in common."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TypedDict
+
 from mpgames.framework.errors import MalformedQuery
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.channel_vouchers import MICROPAY3, checked_voucher
 from mpgames.games.rings import member_index
 from mpgames.scheme import micropay3
@@ -13,9 +18,10 @@ from mpgames.scheme.channel_tx import EscrowTerms, EscrowTx
 from mpgames.scheme.errors import RuleViolation
 from mpgames.scheme.groups import Group
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.micropay import Payment, PaymentRecord, PointOfSale, Schedule
+from mpgames.scheme.micropay import Payment, PaymentRecord, PointOfSale, Schedule, VoucherScheme
 from mpgames.scheme.penalty import PenaltyBounds
 from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import PublicKey
 from mpgames.scheme.vouchers import Voucher
 
 # Tree depth D of the public keys the game accepts, 2D exponentiations per Verify: the depth of the
@@ -27,6 +33,35 @@ DEPTH = 6
 # B's synchronization schedule in mp.ds: slots of 10 time units, T_conf = 3. Time never moves in
 # mp.ds (every spend happens in the first slot); mp.profit runs its own clock.
 SCHEDULE = Schedule(slot=10, t_conf=3)
+
+
+class DeskPublic(TypedDict):
+    """What every payer knows of B (`PaymentDesk.public`): the public fields of the payment games' views."""
+
+    merchant: PublicKey
+    points_of_sale: tuple[PublicKey, ...]
+    vouchers: VoucherScheme
+    schedule: Schedule
+    depth: int
+    now: int
+
+
+@dataclass(frozen=True)
+class PaymentView(View):
+    """What the payer of a payment game is given: B's keys, ring R and voucher scheme, the schedule,
+    the tree depth D, the time, and O_open(escrow), O_nonce(i) and O_spend(i, payment)."""
+
+    group: Group
+    variant: str
+    merchant: PublicKey
+    points_of_sale: tuple[PublicKey, ...]
+    vouchers: VoucherScheme
+    schedule: Schedule
+    depth: int
+    now: int
+    open: Oracle[[EscrowTx], Voucher]
+    nonce: Oracle[[int], bytes]
+    spend: Oracle[[int, Payment], Voucher]
 
 
 def checked_payment(payment: Payment) -> Payment:
@@ -64,7 +99,7 @@ class PaymentDesk:
             rng=rng,
         )
 
-    def public(self) -> dict[str, object]:
+    def public(self) -> DeskPublic:
         """What every payer knows: B's keys, the voucher scheme (ring R), the schedule, the tree depth
         B accepts, and the time."""
         merchant = self.merchant

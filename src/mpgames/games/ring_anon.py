@@ -23,14 +23,39 @@ Both signers are declared and implemented in `mpgames.scheme.ring` (`signing_coi
 
 from __future__ import annotations
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import MalformedOutput
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.rings import RING_GROUPS, RING_SIZE, make_ring, member_index
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import ring
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.ring import AOS, DETERMINISTIC, RingSignature
+from mpgames.scheme.schnorr import PublicKey
+
+
+@dataclass(frozen=True)
+class RingAnonView(View):
+    """What the distinguisher is given: the ring R, every x_i, and O_LR(M, i0, i1), once."""
+
+    group: Group
+    variant: str
+    ring: tuple[PublicKey, ...]
+    exposed_keys: tuple[int, ...]
+    challenge: Oracle[[bytes, int, int], RingSignature]
+
+
+class RingAnonAdversary(Protocol):
+    """A distinguisher: one stage, from the view to a guess b'."""
+
+    def attack(self, view: RingAnonView, rng: RandomSource) -> int: ...
 
 
 class RingAnonymity(Game):
@@ -60,8 +85,9 @@ class RingAnonymity(Game):
     default_variant = AOS.name
     budgets = budget_table(challenge=1)
     groups = RING_GROUPS
+    adversary_type = RingAnonAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: RingAnonAdversary) -> bool:
         group, variant = ctx.group, ctx.variant.name
         # {(pk_i, sk_i)} ← Gen for i < n; R = (pk_0, …, pk_{n−1}).
         members, secret_keys = make_ring(group, RING_SIZE, ctx.rng)
@@ -80,9 +106,7 @@ class RingAnonymity(Game):
         o_lr = ctx.oracle("challenge", challenge)
         # Full key exposure: A gets every x_i (Gen's only coins) besides R, and outputs b'.
         exposed = tuple(sk.x for sk in secret_keys)
-        view = ctx.view(
-            group=group, variant=ctx.variant.name, ring=members, exposed_keys=exposed, challenge=o_lr
-        )
+        view = RingAnonView(group=group, variant=variant, ring=members, exposed_keys=exposed, challenge=o_lr)
         guess = ctx.play(adversary.attack, view, returns=int)
         # It wins iff b' = b.
         return ctx.judge(self.guessed_bit, b, guess)

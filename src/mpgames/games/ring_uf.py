@@ -18,14 +18,18 @@ discrete-logarithm assumption in the random-oracle model (forking lemma), so:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.rings import RING_GROUPS, RING_SIZE, make_ring, member_index
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import ring
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.ring import AOS, RingOracle, RingSignature
 from mpgames.scheme.schnorr import PublicKey
 
@@ -36,6 +40,22 @@ class RingForgery:
 
     message: bytes
     signature: RingSignature
+
+
+@dataclass(frozen=True)
+class RingUfView(View):
+    """What the forger is given: the group, the variant's name, the ring R and O_cert(i, m)."""
+
+    group: Group
+    variant: str
+    ring: tuple[PublicKey, ...]
+    cert: Oracle[[int, bytes], RingSignature]
+
+
+class RingUfAdversary(Protocol):
+    """A ring forger: one stage, from the view to (m*, σ*)."""
+
+    def attack(self, view: RingUfView, rng: RandomSource) -> RingForgery: ...
 
 
 class RingUnforgeability(Game):
@@ -64,8 +84,9 @@ class RingUnforgeability(Game):
     default_variant = AOS.name
     budgets = budget_table(cert=16)
     groups = RING_GROUPS
+    adversary_type: ClassVar[type] = RingUfAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: RingUfAdversary) -> bool:
         group = ctx.group
         # {(pk_i, sk_i)} ← Gen for i < n; R = (pk_0, …, pk_{n−1}).
         members, secret_keys = make_ring(group, RING_SIZE, ctx.rng)
@@ -77,20 +98,24 @@ class RingUnforgeability(Game):
         # O_cert(i, m) adds m to Q (the oracle's log) and returns Sign(sk_i, R, m).
         o_cert = ctx.oracle("cert", cert)
         # A^{O_cert}(R) outputs (m*, σ*).
-        hashes = self.hash_oracles(ctx, members)
-        view = ctx.view(group=group, variant=ctx.variant.name, ring=members, cert=o_cert, **hashes)
+        view = self.view(ctx, members, o_cert)
         forgery = ctx.play(adversary.attack, view, returns=RingForgery)
         # It wins iff σ* verifies on m* for R and m* was never signed.
         return ctx.judge(self.is_forgery, members, o_cert, forgery)
 
-    def hash_oracles(self, ctx: TrialContext, members: tuple[PublicKey, ...]) -> dict[str, Oracle]:
-        """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
-        of the game (mpgames.games.rom) offers H, whose queries a forking reduction answers."""
-        return {}
+    def view(
+        self, ctx: TrialContext, members: tuple[PublicKey, ...], o_cert: Oracle[[int, bytes], RingSignature]
+    ) -> RingUfView:
+        """The forger's view, without a hash oracle: it hashes for itself. The random-oracle version
+        of the game (mpgames.games.rom) adds H, whose queries a forking reduction answers."""
+        return RingUfView(group=ctx.group, variant=ctx.variant.name, ring=members, cert=o_cert)
 
     @staticmethod
     def is_forgery(
-        members: tuple[PublicKey, ...], o_cert: Oracle, forgery: RingForgery, oracle: RingOracle | None = None
+        members: tuple[PublicKey, ...],
+        o_cert: Oracle[[int, bytes], RingSignature],
+        forgery: RingForgery,
+        oracle: RingOracle | None = None,
     ) -> bool:
         """Win: (m*, σ*), already converted at the boundary, such that Vrfy_R(m*, σ*) = 1 and m* ∉ Q.
 

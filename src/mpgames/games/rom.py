@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from mpgames.framework.base import budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
-from mpgames.games.ring_uf import RingUnforgeability
-from mpgames.games.sig_euf_cma import SchnorrEufCma
+from mpgames.games.ring_uf import RingForgery, RingUfView, RingUnforgeability
+from mpgames.games.sig_euf_cma import EufCmaView, Forgery, SchnorrEufCma
 from mpgames.scheme import ring, schnorr
 from mpgames.scheme.groups import Group
-from mpgames.scheme.ring import RingOracle
-from mpgames.scheme.schnorr import ChallengeOracle, PublicKey
+from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.ring import RingOracle, RingSignature
+from mpgames.scheme.schnorr import ChallengeOracle, PublicKey, Signature
 
 # q_H of sig.euf-cma.rom: small, so that the forking lemma's loss (a factor of about q_H for the worst
 # forger) is measured within a few hundred trials.
@@ -60,6 +63,32 @@ def ring_hash(members: tuple[PublicKey, ...], oracle: RingOracle) -> Callable[[b
     return hash_
 
 
+@dataclass(frozen=True)
+class EufCmaRomView(EufCmaView):
+    """The view of sig.euf-cma with H(R, m) = H_q(R, y, m) as an oracle."""
+
+    H: Oracle[[int, bytes], int]
+
+
+class EufCmaRomAdversary(Protocol):
+    """A forger in the random-oracle model: one stage, from the view to (m*, σ*)."""
+
+    def attack(self, view: EufCmaRomView, rng: RandomSource) -> Forgery: ...
+
+
+@dataclass(frozen=True)
+class RingUfRomView(RingUfView):
+    """The view of ring.uf with H(m, R') = H_q("RS/AOS", R, m, R') as an oracle."""
+
+    H: Oracle[[bytes, int], int]
+
+
+class RingUfRomAdversary(Protocol):
+    """A ring forger in the random-oracle model: one stage, from the view to (m*, σ*)."""
+
+    def attack(self, view: RingUfRomView, rng: RandomSource) -> RingForgery: ...
+
+
 class SchnorrEufCmaRom(SchnorrEufCma):
     """
     ┌────────────────────────────────────────────────────────────────────┐
@@ -78,10 +107,12 @@ class SchnorrEufCmaRom(SchnorrEufCma):
     notion = "sig.euf-cma with the challenge hash offered as an oracle, for the forking reduction"
     source = "scheme §3.1; harness §5 (Pointcheval–Stern forking lemma)"
     budgets = budget_table(**SchnorrEufCma.budgets, H=SIG_HASH_BUDGET)
+    adversary_type = EufCmaRomAdversary
 
-    def hash_oracles(self, ctx: TrialContext, pk: PublicKey) -> dict[str, Oracle]:
-        """H answers the real challenge hash of the game's key."""
-        return {"H": ctx.oracle("H", schnorr_hash(pk, functools.partial(schnorr.challenge, pk)))}
+    def view(self, ctx: TrialContext, pk: PublicKey, signing: Oracle[[bytes], Signature]) -> EufCmaRomView:
+        """The view with H, which answers the real challenge hash of the game's key."""
+        o_hash = ctx.oracle("H", schnorr_hash(pk, functools.partial(schnorr.challenge, pk)))
+        return EufCmaRomView(group=ctx.group, variant=ctx.variant.name, pk=pk, sign=signing, H=o_hash)
 
 
 class RingUnforgeabilityRom(RingUnforgeability):
@@ -103,7 +134,11 @@ class RingUnforgeabilityRom(RingUnforgeability):
     notion = "ring.uf with the ring's hash offered as an oracle, for the forking reduction"
     source = "scheme §3.3; harness §5 (forking lemma, Abe–Ohkubo–Suzuki)"
     budgets = budget_table(**RingUnforgeability.budgets, H=RING_HASH_BUDGET)
+    adversary_type = RingUfRomAdversary
 
-    def hash_oracles(self, ctx: TrialContext, members: tuple[PublicKey, ...]) -> dict[str, Oracle]:
-        """H answers the real hash of the game's ring."""
-        return {"H": ctx.oracle("H", ring_hash(members, ring.challenge_oracle(members)))}
+    def view(
+        self, ctx: TrialContext, members: tuple[PublicKey, ...], o_cert: Oracle[[int, bytes], RingSignature]
+    ) -> RingUfRomView:
+        """The view with H, which answers the real hash of the game's ring."""
+        o_hash = ctx.oracle("H", ring_hash(members, ring.challenge_oracle(members)))
+        return RingUfRomView(group=ctx.group, variant=ctx.variant.name, ring=members, cert=o_cert, H=o_hash)

@@ -9,13 +9,17 @@ implemented in `mpgames.scheme.schnorr` (`variant_signer`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, Protocol
 
-from mpgames.framework.base import AdversaryLike, Game, budget_table
+from mpgames.framework.base import Game, budget_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
 from mpgames.games.variants import declared_variants
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import FRESH_NONCES, NONCE_REUSE, ChallengeOracle, PublicKey, Signature
 
 
@@ -25,6 +29,22 @@ class Forgery:
 
     message: bytes
     signature: Signature
+
+
+@dataclass(frozen=True)
+class EufCmaView(View):
+    """What the forger is given: the group, the variant's name, pk and the signing oracle."""
+
+    group: Group
+    variant: str
+    pk: PublicKey
+    sign: Oracle[[bytes], Signature]
+
+
+class EufCmaAdversary(Protocol):
+    """A forger: one stage, from the view to (m*, σ*)."""
+
+    def attack(self, view: EufCmaView, rng: RandomSource) -> Forgery: ...
 
 
 class SchnorrEufCma(Game):
@@ -47,8 +67,9 @@ class SchnorrEufCma(Game):
     variants = declared_variants(id, FRESH_NONCES, NONCE_REUSE)
     default_variant = FRESH_NONCES.name
     budgets = budget_table(sign=16)
+    adversary_type: ClassVar[type] = EufCmaAdversary
 
-    def experiment(self, ctx: TrialContext, adversary: AdversaryLike) -> bool:
+    def experiment(self, ctx: TrialContext, adversary: EufCmaAdversary) -> bool:
         group = ctx.group
         # pk, sk = KeyGen()
         pk, sk = schnorr.keygen(group, ctx.rng)
@@ -57,20 +78,22 @@ class SchnorrEufCma(Game):
         sign = schnorr.variant_signer(ctx.variant.name, sk, ctx.rng)
         # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
         signing = ctx.oracle("sign", sign)
-        hashes = self.hash_oracles(ctx, pk)
-        view = ctx.view(group=group, variant=ctx.variant.name, pk=pk, sign=signing, **hashes)
+        view = self.view(ctx, pk, signing)
         forgery = ctx.play(adversary.attack, view, returns=Forgery)
         # It wins iff σ* is a valid signature on a message it never had signed.
         return ctx.judge(self.is_forgery, pk, signing, forgery)
 
-    def hash_oracles(self, ctx: TrialContext, pk: PublicKey) -> dict[str, Oracle]:
-        """Hash oracles of the view: none, the adversary hashes for itself. The random-oracle version
-        of the game (mpgames.games.rom) offers H, whose queries a forking reduction answers."""
-        return {}
+    def view(self, ctx: TrialContext, pk: PublicKey, signing: Oracle[[bytes], Signature]) -> EufCmaView:
+        """The forger's view, without a hash oracle: it hashes for itself. The random-oracle version
+        of the game (mpgames.games.rom) adds H, whose queries a forking reduction answers."""
+        return EufCmaView(group=ctx.group, variant=ctx.variant.name, pk=pk, sign=signing)
 
     @staticmethod
     def is_forgery(
-        pk: PublicKey, signing: Oracle, forgery: Forgery, oracle: ChallengeOracle | None = None
+        pk: PublicKey,
+        signing: Oracle[[bytes], Signature],
+        forgery: Forgery,
+        oracle: ChallengeOracle | None = None,
     ) -> bool:
         """Win: (m*, σ*), already converted at the boundary, such that σ* verifies on m* and m* is fresh.
 

@@ -5,7 +5,8 @@ Every output is built from the `SubmissionGrade` records alone; `write_outputs` 
 folder:
 
     grades.csv                  one row per student: a column per task, the total and the maximum
-    grades.json                 the assignment, and every task's grade with its run's record
+    grades.json                 the assignment, and every task's grade with its run's record and
+                                the `mpgames replay` command that plays its trials again
     reports/STUDENT.md          the student's report: each task's status, points and why
     gradescope/STUDENT/results.json   Gradescope's format (score, tests with status and output)
 """
@@ -14,15 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
 
-from mpgames.grading.assignment import Assignment
-from mpgames.grading.grader import PASSED, SubmissionGrade, TaskGrade
-from mpgames.measure.records import Interruption
+from mpgames.grading.assignment import Assignment, Task
+from mpgames.grading.grader import PASSED, Submission, SubmissionGrade, TaskGrade
+from mpgames.measure.records import Interruption, RunResult
 from mpgames.reports.render import completion, json_text
 
 SCHEMA_VERSION = 1
@@ -63,7 +65,7 @@ def gradebook_csv(assignment: Assignment, grades: Sequence[SubmissionGrade]) -> 
     return out.getvalue()
 
 
-def _task_record(grade: TaskGrade) -> dict[str, Any]:
+def _task_record(submission: Submission, grade: TaskGrade) -> dict[str, Any]:
     return {
         "task": grade.task.name,
         "status": grade.status,
@@ -71,7 +73,20 @@ def _task_record(grade: TaskGrade) -> dict[str, Any]:
         "max_points": grade.task.points,
         "reason": grade.reason,
         "result": None if grade.result is None else grade.result.as_dict(),
+        "replay": None if grade.result is None else replay_command(submission, grade.task, grade.result),
     }
+
+
+def replay_command(submission: Submission, task: Task, result: RunResult) -> str:
+    """The command that plays trial 0 of a graded run again, with its transcript (any trial: change
+    --trial): the grader's stand-in of the class, the assignment's seed and the run's key."""
+    words = [
+        "mpgames", "replay", task.game.id, "--variant", task.variant, "--tier", task.tier,
+        "--group", result.group, "--seed", result.seed, "--time-limit", repr(task.time_limit),
+        "--run-key", str(result.run_key), "--adversary", f"{submission.file}:{task.class_name}",
+        "--submission", "--trial", "0", "--trace",
+    ]  # fmt: skip
+    return shlex.join(words)
 
 
 def to_json(
@@ -94,7 +109,7 @@ def to_json(
                 "file": str(grade.submission.file),
                 "score": grade.score,
                 "max_score": assignment.points,
-                "tasks": [_task_record(t) for t in grade.tasks],
+                "tasks": [_task_record(grade.submission, t) for t in grade.tasks],
             }
             for grade in grades
         ],

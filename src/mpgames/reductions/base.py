@@ -15,6 +15,8 @@ embedded where A cannot tell, and turns A's output into an answer to the outer g
 * `fallback`, the outer game's null adversary, which B plays whenever A gives it nothing;
 * `inner_adversaries`, the inner adversaries it is demonstrated with (reference attack first);
 * `reduce(view, rng)`, which returns B's answer or None (A lost, or the simulation had to abort).
+  `Reduction[DlView]` names the outer game's view record, so that mypy checks what `reduce` reads
+  of it; the inner game's views are the inner game's own records, which B builds for A.
 
 `Reduction.around(A)` is the adversary class the engine plays: B with A inside, its id naming both.
 The inner game runs in a `Simulation`: a trial context of its own over the outer game's group, with
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, NoReturn, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, ParamSpec, TypeVar, overload
 
 from mpgames.adversaries.base import BREAKS, NULL, Adversary
 from mpgames.framework.base import Game
@@ -48,6 +50,11 @@ if TYPE_CHECKING:
 SEED_LEN = 32
 
 T = TypeVar("T")
+A = TypeVar("A")
+P = ParamSpec("P")
+# The outer game's view record.
+OV = TypeVar("OV", bound=View)
+V = TypeVar("V", bound=View)
 
 
 class SimulationAbort(SchemeError):
@@ -72,7 +79,7 @@ class BoundParameters:
         return self.max_queries.get(oracle, 0)
 
 
-class Reduction(Adversary):
+class Reduction(Adversary, Generic[OV]):
     """Base class of all reductions; see the module docstring for what a subclass declares."""
 
     name: ClassVar[str]
@@ -87,13 +94,13 @@ class Reduction(Adversary):
     inner: ClassVar[type[Adversary]]
 
     @classmethod
-    def around(cls, inner: type[Adversary]) -> type[Reduction]:
+    def around(cls, inner: type[Adversary]) -> type[Reduction[Any]]:
         """B with `inner` inside: an adversary class of the outer game (`UsageError` if `inner` does not
         play the inner game)."""
         game = cls.inner_game
         if game.id not in inner.targets:
             raise UsageError(f"reduction {cls.name} runs an adversary of {game.id}; {inner.id} is not one")
-        missing = [s for s in game.stages if getattr(inner, s, None) is getattr(Adversary, s, None)]
+        missing = [s for s in game.stages if not inner.implements_stage(s)]
         if missing:
             raise UsageError(f"{inner.id} lacks the stage(s) {', '.join(missing)} of {game.id}")
         namespace = {
@@ -123,15 +130,16 @@ class Reduction(Adversary):
         """The declared relation as a number: the outer advantage promised for inner success ε."""
         raise NotImplementedError
 
-    def attack(self, view: View, rng: RandomSource) -> object:
+    def attack(self, view: OV, rng: RandomSource) -> object:
         """B: the reduction's answer, or the outer null adversary's when A gives it nothing."""
         try:
             answer = self.reduce(view, rng)
         except InnerRunFailed:
             answer = None
-        return self.fallback().attack(view, rng) if answer is None else answer
+        fallback: Any = self.fallback()  # the outer game's null adversary: it plays the same view
+        return fallback.attack(view, rng) if answer is None else answer
 
-    def reduce(self, view: View, rng: RandomSource) -> object | None:
+    def reduce(self, view: OV, rng: RandomSource) -> object | None:
         """Simulate the inner game for A around the outer challenge; the answer, or None."""
         raise NotImplementedError
 
@@ -146,7 +154,7 @@ class Simulation:
     # The reduction's state: a `View` refuses to carry it.
     is_challenger_object = True
 
-    def __init__(self, reduction: type[Reduction], group: Group, seed: bytes) -> None:
+    def __init__(self, reduction: type[Reduction[Any]], group: Group, seed: bytes) -> None:
         game = reduction.inner_game
         self.variant = game.variant(reduction.inner_variant)
         self.group = group
@@ -160,20 +168,15 @@ class Simulation:
             rng=self.rng,
             adversary_rng=SeededRandom(seed + b"/inner"),
             budgets=game.budgets,
-            stages=game.stages,
+            boundary=game.boundary(),
             time_limit=None,  # the outer trial's limit covers A too
         )
         self._adversary = reduction.inner()
         self._abort: str | None = None
 
-    def oracle(
-        self, name: str, fn: Callable[..., object], *, phases: tuple[str, ...] | None = None
-    ) -> Oracle:
+    def oracle(self, name: str, fn: Callable[P, A], *, phases: tuple[str, ...] | None = None) -> Oracle[P, A]:
         """A simulated oracle with the inner game's budget for `name`."""
         return self._ctx.oracle(name, fn, phases=phases)
-
-    def view(self, **public: object) -> View:
-        return self._ctx.view(**public)
 
     def abort(self, reason: str) -> NoReturn:
         """Give up the run: A sees ⊥ for the query it made; `play` then fails whatever A does."""
@@ -183,12 +186,12 @@ class Simulation:
 
     # `returns` as in `TrialContext.play`: a class or a union, or None for an output nobody reads.
     @overload
-    def play(self, stage: str, view: View, *, returns: None) -> None: ...
+    def play(self, stage: str, view: V, *, returns: None) -> None: ...
 
     @overload
-    def play(self, stage: str, view: View, *, returns: TypeForm[T]) -> T: ...
+    def play(self, stage: str, view: V, *, returns: TypeForm[T]) -> T: ...
 
-    def play(self, stage: str, view: View, *, returns: TypeForm[T] | None) -> T | None:
+    def play(self, stage: str, view: V, *, returns: TypeForm[T] | None) -> T | None:
         """Run A's stage `stage` on `view`; its output converted to `returns` at the boundary
         (mpgames.framework.checks), or `InnerRunFailed`."""
         try:

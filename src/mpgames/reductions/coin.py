@@ -25,8 +25,7 @@ from __future__ import annotations
 from mpgames.adversaries.dl import RandomLogGuess
 from mpgames.adversaries.microcoin import BsgsMint, KeyExposure, RandomCoin
 from mpgames.framework.outcome import TrialOutcome
-from mpgames.framework.view import View
-from mpgames.games.dl import DiscreteLog
+from mpgames.games.dl import DiscreteLog, DlView
 from mpgames.games.mc_type2 import EXPIRY, MicrocoinTypeTwo, hash_oracle
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
 from mpgames.reductions.oracle import simulated_schnorr
@@ -63,7 +62,7 @@ class _KeylessPayer(SimulatedPayer):
         self.sim.abort(f"coin {j} opens the root to a new message, which takes x")
 
 
-class CoinToDl(Reduction):
+class CoinToDl(Reduction[DlView]):
     """B: the payer's key is the DL challenge; A's unpaid coin and B's root opening give x."""
 
     name = "mc0-dl"
@@ -84,7 +83,7 @@ class CoinToDl(Reduction):
     def bound(cls, eps: float, parameters: BoundParameters) -> float:
         return eps - 1 / parameters.q
 
-    def reduce(self, view: View, rng: RandomSource) -> int | None:
+    def reduce(self, view: DlView, rng: RandomSource) -> int | None:
         group = view.group
         sim = self.simulation(group, rng.randbytes(SEED_LEN))
         pk = PublicKey(group, view.h)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from mpgames.adversaries.chameleon import BsgsCollision, RandomCollision
 from mpgames.adversaries.dl import RandomLogGuess
-from mpgames.framework.view import View
-from mpgames.games.ch_cr import ChameleonCollision, Collision
-from mpgames.games.dl import DiscreteLog
+from mpgames.games.ch_cr import ChameleonCollision, ChCrView, Collision
+from mpgames.games.dl import DiscreteLog, DlView
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction
 from mpgames.scheme import chameleon
 from mpgames.scheme.randomness import RandomSource
 from mpgames.scheme.schnorr import PublicKey
 
 
-class CollisionToDl(Reduction):
+class CollisionToDl(Reduction[DlView]):
     """B: embed h as the hash key of ch.cr, answer x from A's collision."""
 
     name = "cr-dl"
@@ -35,12 +34,12 @@ class CollisionToDl(Reduction):
     def bound(cls, eps: float, parameters: BoundParameters) -> float:
         return eps
 
-    def reduce(self, view: View, rng: RandomSource) -> int | None:
+    def reduce(self, view: DlView, rng: RandomSource) -> int | None:
         group = view.group
         sim = self.simulation(group, rng.randbytes(SEED_LEN))
         # The hash key of the inner game is the DL challenge.
         pk = PublicKey(group, view.h)
-        view_a = sim.view(group=group, variant=sim.variant.name, pk=pk)
+        view_a = ChCrView(group=group, variant=sim.variant.name, pk=pk)
         collision = sim.play("attack", view_a, returns=Collision)
         # A collision under y = h, judged by the game's own predicate, opens h's logarithm.
         if not sim.judge(ChameleonCollision.is_collision, pk, collision):

@@ -17,16 +17,22 @@ from __future__ import annotations
 
 from mpgames.adversaries.assertions import HonestEquivocator
 from mpgames.adversaries.micropay import HonestPayer, LeafCollisionDoubleSpend
-from mpgames.framework.view import View
-from mpgames.games.aa_extract import AssertionExtractability, Equivocation
-from mpgames.games.mp_ds import MICROPAY3, POS_COUNT, DoubleSpendDetection, equivocations, extracts_payer_key
+from mpgames.games.aa_extract import AaExtractView, AssertionExtractability, Equivocation
+from mpgames.games.mp_ds import (
+    MICROPAY3,
+    POS_COUNT,
+    DoubleSpendDetection,
+    MpDsView,
+    equivocations,
+    extracts_payer_key,
+)
 from mpgames.games.payment_desk import SCHEDULE, PaymentDesk
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction
 from mpgames.scheme.assertions import FIXED
 from mpgames.scheme.randomness import RandomSource
 
 
-class DetectionToExtract(Reduction):
+class DetectionToExtract(Reduction[AaExtractView]):
     """B: play merchant B honestly; an undetected double spend is the equivocation it outputs."""
 
     name = "ds-extract"
@@ -42,7 +48,7 @@ class DetectionToExtract(Reduction):
     def bound(cls, eps: float, parameters: BoundParameters) -> float:
         return eps
 
-    def reduce(self, view: View, rng: RandomSource) -> Equivocation | None:
+    def reduce(self, view: AaExtractView, rng: RandomSource) -> Equivocation | None:
         group = view.group
         sim = self.simulation(group, rng.randbytes(SEED_LEN))
         desk = PaymentDesk(group, sim.rng, accountable=True, schedule=SCHEDULE, points_of_sale=POS_COUNT)
@@ -50,13 +56,10 @@ class DetectionToExtract(Reduction):
         o_nonce = sim.oracle("nonce", desk.nonce)
         o_spend = sim.oracle("spend", desk.spend)
         public = desk.public()
-        sim.play(
-            "attack",
-            sim.view(
-                group=group, variant=sim.variant.name, **public, open=o_open, nonce=o_nonce, spend=o_spend
-            ),
-            returns=None,
+        view_a = MpDsView(
+            group=group, variant=sim.variant.name, **public, open=o_open, nonce=o_nonce, spend=o_spend
         )
+        sim.play("attack", view_a, returns=None)
         # A's win, as mp.ds judges it: an equivocating pair in Q that Extract does not open.
         for first, second in equivocations(desk.accepted()):
             terms = desk.ledger.locked(first.cid).terms

@@ -35,11 +35,17 @@ from dataclasses import dataclass
 
 from mpgames.adversaries.dl import RandomLogGuess
 from mpgames.adversaries.rom import RomBsgsForgery, RomBsgsRingForgery, RomRandomForgery, RomRandomRingForgery
-from mpgames.framework.view import View
-from mpgames.games.dl import DiscreteLog
+from mpgames.games.dl import DiscreteLog, DlView
 from mpgames.games.ring_uf import RingForgery, RingUnforgeability
 from mpgames.games.rings import RING_SIZE, member_index
-from mpgames.games.rom import RingUnforgeabilityRom, SchnorrEufCmaRom, ring_hash, schnorr_hash
+from mpgames.games.rom import (
+    EufCmaRomView,
+    RingUfRomView,
+    RingUnforgeabilityRom,
+    SchnorrEufCmaRom,
+    ring_hash,
+    schnorr_hash,
+)
 from mpgames.games.sig_euf_cma import Forgery, SchnorrEufCma
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
 from mpgames.reductions.oracle import (
@@ -72,10 +78,10 @@ class ForkRun:
     witness: tuple[int, ...]
 
 
-class Forking(Reduction):
+class Forking(Reduction[DlView]):
     """Run A, rerun it with fresh answers from its hinge query on, extract x from the two forgeries."""
 
-    def reduce(self, view: View, rng: RandomSource) -> int | None:
+    def reduce(self, view: DlView, rng: RandomSource) -> int | None:
         group = view.group
         seed = rng.randbytes(SEED_LEN)
         first = self.fork_run(view, self.simulation(group, seed), RandomOracle(group.q, _tape(seed, b"1")))
@@ -90,7 +96,7 @@ class Forking(Reduction):
             return None  # h'_J = h_J (probability 1/q): the same forgery twice
         return self.extract(group, first.witness, second.witness)
 
-    def fork_run(self, view: View, sim: Simulation, oracle: RandomOracle) -> ForkRun | None:
+    def fork_run(self, view: DlView, sim: Simulation, oracle: RandomOracle) -> ForkRun | None:
         """One run of A against `oracle`: its hinge and witness, or None if it did not forge."""
         raise NotImplementedError
 
@@ -121,7 +127,7 @@ class SchnorrForking(Forking):
         signs, queries = parameters.queries("sign"), parameters.queries("H") + 1
         return forking_bound(eps - signs * (signs + queries) / parameters.q, queries, parameters.q)
 
-    def fork_run(self, view: View, sim: Simulation, oracle: RandomOracle) -> ForkRun | None:
+    def fork_run(self, view: DlView, sim: Simulation, oracle: RandomOracle) -> ForkRun | None:
         group = view.group
         pk = PublicKey(group, view.h)
 
@@ -133,7 +139,7 @@ class SchnorrForking(Forking):
 
         signing = sim.oracle("sign", sign)
         o_hash = sim.oracle("H", schnorr_hash(pk, oracle))
-        view_a = sim.view(group=group, variant=sim.variant.name, pk=pk, sign=signing, H=o_hash)
+        view_a = EufCmaRomView(group=group, variant=sim.variant.name, pk=pk, sign=signing, H=o_hash)
         forgery = sim.play("attack", view_a, returns=Forgery)
         # A forgery in B's world: the game's predicate, verified with B's oracle.
         if not sim.judge(SchnorrEufCma.is_forgery, pk, signing, forgery, oracle):
@@ -165,7 +171,7 @@ class RingForking(Forking):
         queries = parameters.queries("H") + n
         return forking_bound(eps - signs * (queries + n * signs) / parameters.q, queries, parameters.q)
 
-    def fork_run(self, view: View, sim: Simulation, oracle: RandomOracle) -> ForkRun | None:
+    def fork_run(self, view: DlView, sim: Simulation, oracle: RandomOracle) -> ForkRun | None:
         group = view.group
         members, offsets = ring_around(group, view.h, sim.rng)
 
@@ -178,7 +184,7 @@ class RingForking(Forking):
 
         o_cert = sim.oracle("cert", cert)
         o_hash = sim.oracle("H", ring_hash(members, oracle))
-        view_a = sim.view(group=group, variant=sim.variant.name, ring=members, cert=o_cert, H=o_hash)
+        view_a = RingUfRomView(group=group, variant=sim.variant.name, ring=members, cert=o_cert, H=o_hash)
         forgery = sim.play("attack", view_a, returns=RingForgery)
         if not sim.judge(RingUnforgeability.is_forgery, members, o_cert, forgery, oracle):
             return None

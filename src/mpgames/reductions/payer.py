@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mpgames.framework.errors import MalformedQuery
-from mpgames.games.mc_type2 import FORGE, QUERY, check_setup_query
+from mpgames.games.mc_type2 import FORGE, QUERY, TypeTwoForgeView, TypeTwoQueryView, check_setup_query
 from mpgames.games.microcoins import FUNDS
 from mpgames.reductions.base import Simulation
 from mpgames.scheme.microcoin import Aux, Coin
@@ -70,7 +70,7 @@ def play_type_two(
     o_setup = sim.oracle("setup", payer.setup, phases=(QUERY,))
     o_coin = sim.oracle("coin", payer.coin, phases=(QUERY,))
     o_hash = sim.oracle("hash", hash_)
-    view = sim.view(
+    view = TypeTwoQueryView(
         group=sim.group,
         variant=sim.variant.name,
         pk=pk,
@@ -85,4 +85,4 @@ def play_type_two(
     # Challenge: l* ←$ {l+1, …, n}, as the game draws it.
     held, n = len(payer.paid), payer.aux.terms.n
     l_star = held + 1 + sim.rng.randbelow(n - held)
-    return l_star, sim.play(FORGE, sim.view(challenge=l_star, hash=o_hash), returns=Coin)
+    return l_star, sim.play(FORGE, TypeTwoForgeView(challenge=l_star, hash=o_hash), returns=Coin)

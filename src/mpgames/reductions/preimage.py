@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from mpgames.adversaries.hash import RandomPreimage
 from mpgames.adversaries.microcoin import PreimageSearch, RandomCoin
-from mpgames.framework.view import View
-from mpgames.games.hash_preimage import TRUNC, ChainHashPreimage
+from mpgames.games.hash_preimage import TRUNC, ChainHashPreimage, HashPreimageView
 from mpgames.games.mc_type2 import EXPIRY, MicrocoinTypeTwo, hash_oracle
 from mpgames.games.microcoins import MAX_COINS
 from mpgames.reductions.base import SEED_LEN, BoundParameters, Reduction, Simulation
@@ -69,7 +68,7 @@ class _EmbeddedChainPayer(SimulatedPayer):
         return self.aux is not None and cid == self.cid and i == self.guess + 1
 
 
-class ChainToPreimage(Reduction):
+class ChainToPreimage(Reduction[HashPreimageView]):
     """B: y as the chain word at a guessed index, O_hash at the step above it answered by O_f."""
 
     name = "pw-preimage"
@@ -85,7 +84,7 @@ class ChainToPreimage(Reduction):
     def bound(cls, eps: float, parameters: BoundParameters) -> float:
         return eps / MAX_COINS
 
-    def reduce(self, view: View, rng: RandomSource) -> bytes | None:
+    def reduce(self, view: HashPreimageView, rng: RandomSource) -> bytes | None:
         group, chain_hash = view.group, VARIANTS[TRUNC].chain_hash
         sim = self.simulation(group, rng.randbytes(SEED_LEN))
         # The payer is honest, key and trapdoor included.

@@ -7,14 +7,18 @@ itself non-dumpable, so that a process of the same user can neither ptrace it no
 `/proc/PID/mem`; a server started as root gives up root before it loads the adversary.
 
 `server.trial(seed, time_limit)` gives a `RemoteTrial`: one forked process of the server with a
-socket of its own. Its `construct()` builds the adversary there and returns the `RemoteAdversary`
-an experiment calls its stages on; each stage is a `RemoteStage` that `TrialContext.play` runs:
-it sends the view, answers the oracle queries with the challenger's own `Oracle`s, and returns
-the output decoded by `wire.decode_untrusted` (raw: `play` converts it as every output is
-converted). Whatever the adversary's process does wrong — it raises, exits, crashes, sends bytes
-that do not decode or a message out of turn, goes silent — is an adversary-side exception, so the
-trial is faulted and the run goes on. `RemoteTrial.close()` kills the trial's process group and
-waits for the server to reap it: nothing of a trial outlives it.
+socket of its own. The server forks it ahead, while the trial before runs, and announces it
+("spare"); the trial takes it without a round trip, and its end ("exited") is read later, when the
+server's next notice is needed, so neither the fork nor the reaping is on a trial's critical path.
+Its `construct()` returns the `RemoteAdversary` an experiment calls its stages on while the process
+builds the adversary (the constructor's outcome is read before the first stage). Each stage is a
+`RemoteStage` that `TrialContext.play` runs: it sends the view record, answers the oracle queries
+with the challenger's own `Oracle`s, and returns the output decoded by `wire.decode_untrusted`
+(raw: `play` converts it as every output is converted). Whatever the adversary's process does
+wrong — it raises, exits, crashes, sends bytes that do not decode or a message out of turn, goes
+silent — is an adversary-side exception, so the trial is faulted and the run goes on.
+`RemoteTrial.close()` kills the trial's process group: nothing of a trial runs after it, and the
+server reaps the process (and kills and reaps whatever it left behind) before it starts the next.
 
 The time limit is the challenger's (`call_with_limit` around each stage: a signal in the
 challenger, never in the adversary's process); the trial's process also has CPU-time and memory
@@ -92,8 +96,10 @@ class AdversaryServer:
         protect_challenger()
         ours, theirs = socket.socketpair()
         self.reference = reference
-        self._prepared: set[tuple[int, int, int, str]] = set()
+        self._prepared: set[tuple[object, ...]] = set()
         self._running: int | None = None  # the process of the trial under way, if one is
+        self._spare: int | None = None  # the process the next trial takes, once announced
+        self._unreaped: set[int] = set()  # trials killed whose reaping the server has not reported
         self._process = subprocess.Popen(
             [sys.executable, "-m", SERVER_MODULE, str(theirs.fileno()), reference],
             stdin=subprocess.DEVNULL,
@@ -133,18 +139,43 @@ class AdversaryServer:
             raise SandboxError(f"the adversary's server sent a malformed message while {doing}")
         return message
 
-    def prepare(self, group: Group) -> None:
-        """Have the server validate `group` once, before it forks the trials that use it."""
-        key = (group.p, group.q, group.g, group.tier)
+    def _reply(self, timeout: float, doing: str) -> tuple[object, ...] | None:
+        """The server's next message, or None for a notice it books: a spare forked ("spare", pid),
+        a trial's process reaped ("exited", pid, status)."""
+        reply = self._receive(timeout, doing)
+        if reply[0] == "spare" and len(reply) == 2 and type(reply[1]) is int:
+            self._spare = reply[1]  # a spare the server replaced since is dead: `trial` checks it
+            return None
+        if reply[0] == "exited" and len(reply) == 3 and reply[1] in self._unreaped:
+            self._unreaped.discard(reply[1])
+            return None
+        return reply
+
+    def prepare(self, group: Group, modules: tuple[str, ...] = ()) -> None:
+        """Have the server validate `group`, and import the challenger's `modules` (a game's, whose
+        view records a trial decodes), once, before it forks the trials that use them."""
+        key = (group.p, group.q, group.g, group.tier, modules)
         if key not in self._prepared:
-            self._control.send("prepare", group, timeout=CONTROL_SECONDS)
-            if self._receive(LOAD_SECONDS, "validating the group") != ("prepared",):
+            self._control.send("prepare", group, modules, timeout=CONTROL_SECONDS)
+            reply = None
+            while reply is None:
+                reply = self._reply(LOAD_SECONDS, "validating the group")
+            if reply != ("prepared",):
                 self.close()
-                raise SandboxError("the adversary's server did not validate the group")
+                raise SandboxError("the adversary's server did not validate the group or import the game")
+            self._spare = None  # replaced: the next "spare" has the group validated
             self._prepared.add(key)
 
     def trial(self, seed: bytes, limits: Limits) -> RemoteTrial:
         """A fresh process of the adversary for one trial, its generator seeded with `seed`."""
+        while self._spare is None:
+            if self._reply(CONTROL_SECONDS, "forking a trial") is not None:
+                self.close()
+                raise SandboxError("the adversary's server did not fork the trial")
+        pid, self._spare = self._spare, None
+        if not self._owns(pid):
+            self.close()
+            raise SandboxError("the adversary's server announced a process that is not its own")
         ours, theirs = socket.socketpair()
         try:
             self._control.send(
@@ -157,13 +188,8 @@ class AdversaryServer:
             raise SandboxError(f"the adversary's server does not take trials: {exc}") from None
         finally:
             theirs.close()
-        reply = self._receive(CONTROL_SECONDS, "forking a trial")
-        if len(reply) != 2 or reply[0] != "forked" or type(reply[1]) is not int or not self._owns(reply[1]):
-            ours.close()
-            self.close()
-            raise SandboxError("the adversary's server did not fork the trial")
-        self._running = reply[1]
-        return RemoteTrial(self, Channel(ours), reply[1])
+        self._running = pid
+        return RemoteTrial(self, Channel(ours), pid)
 
     def _owns(self, pid: int) -> bool:
         """True iff `pid` is a child of the server (so that killing its group kills nothing else)."""
@@ -175,25 +201,26 @@ class AdversaryServer:
         return int(fields[1]) == self._process.pid
 
     def ended(self, pid: int) -> None:
-        """Wait until the server has reaped trial `pid` (and what it left behind)."""
-        reply = self._receive(CONTROL_SECONDS, "ending a trial")
-        if reply[:2] != ("exited", pid):
-            self.close()
-            raise SandboxError("the adversary's server did not end the trial")
+        """Trial `pid` was killed: the server reaps it (and what it left behind) before it starts
+        another, and reports it later ("exited")."""
         self._running = None
+        self._unreaped.add(pid)
 
     def close(self) -> None:
-        """Stop the server and everything in its session, after the trial under way, if any: that
-        is killed and left for the server to reap (up to `REAP_SECONDS`), so that neither outlives
-        the call. Safe in a signal handler: it reads nothing from the server."""
+        """Stop the server and every process under it (the spare, and what a trial left behind in a
+        session of its own), after the trial under way, if any: that is killed and left for the
+        server to reap (up to `REAP_SECONDS`), so that nothing outlives the call. Safe in a signal
+        handler: it reads nothing from the server."""
         running, self._running = self._running, None
-        if running is not None and self._owns(running):
-            _kill(running)
-            deadline = time.monotonic() + REAP_SECONDS
-            while self._owns(running) and time.monotonic() < deadline:
-                time.sleep(0.002)
-        with contextlib.suppress(OSError):
-            os.killpg(self._process.pid, signal.SIGKILL)
+        unreaped = [pid for pid in (running, *self._unreaped) if pid is not None and self._owns(pid)]
+        self._unreaped = set()
+        for pid in unreaped:
+            _kill(pid)
+        deadline = time.monotonic() + REAP_SECONDS
+        while any(self._owns(pid) for pid in unreaped) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        self._spare = None
+        _kill_tree(self._process.pid)
         self._process.kill()
         self._process.wait()
         self._control.close()
@@ -206,6 +233,7 @@ class RemoteTrial:
         self._server = server
         self._channel = channel
         self.pid = pid
+        self._built = False
 
     def __enter__(self) -> RemoteTrial:
         return self
@@ -216,10 +244,7 @@ class RemoteTrial:
     def close(self) -> None:
         _kill(self.pid)
         self._channel.close()
-        if self._server.alive:
-            # A server that does not report the end is stopped (`_receive`); the next trial starts another.
-            with contextlib.suppress(SandboxError):
-                self._server.ended(self.pid)
+        self._server.ended(self.pid)
 
     def receive(self, accepted: Mapping[str, type]) -> tuple[str, tuple[object, ...]]:
         """The adversary's next message: its name (the tuple's first item) and the other items."""
@@ -251,15 +276,58 @@ class RemoteTrial:
         show_printed(printed, trace)
         raise AdversaryRaised(kind if kind.isidentifier() and len(kind) <= MAX_KIND else "Exception", detail)
 
-    def construct(self, trace: Trace) -> RemoteAdversary:
-        """Build the adversary in its process (its constructor runs there)."""
+    def construct(self) -> RemoteAdversary:
+        """The adversary, which its process builds (its constructor runs there) while the challenger
+        sets the trial up; how that went is read before its first stage is played (`built`)."""
+        return RemoteAdversary(self)
+
+    def built(self, trace: Trace) -> None:
+        """Wait until the adversary is built: raise what its constructor raised."""
+        if self._built:
+            return
+        self._built = True
         name, items = self.receive({})
         if name == "fault":
             self.raise_fault(items, trace)
         if name != "constructed" or len(items) != 1:
             raise SandboxError("the adversary's process answered out of turn")
         show_printed(items[0], trace)
-        return RemoteAdversary(self)
+
+
+def _kill_tree(root: int) -> None:
+    """SIGKILL `root` and every process under it, each stopped first so that none forks past the kill."""
+    stopped = {root}
+    with contextlib.suppress(OSError):
+        os.kill(root, signal.SIGSTOP)
+    while found := _descendants(root) - stopped:
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGSTOP)
+        stopped |= found
+    for pid in stopped:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _descendants(root: int) -> set[int]:
+    """The processes under `root` (children, their children, …), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found: set[int] = set()
+    pending = [root]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
 
 
 def _kill(pid: int) -> None:
@@ -297,10 +365,11 @@ class RemoteStage:
 
     def play(self, view: View, returns: Any, trace: Trace) -> object:
         """Send the view, answer the queries, and return the raw decoded output (None if not read)."""
-        oracles = {value.name: value for value in view.values() if isinstance(value, Oracle)}
+        oracles = {oracle.name: oracle for oracle in view.oracles()}
         declared = [returns] + [t for oracle in oracles.values() for t in oracle.parameter_types]
         accepted = wire.boundary_types(*declared)
-        self.trial.send("stage", self.name, dict(view.items()))
+        self.trial.built(trace)
+        self.trial.send("stage", self.name, view)
         while True:
             name, items = self.trial.receive(accepted)
             if name == "query" and len(items) == 2 and type(items[0]) is str and type(items[1]) is tuple:
@@ -314,7 +383,7 @@ class RemoteStage:
                 raise SandboxError(f"the adversary's process sent {name[:40]!r} out of turn")
 
 
-def _answer(oracle: Oracle[object] | None, args: tuple[object, ...]) -> tuple[object, ...]:
+def _answer(oracle: Oracle[..., object] | None, args: tuple[object, ...]) -> tuple[object, ...]:
     """The reply to one query: the oracle's answer, or the refusal the adversary may catch."""
     if oracle is None:
         return ("refused", "MalformedQuery", "no such oracle in this stage's view")
