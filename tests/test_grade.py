@@ -9,12 +9,15 @@ import json
 import os
 import shlex
 import signal
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from mpgames import cli
 from mpgames.cli import grade as grade_cli
+from mpgames.framework.engine import Engine
+from mpgames.framework.errors import ChallengerBug
 from mpgames.grading.assignment import load_assignment
 from mpgames.suites.tomlcheck import FileError
 from tests.test_interrupts import assert_clean, interrupt
@@ -126,6 +129,23 @@ def test_the_replay_command_of_a_graded_task_plays_its_trials_again(capsys, tmp_
     assert replayed(0, plain)["transcript"] != outcomes[0]["transcript"]
 
 
+def test_a_folder_submission_imports_the_helper_modules_next_to_its_file(capsys, tmp_path):
+    folder = tmp_path / "carol"
+    folder.mkdir()
+    (folder / "attack.py").write_text("from carol_solver import DiscreteLog\n")
+    (folder / "carol_solver.py").write_text((SUBMISSIONS / "alice.py").read_text())
+    status, out, err = grade(capsys, quick(tmp_path), folder, "--json")
+    assert status == 0, err
+    assert json.loads(out)["submissions"][0]["score"] == 4
+    # The opposite: without its helper the file cannot be imported, and the task says so.
+    alone = tmp_path / "dave"
+    alone.mkdir()
+    (alone / "attack.py").write_text("from dave_solver import DiscreteLog\n")
+    status, out, err = grade(capsys, quick(tmp_path), alone, "--json")
+    task = json.loads(out)["submissions"][0]["tasks"][0]
+    assert (status, task["status"]) == (0, "error") and "ModuleNotFoundError" in task["reason"], task
+
+
 def test_a_submission_that_cannot_be_played_scores_0_with_the_reason(capsys, tmp_path):
     (tmp_path / "nofile").mkdir()
     (tmp_path / "noclass.py").write_text("X = 1\n")
@@ -142,6 +162,48 @@ def test_a_submission_that_cannot_be_played_scores_0_with_the_reason(capsys, tmp
     assert "defines no DiscreteLog" in reasons["noclass"]["reason"]
     assert "SystemExit" in reasons["raises"]["reason"]
     assert "has no method attack" in reasons["nostage"]["reason"]
+
+
+def test_the_assignment_sets_the_memory_of_a_trials_process(capsys, tmp_path):
+    """A submission that takes 600 MiB per trial fails a task that allows 256 MiB, every trial a
+    MemoryError, and passes the same task that allows 2048 MiB."""
+    source = (SUBMISSIONS / "alice.py").read_text()
+    hog = source + textwrap.dedent(
+        """
+        HOARD = []
+
+
+        class Hog(DiscreteLog):
+            def attack(self, view, rng):
+                HOARD.append(bytearray(600 << 20))
+                return super().attack(view, rng)
+        """
+    )
+    (tmp_path / "hog.py").write_text(hog)
+    scores = {}
+    for memory in (256, 2048):
+        text = QUICK.replace('class = "DiscreteLog"', 'class = "Hog"').replace(
+            "points = 4", f"points = 4\nmemory_mb = {memory}"
+        )
+        status, out, err = grade(capsys, quick(tmp_path, text), tmp_path / "hog.py", "--json")
+        assert status == 0, err
+        task = json.loads(out)["submissions"][0]["tasks"][0]
+        scores[memory] = (task["points"], task["result"]["lost"])
+    assert scores[256] == (0, {"MemoryError": 40}) and scores[2048] == (4, {})
+
+
+def test_a_failure_of_the_harness_is_status_1_and_a_students_words_are_not(capsys, tmp_path, monkeypatch):
+    (tmp_path / "claims.py").write_text('raise RuntimeError("the harness failed (report it)")\n')
+    status, out, err = grade(capsys, quick(tmp_path), tmp_path / "claims.py", "--json")
+    assert status == 0 and json.loads(out)["submissions"][0]["tasks"][0]["status"] == "error", err
+
+    def broken(*args, **kwargs):
+        raise ChallengerBug("a bug of the challenger")
+
+    monkeypatch.setattr(Engine, "run", broken)
+    status, out, err = grade(capsys, quick(tmp_path), SUBMISSIONS / "alice.py", "--jobs", 1, "--json")
+    task = json.loads(out)["submissions"][0]["tasks"][0]
+    assert status == 1 and task["reason"].startswith("the harness failed (report it)"), (status, task)
 
 
 def test_gradescope_writes_one_submissions_results(capsys, tmp_path):
@@ -162,6 +224,7 @@ def test_gradescope_writes_one_submissions_results(capsys, tmp_path):
         (lambda t: t + t[t.index("[[task]]") :], "task name 'dlog' is used twice"),
         (lambda t: t.replace('seed = "q"', 'seed = "q"\ncolour = 1'), "unknown key 'colour'"),
         (lambda t: "title = [", "not valid TOML"),
+        (lambda t: t.replace("points = 4", "points = 4\nmemory_mb = 16"), "memory_mb must be from 256"),
     ],
 )
 def test_a_bad_assignment_is_one_line_and_status_2(capsys, tmp_path, edit, message):

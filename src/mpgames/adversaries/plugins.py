@@ -19,7 +19,9 @@ Either way it gets the game's view only, its oracle budgets, the per-trial time 
 seeded generator.
 
 A trusted file is imported once per process, under a module name derived from its resolved path, so that
-its classes pickle by reference into worker processes forked after it was loaded (`--jobs`).
+its classes pickle by reference into worker processes forked after it was loaded (`--jobs`). Its
+folder is appended to `sys.path`, so that it can import the helper modules next to it (a folder
+submission's); appended, such a module never shadows one of the harness or the standard library.
 Whatever goes wrong while loading (no such file, an import that raises, a missing class, a class
 that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
 """
@@ -110,6 +112,8 @@ def _import_file(path: Path) -> ModuleType:
     if spec is None or spec.loader is None:
         raise UsageError(f"plugin {path}: not a Python source file")
     module = importlib.util.module_from_spec(spec)
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))
     # Registered before it runs: dataclasses and pickling look classes up by their module's name.
     sys.modules[module_name] = module
     try:

@@ -56,7 +56,14 @@ from mpgames.framework.errors import (
     UsageError,
     WorkerDied,
 )
-from mpgames.framework.isolation.host import Limits, RemoteAdversary, SandboxError, close_servers, server_for
+from mpgames.framework.isolation.host import (
+    MEMORY_BYTES,
+    Limits,
+    RemoteAdversary,
+    SandboxError,
+    close_servers,
+    server_for,
+)
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import RUN_KEY_BYTES, SeedPath, new_run_key
 from mpgames.measure.estimation import Estimate
@@ -99,6 +106,8 @@ class TrialSpec:
     # loads, and the secret key of the challenger's coins (None: trusted, coins from the seed).
     isolated: str | None = None
     run_key: bytes | None = None
+    # The address space of an isolated trial's process, in bytes.
+    memory_limit: int = MEMORY_BYTES
 
     @property
     def group_name(self) -> str:
@@ -191,7 +200,7 @@ def _isolated_trial(
 
     def construct() -> RemoteAdversary:
         trial = stack.enter_context(
-            server.trial(spec.seed_path.adversary_seed(index), Limits(spec.time_limit))
+            server.trial(spec.seed_path.adversary_seed(index), Limits(spec.time_limit, spec.memory_limit))
         )
         return trial.construct()
 
@@ -342,13 +351,15 @@ class Engine:
         isolated: bool = False,
         run_key: bytes | None = None,
         deadline: float | None = None,
+        memory_limit: int = MEMORY_BYTES,
     ) -> RunResult:
         """Play the game against the adversary until the verdict is decided or `max_trials` is reached.
 
         `on_outcome` is called with every trial's outcome, in index order, as the batches come in;
         `tracing` records the trials' transcripts (a cost: only for a hook that needs them).
         `isolated` plays the adversary in processes of its own against coins from a secret run key
-        (`run_key`, drawn afresh if None; docs/isolation.md).
+        (`run_key`, drawn afresh if None; docs/isolation.md), each with `memory_limit` bytes of
+        address space.
         `deadline`, a `time.monotonic()` instant, caps the run's wall-clock time. A run cut short by
         it or by its trials' timeouts is "timed out"; an interrupted one raises `Interrupted` with
         the record of its completed trials as `partial` (module notes).
@@ -364,6 +375,7 @@ class Engine:
             tracing=tracing,
             isolated=isolated,
             run_key=run_key,
+            memory_limit=memory_limit,
         )
         _check_positive(max_trials, "max_trials", integer=True)
         thresholds = Thresholds() if thresholds is None else thresholds
@@ -476,6 +488,7 @@ def make_spec(
     tracing: bool = False,
     isolated: bool = False,
     run_key: bytes | None = None,
+    memory_limit: int = MEMORY_BYTES,
 ) -> TrialSpec:
     """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`.
 
@@ -489,6 +502,7 @@ def make_spec(
     if game.id not in adversary.target_ids():
         raise UsageError(f"adversary {adversary.id} does not target {game.id} (it targets {targets})")
     _check_positive(time_limit, "time_limit", integer=False)
+    _check_positive(memory_limit, "memory_limit", integer=True)
     return TrialSpec(
         game=game,
         adversary=adversary,
@@ -500,6 +514,7 @@ def make_spec(
         tracing=tracing,
         isolated=adversary.source_reference() if isolated else None,
         run_key=_checked_run_key(run_key, isolated),
+        memory_limit=memory_limit,
     )
 
 

@@ -3,9 +3,10 @@
 An assignment names tasks; each task is a class a submission must define, the game, variant and
 tier it plays, its points and what counts as success: the verdict "broken" at `min_advantage`, that
 is Adv > min_advantage at confidence 1 − alpha, measured against secret challenger coins. Limits:
-`time_limit` per trial, `max_trials` and `task_seconds` (a wall-clock cap) per task, set for the
-whole assignment and overridable per task. `load_assignment` checks everything before any
-submission runs; a problem is one `FileError` line naming the file, the task and the fix.
+`time_limit` per trial, `memory_mb` (the address space of a trial's process), `max_trials` and
+`task_seconds` (a wall-clock cap) per task, set for the whole assignment and overridable per task.
+`load_assignment` checks everything before any submission runs; a problem is one `FileError` line
+naming the file, the task and the fix.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
+from mpgames.framework.isolation.host import MEMORY_BYTES
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import max_advantage
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
@@ -26,7 +28,9 @@ from mpgames.suites import tomlcheck
 # What a folder submission holds, unless the assignment names another file.
 DEFAULT_FILE = "attack.py"
 DEFAULT_MAX_TRIALS = 400
-LIMIT_KEYS = ("time_limit", "max_trials", "task_seconds", "alpha")
+LIMIT_KEYS = ("time_limit", "memory_mb", "max_trials", "task_seconds", "alpha")
+# The address space a trial's process may take, in MiB: enough for the interpreter, at most 64 GiB.
+MIN_MEMORY_MB, MAX_MEMORY_MB = 256, 1 << 16
 ASSIGNMENT_KEYS = ("title", "seed", "file", *LIMIT_KEYS, "task")
 TASK_KEYS = ("name", "class", "game", "variant", "tier", "points", "min_advantage", *LIMIT_KEYS)
 REQUIRED_TASK_KEYS = ("name", "class", "game", "tier", "points")
@@ -46,6 +50,7 @@ class Task:
     max_trials: int
     time_limit: float
     seconds: float | None
+    memory_bytes: int = MEMORY_BYTES
 
     def record(self) -> dict[str, Any]:
         """JSON-ready description of the task."""
@@ -60,6 +65,7 @@ class Task:
             "alpha": self.thresholds.alpha,
             "max_trials": self.max_trials,
             "time_limit": self.time_limit,
+            "memory_mb": self.memory_bytes >> 20,
             "task_seconds": self.seconds,
         }
 
@@ -89,6 +95,11 @@ def _limits(table: Mapping[str, Any], where: str, defaults: Mapping[str, Any]) -
         limits["max_trials"] = int(tomlcheck.positive(table["max_trials"], "max_trials", where, integer=True))
     if "alpha" in table:
         limits["alpha"] = tomlcheck.probability(table["alpha"], "alpha", where)
+    if "memory_mb" in table:
+        memory = int(tomlcheck.positive(table["memory_mb"], "memory_mb", where, integer=True))
+        if not MIN_MEMORY_MB <= memory <= MAX_MEMORY_MB:
+            tomlcheck.fail(where, f"memory_mb must be from {MIN_MEMORY_MB} to {MAX_MEMORY_MB}, got {memory}")
+        limits["memory_bytes"] = memory << 20
     limits["task_seconds"] = tomlcheck.seconds(table, "task_seconds", where, limits.get("task_seconds"))
     return limits
 
@@ -130,6 +141,7 @@ def _task(raw: object, where: str, defaults: Mapping[str, Any]) -> Task:
         limits["max_trials"],
         limits["time_limit"],
         limits["task_seconds"],
+        limits["memory_bytes"],
     )
 
 
@@ -147,7 +159,12 @@ def load_assignment(path: str | Path) -> Assignment:
     defaults = _limits(
         data,
         where,
-        {"time_limit": DEFAULT_TIME_LIMIT, "max_trials": DEFAULT_MAX_TRIALS, "alpha": DEFAULT_ALPHA},
+        {
+            "time_limit": DEFAULT_TIME_LIMIT,
+            "max_trials": DEFAULT_MAX_TRIALS,
+            "alpha": DEFAULT_ALPHA,
+            "memory_bytes": MEMORY_BYTES,
+        },
     )
     raw_tasks = data["task"]
     if not isinstance(raw_tasks, list) or not raw_tasks:

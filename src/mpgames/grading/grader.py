@@ -51,6 +51,8 @@ class TaskGrade:
     points: float
     reason: str
     result: RunResult | None = None
+    # True when the harness itself failed (a bug to report), not the submission.
+    harness_failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class SubmissionGrade:
 
     @property
     def harness_failed(self) -> bool:
-        return any(grade.reason.startswith(HARNESS_FAILED) for grade in self.tasks)
+        return any(grade.harness_failed for grade in self.tasks)
 
 
 def find_submissions(paths: Sequence[Path], file_name: str) -> tuple[Submission, ...]:
@@ -121,13 +123,14 @@ def grade_task(engine: Engine, assignment: Assignment, submission: Submission, t
             seed=assignment.seed,
             thresholds=task.thresholds,
             time_limit=task.time_limit,
+            memory_limit=task.memory_bytes,
             isolated=True,
             deadline=deadline,
         )
     except UsageError as exc:
         return TaskGrade(task, ERROR, 0.0, str(exc).replace(str(submission.file.parent) + "/", ""))
     except ChallengerBug as exc:
-        return TaskGrade(task, ERROR, 0.0, f"{HARNESS_FAILED} (report it): {exc}")
+        return TaskGrade(task, ERROR, 0.0, f"{HARNESS_FAILED} (report it): {exc}", harness_failed=True)
     if result.estimate.verdict is Verdict.BROKEN:
         return TaskGrade(task, PASSED, task.points, f"broken: {result.estimate.describe()}", result)
     return TaskGrade(task, FAILED, 0.0, _failure(result, task), result)
