@@ -42,6 +42,7 @@ from tqdm import tqdm
 import mpgames
 from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.cli import check as cli_check
+from mpgames.cli import fuzz as cli_fuzz
 from mpgames.cli import grade as cli_grade
 from mpgames.cli import listing as cli_listing
 from mpgames.cli import plot as cli_plot
@@ -210,6 +211,7 @@ def _build_parser() -> argparse.ArgumentParser:
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     cli_reduce.add_command(commands, _positive_int)
     cli_grade.add_command(commands, _positive_int)
+    cli_fuzz.add_command(commands, _positive_int, _positive_float)
     return parser
 
 
@@ -390,6 +392,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "plot-wall": cli_plot.plot_wall,
     "reduce": cli_reduce.reduce,
     "grade": cli_grade.grade,
+    "fuzz": cli_fuzz.fuzz,
 }
 
 

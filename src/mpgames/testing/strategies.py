@@ -16,7 +16,8 @@ Strategies of objects that live in a group take the `Group` itself: combine them
 through `flatmap`, e.g. `groups("toy").flatmap(vouchers)`. Standard-tier groups make every
 exponentiation cost about a millisecond; keep `max_examples` small for them.
 
-This is the only module of mpgames that imports Hypothesis; the pytest plugin does not import it.
+Hypothesis is imported here and by the attack search (mpgames.fuzz); the pytest plugin imports
+neither.
 """
 
 from __future__ import annotations

@@ -1,0 +1,100 @@
+"""`mpgames fuzz GAME` (docs/fuzz.md): search for a plan that wins a game, from its typed boundary alone.
+
+    mpgames fuzz GAME [--variant V] [--tier T] [--budget N] [--time S] [--seed S] [--json]
+
+It draws up to `--budget` plans (mpgames.fuzz.search), or for `--time` seconds, and prints what it
+searched and, for a win, the shrunk plan, its confirmation on fresh trials and the trace of its
+first trial. Exit status 0 when nothing was found, 1 when a win was, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from mpgames.fuzz.plan import plan_lines
+from mpgames.games.registry import get_game
+
+if TYPE_CHECKING:
+    from mpgames.fuzz.search import SearchReport
+
+DEFAULT_BUDGET = 500
+DEFAULT_SEED = "fuzz"
+
+
+def add_command(
+    commands: argparse._SubParsersAction,
+    positive_int: Callable[[str], int],
+    positive_float: Callable[[str], float],
+) -> None:
+    fuzz = commands.add_parser("fuzz", help="search for an attack that wins a game (docs/fuzz.md)")
+    fuzz.add_argument("game", help="game id (see `mpgames list`)")
+    fuzz.add_argument("--variant", help="scheme variant (default: the game's default variant)")
+    fuzz.add_argument("--tier", default="toy", help="toy or standard (default: toy)")
+    fuzz.add_argument(
+        "--budget", type=positive_int, default=DEFAULT_BUDGET, help=f"plans at most ({DEFAULT_BUDGET})"
+    )
+    fuzz.add_argument("--time", type=positive_float, help="seconds at most (default: no limit)")
+    fuzz.add_argument("--seed", default=DEFAULT_SEED, help=f"search and run seed (default: {DEFAULT_SEED!r})")
+    fuzz.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def fuzz(args: argparse.Namespace) -> int:
+    # Hypothesis is imported here: the other commands start without it.
+    from mpgames.fuzz.search import search
+
+    game = get_game(args.game)
+    game.group(args.tier)  # UsageError for a tier the game does not have
+    print(f"searching {game.id} ({args.tier}) …", file=sys.stderr)
+    report = search(game, args.variant, args.tier, budget=args.budget, seconds=args.time, seed=args.seed)
+    print(json.dumps(record(report), indent=2) if args.json else text(report))
+    return 0 if report.finding is None else 1
+
+
+def record(report: SearchReport) -> dict[str, object]:
+    """The report as JSON-ready data."""
+    finding = report.finding
+    return {
+        "game": report.game,
+        "variant": report.variant,
+        "tier": report.tier,
+        "seed": report.seed,
+        "plans": report.plans,
+        "trials": report.trials,
+        "expressions": report.kinds,
+        "seconds": round(report.seconds, 3),
+        "stopped": report.stopped,
+        "finding": None
+        if finding is None
+        else {
+            "plan": plan_lines(finding.plan),
+            "confirmed": finding.confirmed,
+            "of": finding.of,
+            "trace": list(finding.trace),
+        },
+    }
+
+
+def text(report: SearchReport) -> str:
+    """The report for a person: what was searched, and the win if one was found."""
+    kinds = ", ".join(f"{kind} {count}" for kind, count in report.kinds.items()) or "none"
+    lines = [
+        f"{report.game} variant={report.variant} tier={report.tier} seed={report.seed!r}",
+        f"searched {report.plans} plans in {report.trials} trials, {report.seconds:.1f} s "
+        f"(stopped: {report.stopped})",
+        f"expressions tried: {kinds}",
+    ]
+    if report.finding is None:
+        lines.append("no win found (a search that finds nothing is not a proof of security)")
+        return "\n".join(lines)
+    finding = report.finding
+    lines += [
+        f"WIN: a plan that wins, confirmed in {finding.confirmed} of {finding.of} fresh trials:",
+        *(f"  {line}" for line in plan_lines(finding.plan)),
+        "its first trial:",
+        *(f"  {number:2}. {line}" for number, line in enumerate(finding.trace, 1)),
+    ]
+    return "\n".join(lines)

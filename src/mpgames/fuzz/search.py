@@ -1,0 +1,143 @@
+"""The attack search behind `mpgames fuzz` (docs/fuzz.md).
+
+`search(game, variant, tier, ...)` draws plans (mpgames.fuzz.strategies) with Hypothesis and plays
+each, trusted, against the challenger's coins of a fixed trial, until one wins or the budget (a
+number of plans, or seconds) is spent. A trial's score is the engine's own, faults included (a
+faulted trial is a loss, or the challenger's uniform guess in a guessing game). A plan counts as a
+win only when it scores in its probe trials as no chance adversary would (it wins the one probe of
+a win-lose game; in a guessing game, where one right guess is luck, it wins all `GUESS_PROBES`, or
+in a hidden-bit game loses all of them, since Adv = |2·Pr[b' = b] − 1| pays for both), and then
+does so in at least `CONFIRM_SHARE` of `CONFIRM_TRIALS` fresh trials, so that a lucky forgery is not
+a finding. Hypothesis then shrinks the win to a smallest plan that still wins and is confirmed. The
+report says what was searched — plans, trials, expressions of each kind, seconds — and never that
+a variant is secure: a search that finds nothing is not a proof.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import random
+import time
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, find, settings
+from hypothesis.errors import NoSuchExample
+
+from mpgames.framework.base import Game
+from mpgames.framework.engine import make_spec, play_trial
+from mpgames.framework.outcome import TrialOutcome
+from mpgames.fuzz.adversary import plan_adversary
+from mpgames.fuzz.plan import Plan
+from mpgames.fuzz.strategies import plans
+from mpgames.measure.verdicts import Kind
+
+# Trials a plan must win before it is confirmed, and the confirmation.
+GUESS_PROBES = 10
+CONFIRM_TRIALS = 32
+CONFIRM_SHARE = 0.75
+
+
+class _OutOfTime(Exception):
+    """The search's time is up."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A shrunk winning plan, its confirmation and the trace of its first trial."""
+
+    plan: Plan
+    # Of `of` fresh trials, those that went the plan's way: won (or, in a hidden-bit game whose
+    # plan loses, lost).
+    confirmed: int
+    of: int
+    trace: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What a search tried and what it found."""
+
+    game: str
+    variant: str
+    tier: str
+    seed: str
+    plans: int
+    trials: int
+    kinds: dict[str, int]
+    seconds: float
+    stopped: str  # "found", "budget" or "time"
+    finding: Finding | None
+
+
+def search(
+    game: type[Game],
+    variant: str | None,
+    tier: str,
+    *,
+    budget: int,
+    seconds: float | None = None,
+    seed: str = "fuzz",
+) -> SearchReport:
+    """Search for a plan that wins `game` (module docstring); `budget` plans at most."""
+    chosen = game.variant(variant).name
+    probes = 1 if game.kind is Kind.WIN_LOSE else GUESS_PROBES
+    kinds: collections.Counter[str] = collections.Counter()
+    counts = {"plans": 0, "trials": 0}
+    deadline = None if seconds is None else time.monotonic() + seconds
+
+    def outcomes(plan: Plan, indices: range) -> list[TrialOutcome]:
+        spec = make_spec(game, chosen, plan_adversary(game, plan), tier, seed=seed)
+        counts["trials"] += len(indices)
+        return [play_trial(spec, index) for index in indices]
+
+    def wins(plan: Plan) -> bool:
+        if deadline is not None and time.monotonic() > deadline:
+            raise _OutOfTime
+        counts["plans"] += 1
+        kinds.update(type(expr).__name__ for expr in plan.expressions())
+        if not _decisive(game.kind, outcomes(plan, range(probes)), 1.0):
+            return False
+        return _decisive(game.kind, outcomes(plan, range(probes, probes + CONFIRM_TRIALS)), CONFIRM_SHARE)
+
+    started = time.monotonic()
+    found: Plan | None = None
+    stopped = "budget"
+    try:
+        found = find(
+            plans(game),
+            wins,
+            settings=settings(
+                max_examples=budget,
+                database=None,
+                deadline=None,
+                derandomize=False,  # the search's own seed (`random=`) makes it reproducible
+                suppress_health_check=list(HealthCheck),
+            ),
+            random=random.Random(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big")),
+        )
+        stopped = "found"
+    except NoSuchExample:
+        pass
+    except _OutOfTime:
+        stopped = "time"
+    finding = None if found is None else _finding(game, chosen, tier, seed, found, probes)
+    return SearchReport(
+        game.id, chosen, tier, seed, counts["plans"], counts["trials"], dict(sorted(kinds.items())),
+        time.monotonic() - started, stopped, finding,
+    )  # fmt: skip
+
+
+def _decisive(kind: Kind, played: list[TrialOutcome], share: float) -> bool:
+    """True iff at least `share` of the trials were won (or, in a hidden-bit game, lost)."""
+    won = sum(outcome.won for outcome in played) / len(played)
+    return won >= share or (kind is Kind.HIDDEN_BIT and won <= 1 - share)
+
+
+def _finding(game: type[Game], variant: str, tier: str, seed: str, plan: Plan, probes: int) -> Finding:
+    spec = make_spec(game, variant, plan_adversary(game, plan), tier, seed=seed, tracing=True)
+    first = play_trial(spec, 0)
+    fresh = [play_trial(spec, index) for index in range(probes, probes + CONFIRM_TRIALS)]
+    won = sum(o.won for o in fresh)
+    confirmed = CONFIRM_TRIALS - won if game.kind is Kind.HIDDEN_BIT and won < CONFIRM_TRIALS / 2 else won
+    return Finding(plan, confirmed, CONFIRM_TRIALS, tuple(entry.format() for entry in first.transcript))

@@ -1,0 +1,128 @@
+"""The attack search (docs/fuzz.md): it finds, confirms and shrinks a win that needs no algebra, and
+finds nothing on the secure variants within the budget, saying what it searched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import pytest
+
+from mpgames import cli
+from mpgames.framework import engine
+from mpgames.framework.base import Game, Variant, budget_table, variant_table
+from mpgames.framework.context import TrialContext
+from mpgames.framework.oracles import Oracle
+from mpgames.framework.view import View
+from mpgames.fuzz.plan import AnswerOf, Build, plan_lines
+from mpgames.fuzz.search import CONFIRM_TRIALS, search
+from mpgames.games.registry import get_game
+from mpgames.measure.verdicts import Kind
+from mpgames.scheme.groups import Group
+from mpgames.scheme.randomness import RandomSource
+
+
+@dataclass(frozen=True)
+class Tagged:
+    message: bytes
+    tag: bytes
+
+
+@dataclass(frozen=True)
+class EchoView(View):
+    group: Group
+    mac: Oracle[[bytes], bytes]
+
+
+class EchoAdversary(Protocol):
+    def attack(self, view: EchoView, rng: RandomSource) -> Tagged: ...
+
+
+class Echo(Game):
+    """
+    ┌──────────────────────────────────────────────────────────────┐
+    │ Test game: forge a MAC tag with a tagging oracle             │
+    │ Given:    O_mac(m) = MAC(k, m), 4 queries.                   │
+    │ Produce:  (m*, t*).  Wins iff t* = MAC(k, m*) (and, in the   │
+    │           sound variant, m* was never queried).              │
+    └──────────────────────────────────────────────────────────────┘
+    """
+
+    id = "test.echo"
+    title = "MAC forgery"
+    kind = Kind.WIN_LOSE
+    notion = "a test game for the attack search"
+    source = "tests"
+    variants = variant_table(
+        Variant("fresh", False, "the predicate checks that m* was never queried"),
+        Variant("no-freshness", True, "the predicate forgets to: a queried tag is a win"),
+    )
+    default_variant = "fresh"
+    budgets = budget_table(mac=4)
+    adversary_type = EchoAdversary
+
+    def experiment(self, ctx: TrialContext, adversary: EchoAdversary) -> bool:
+        key = ctx.rng.randbytes(32)
+
+        def mac(message: bytes) -> bytes:
+            return hashlib.sha256(key + message).digest()
+
+        o_mac = ctx.oracle("mac", mac)
+        forgery = ctx.play(adversary.attack, EchoView(group=ctx.group, mac=o_mac), returns=Tagged)
+        return ctx.judge(self.forged, ctx.variant.name, mac, o_mac, forgery)
+
+    @staticmethod
+    def forged(
+        variant: str, mac: Callable[[bytes], bytes], o_mac: Oracle[[bytes], bytes], forgery: Tagged
+    ) -> bool:
+        valid = forgery.tag == mac(forgery.message)
+        return valid and (variant == "no-freshness" or not o_mac.queried(forgery.message))
+
+
+def test_the_search_finds_confirms_and_shrinks_a_win_that_needs_no_algebra():
+    report = search(Echo, "no-freshness", "toy", budget=300, seed="t")
+    assert report.stopped == "found" and report.finding is not None
+    finding = report.finding
+    assert finding.confirmed == finding.of == CONFIRM_TRIALS
+    # Shrunk: one query, and its answer handed back as the tag of the queried message.
+    ((name, stage),) = finding.plan.stages
+    assert name == "attack" and len(stage.calls) == 1
+    output = stage.output
+    assert isinstance(output, Build) and output.cls is Tagged and output.fields[1] == AnswerOf(0)
+    assert any("answer[0] = mac(" in line for line in plan_lines(finding.plan))
+    assert any("judge" in line for line in finding.trace)
+
+
+def test_the_same_search_finds_nothing_when_the_predicate_is_sound():
+    report = search(Echo, "fresh", "toy", budget=300, seed="t")
+    assert report.finding is None and report.stopped == "budget"
+    assert report.plans == 300 and report.trials >= 300 and report.kinds["AnswerOf"] > 0
+
+
+@pytest.mark.parametrize("game_id", ["dl", "sig.euf-cma", "ch.cr", "ring.uf"])
+def test_no_win_on_the_default_variant_within_a_small_budget(game_id):
+    report = search(get_game(game_id), None, "toy", budget=60, seed="ci")
+    assert report.finding is None
+    assert report.plans > 0 and sum(report.kinds.values()) > 0
+
+
+def test_fuzz_on_the_command_line(capsys):
+    status = cli.main(["fuzz", "dl", "--budget", "20", "--json"])
+    record = json.loads(capsys.readouterr().out)
+    assert status == 0 and record["finding"] is None and record["stopped"] == "budget"
+    status = cli.main(["fuzz", "dl", "--tier", "huge"])
+    err = capsys.readouterr().err
+    assert status == 2 and "no tier 'huge'" in err and err.count("\n") == 1
+
+
+def test_it_finds_a_fault_scored_as_a_loss_in_a_hidden_bit_game(monkeypatch):
+    """The mutant: a fault scored as a loss. In ring.anon a plan that always faults then has
+    Pr[b' = b] = 0, Adv = 1; scored as the challenger's uniform guess (the engine's rule), it has 0."""
+    game = get_game("ring.anon")
+    assert search(game, None, "toy", budget=40, seed="f").finding is None
+    monkeypatch.setattr(engine, "score_fault", lambda game, ctx: False)
+    report = search(game, None, "toy", budget=40, seed="f")
+    assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report
