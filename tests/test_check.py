@@ -17,6 +17,7 @@ import pytest
 
 from mpgames import cli
 from mpgames.cli.check import play_suite
+from mpgames.framework import engine
 from mpgames.framework.errors import ChallengerBug
 from mpgames.games.registry import get_game
 from mpgames.measure import estimation
@@ -262,3 +263,43 @@ def test_a_reference_attack_that_stops_working_fails_the_check(capsys, monkeypat
     assert _statuses(out)[2] == "failed"
     assert "FAIL" in err
     assert int(ET.parse(junit).getroot().get("failures")) >= 1
+
+
+# -- the attack search of a suite ([fuzz]) ------------------------------------------------------------
+
+
+def _fuzz_suite(tmp_path: Path) -> Path:
+    table = '\n[fuzz]\ngames = ["ring.anon"]\nbudget = 40\nseed = "f"\n'
+    return _write(tmp_path, CALIBRATION.read_text(encoding="utf-8") + table)
+
+
+def test_a_fuzz_win_fails_the_check_and_none_passes_it(capsys, monkeypatch, tmp_path):
+    """The mutant of tests/test_fuzz.py (a fault scored as a loss) is found by the suite's [fuzz]
+    search: the check fails, JUnit has the failing search; the sound engine passes the same suite."""
+    suite, junit = _fuzz_suite(tmp_path), tmp_path / "junit.xml"
+    status, out, err = _check(capsys, suite, "--json")
+    assert status == 0, err
+    assert "fuzz ring.anon (aos, toy): 40 plans, no win" in err and "1 games, 40 plans, 0 win(s)" in err
+    assert json.loads(out)["meta"]["fuzz"][0]["finding"] is None
+    monkeypatch.setattr(engine, "score_fault", lambda game, ctx: False)
+    status, _, err = _check(capsys, suite, "--junit", junit)
+    assert status == 1 and "WIN" in err and "FAIL" in err, err
+    cases = ET.parse(junit).getroot().iter("testcase")
+    failing = [case.get("classname") for case in cases if case.find("failure") is not None]
+    assert failing == ["calibration.ring.anon"]
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[fuzz]\nbudget = 0\n", "budget must be a positive integer"),
+        ('[fuzz]\nbudget = 5\ngames = ["nope"]\n', "unknown game"),
+        ('[fuzz]\nbudget = 5\ntier = "huge"\n', "no tier 'huge'"),
+        ("[fuzz]\nbudget = 5\nrounds = 2\n", "unknown key 'rounds'"),
+        ('[fuzz]\ngames = ["dl"]\n', "budget"),
+    ],
+)
+def test_a_malformed_fuzz_table_is_one_line_and_status_2(capsys, tmp_path, table, message):
+    suite = _write(tmp_path, CALIBRATION.read_text(encoding="utf-8") + "\n" + table)
+    status, _, err = _check(capsys, suite)
+    assert status == 2 and message in err and err.count("\n") == 1, err

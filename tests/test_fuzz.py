@@ -17,12 +17,14 @@ from mpgames.framework.base import Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
 from mpgames.framework.view import View
-from mpgames.fuzz.plan import AnswerOf, Build, plan_lines
+from mpgames.fuzz.plan import AnswerOf, Build, Const, Plan, StagePlan, plan_lines
 from mpgames.fuzz.search import CONFIRM_TRIALS, search
+from mpgames.fuzz.serial import plan_data
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
+from mpgames.vectors import SCHEMA, transcript_digest
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,50 @@ def test_it_finds_a_fault_scored_as_a_loss_in_a_hidden_bit_game(monkeypatch):
     monkeypatch.setattr(engine, "score_fault", lambda game, ctx: False)
     report = search(game, None, "toy", budget=40, seed="f")
     assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report
+
+
+def test_a_win_is_saved_as_a_vector_that_replays_while_the_bug_lasts(capsys, monkeypatch, tmp_path):
+    """A mutant that scores faults as wins: the search's win is saved with its plan, replays as a
+    win under the mutant, and no longer matches once the engine is sound again (the fault is then
+    scored as the challenger's guess, a step of its own)."""
+    monkeypatch.setattr(engine, "score_fault", lambda game, ctx: True)
+    argv = ["fuzz", "ring.anon", "--budget", "40", "--seed", "f", "--save-wins", str(tmp_path)]
+    assert cli.main(argv) == 1
+    (path,) = tmp_path.glob("*.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["adversary"] == "fuzz.plan" and [s["stage"] for s in data["plan"]["stages"]] == ["attack"]
+    capsys.readouterr()
+    assert cli.main(["replay", "--vector", str(path)]) == 0
+    monkeypatch.undo()
+    assert cli.main(["replay", "--vector", str(path)]) == 1
+    assert "does not match the vector" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda plan: plan["stages"][0].update(calls=[{"oracle": "nope", "args": []}]), "not an oracle"),
+        (
+            lambda plan: plan["stages"][0].update(
+                output={"kind": "Build", "cls": "os:system", "fields": [], "raw": True}
+            ),
+            "not a record the game's boundary carries",
+        ),
+        (lambda plan: plan["stages"][0].update(output={"kind": "Edge", "edge": "p^2"}), "no edge case"),
+        (lambda plan: plan["stages"].append(plan["stages"][0]), "stages must be attack"),
+    ],
+)
+def test_a_vector_whose_plan_is_not_one_of_the_game_is_one_line_and_status_2(capsys, tmp_path, edit, message):
+    plan = plan_data(Plan((("attack", StagePlan((), Const(0))),)))
+    edit(plan)
+    vector = {
+        "schema": SCHEMA, "game": "ring.anon", "variant": "aos", "adversary": "fuzz.plan", "tier": "toy",
+        "group": "toy-2039", "seed": "f", "trial": 0, "parameters": {}, "transcript": [],
+        "transcript_digest": transcript_digest(()),
+        "note": {"bugType": "WEAK_PARAMETERS", "description": "", "effect": ""}, "plan": plan,
+    }  # fmt: skip
+    path = tmp_path / "vector.json"
+    path.write_text(json.dumps(vector), encoding="utf-8")
+    status = cli.main(["replay", "--vector", str(path)])
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and err.count("\n") == 1, err

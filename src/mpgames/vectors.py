@@ -23,6 +23,10 @@ and a `TrialLog` keeps its first `MAX_SAVED_WINS` won trials by index (`save_win
 no trial is played twice. Any win of a win-lose game is a concrete break (a forgery, an extra coin)
 and is saved; the wins of a guessing game only when its run is broken, since a guess is right by luck.
 Vectors are external input when read back: every field is validated (`VectorError`).
+
+A win of the attack search (`mpgames fuzz --save-wins`, docs/fuzz.md) is a vector too: its
+adversary is the plan it found, stored under `plan` (mpgames.fuzz.serial) and played again by the
+generic adversary of mpgames.fuzz.adversary.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TraceEntry, TrialOutcome
 from mpgames.framework.seeds import RUN_KEY_BYTES
+from mpgames.fuzz.adversary import PlanAdversary, plan_adversary
+from mpgames.fuzz.serial import PlanError, plan_data, read_plan
 from mpgames.games.registry import get_game
 from mpgames.measure.records import ISOLATED, TIERS, RunResult
 from mpgames.measure.verdicts import Kind, Verdict
@@ -59,6 +65,7 @@ BUG_TYPES = ("KNOWN_WEAKNESS", "WEAK_PARAMETERS", "UNEXPECTED_WIN")
 
 _FIELDS = ("schema", "game", "variant", "adversary", "tier", "group", "seed", "trial")
 _KEYS = (*_FIELDS, "parameters", "transcript", "transcript_digest", "note")
+_OPTIONAL_KEYS = ("plan",)
 _NOTE_KEYS = ("bugType", "description", "effect")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
@@ -120,6 +127,8 @@ class WinVector:
     bug_type: str
     description: str
     effect: str
+    # The plan of an attack-search win (mpgames.fuzz.serial data); None for a registered adversary.
+    plan: Mapping[str, Any] | None = None
 
     @property
     def digest(self) -> str:
@@ -143,6 +152,7 @@ class WinVector:
             bug_type=bug_type(spec.game, spec.variant, spec.tier),
             description=spec.game.variant(spec.variant).description,
             effect=spec.adversary.label,
+            plan=plan_data(spec.adversary.plan) if issubclass(spec.adversary, PlanAdversary) else None,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -159,6 +169,7 @@ class WinVector:
             "transcript": [{"step": entry.step, "data": dict(entry.data)} for entry in self.transcript],
             "transcript_digest": self.digest,
             "note": {"bugType": self.bug_type, "description": self.description, "effect": self.effect},
+            **({} if self.plan is None else {"plan": dict(self.plan)}),
         }
 
     @classmethod
@@ -173,7 +184,7 @@ class WinVector:
         missing = [key for key in _KEYS if key not in data]
         if missing:
             raise fail(f"missing key {missing[0]!r}")
-        unknown = [key for key in data if key not in _KEYS]
+        unknown = [key for key in data if key not in (*_KEYS, *_OPTIONAL_KEYS)]
         if unknown:  # it would be dropped, so the vector would not be the file
             raise fail(f"unknown key {unknown[0]!r}")
         if data["schema"] != SCHEMA:
@@ -218,7 +229,13 @@ class WinVector:
             bug_type=note["bugType"],
             description=note["description"],
             effect=note["effect"],
+            plan=data.get("plan"),
         )
+        if vector.plan is not None:
+            try:
+                read_plan(vector.plan, get_game(vector.game))
+            except (PlanError, UsageError) as exc:
+                raise fail(f"plan: {exc}") from None
         if vector.digest != digest:
             raise fail("transcript_digest does not match the stored transcript (edited by hand?)")
         return vector
@@ -228,10 +245,15 @@ class WinVector:
         game = get_game(self.game)
         time_limit = self.parameters.get("time_limit")
         run_key = self.parameters.get("run_key")
+        adversary = (
+            resolve(self.adversary, game.id)
+            if self.plan is None
+            else plan_adversary(game, read_plan(self.plan, game))
+        )
         return make_spec(
             game,
             self.variant,
-            resolve(self.adversary, game.id),
+            adversary,
             self.tier,
             seed=self.seed,
             time_limit=time_limit if isinstance(time_limit, int | float) else None,
@@ -354,12 +376,16 @@ def save_wins(
         isolated=result.trust == ISOLATED,
         run_key=None if result.run_key is None else parse_run_key(result.run_key),
     )
+    return write_vectors(directory, [WinVector.of(spec, outcome) for outcome in wins])
+
+
+def write_vectors(directory: str | os.PathLike[str], vectors: Sequence[WinVector]) -> list[Path]:
+    """Write each vector to `directory` under its `filename()`; the files written."""
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for outcome in wins:
-            vector = WinVector.of(spec, outcome)
+        for vector in vectors:
             path = folder / vector.filename()
             path.write_text(
                 json.dumps(vector.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

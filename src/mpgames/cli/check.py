@@ -23,9 +23,13 @@ the entries not yet played do not run ("suite time cap reached").
 SIGINT or SIGTERM ends the check: the entry it cut short keeps the trials it completed, the later
 ones did not run, every output is written and marked incomplete, and the exit status is 130 or 143.
 
-Exit status 0 iff no entry failed or errored (nor, with `--strict`, came out inconclusive) and
-calibration was shown: at least one entry came out broken as expected and one bounded as expected,
-so that this very run demonstrates the harness can tell the two apart (docs/suites.md). Otherwise 1.
+A suite's `[fuzz]` table (docs/fuzz.md) runs the attack search on its games after the entries: a
+win fails the check, and its plan and trace are printed.
+
+Exit status 0 iff no entry failed or errored (nor, with `--strict`, came out inconclusive), no
+search found a win, and calibration was shown: at least one entry came out broken as expected and
+one bounded as expected, so that this very run demonstrates the harness can tell the two apart
+(docs/suites.md). Otherwise 1.
 
 `--junit FILE` writes JUnit XML (one testcase per entry, plus one for calibration), `--json` prints
 the results with the check's verdict, `--out DIR` writes summary.md, results.json and manifest.json,
@@ -45,8 +49,9 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from mpgames.cli import fuzz as cli_fuzz
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.measure.estimation import Estimate
@@ -54,9 +59,12 @@ from mpgames.measure.holm import holm
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import Verdict
 from mpgames.suites.demo import SuiteEntry
-from mpgames.suites.files import Suite, entry_record, load_default_suite, load_suite
+from mpgames.suites.files import FuzzSection, Suite, entry_record, load_default_suite, load_suite
 from mpgames.vectors import MAX_SAVED_WINS
 from mpgames.vectors import save_wins as save_run_wins
+
+if TYPE_CHECKING:
+    from mpgames.fuzz.search import SearchReport
 
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], object] | None]]
 
@@ -126,6 +134,10 @@ class CheckReport:
     runs: tuple[EntryRun, ...]
     strict: bool
     interruption: Interruption | None = None
+    fuzz: tuple[SearchReport, ...] = ()
+
+    def fuzz_wins(self) -> list[SearchReport]:
+        return [search for search in self.fuzz if search.finding is not None]
 
     def count(self, status: str) -> int:
         return sum(run.status == status for run in self.runs)
@@ -145,7 +157,12 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return self.interruption is None and self.calibration_shown and not self.failing()
+        return (
+            self.interruption is None
+            and self.calibration_shown
+            and not self.failing()
+            and not self.fuzz_wins()
+        )
 
     @property
     def status(self) -> int:
@@ -166,6 +183,7 @@ class CheckReport:
             "passed": self.passed,
             "calibration_shown": self.calibration_shown,
             "entries": [run.record() for run in self.runs],
+            "fuzz": [cli_fuzz.record(search) for search in self.fuzz],
         }
 
     def summary(self) -> str:
@@ -179,6 +197,9 @@ class CheckReport:
         else:
             verdict, why = "FAIL", " (calibration not shown: no entry passed as broken, or none as bounded)"
         budget = f"α = {self.suite.alpha} over {len(self.runs)} entries (Holm)"
+        if self.fuzz:
+            plans = sum(search.plans for search in self.fuzz)
+            budget += f"; fuzz: {len(self.fuzz)} games, {plans} plans, {len(self.fuzz_wins())} win(s)"
         return f"{self.suite.name}: {counts}; {budget}: {verdict}{why}"
 
 
@@ -299,11 +320,13 @@ def junit_xml(report: CheckReport) -> str:
     not run or was cut short), one for calibration; properties say whether the check ran to its end."""
     suite = report.suite
     strict_failures = report.count(INCONCLUSIVE) if report.strict else 0
-    failures = report.count(FAILED) + strict_failures + (not report.calibration_shown)
+    failures = (
+        report.count(FAILED) + strict_failures + (not report.calibration_shown) + len(report.fuzz_wins())
+    )
     seconds = sum(result.seconds for result in report.results)
     attributes = {
         "name": suite.name,
-        "tests": str(len(report.runs) + 1),
+        "tests": str(len(report.runs) + 1 + len(report.fuzz)),
         "failures": str(failures),
         "errors": str(report.count(ERROR)),
         "skipped": str(0 if report.strict else report.count(INCONCLUSIVE)),
@@ -334,8 +357,25 @@ def junit_xml(report: CheckReport) -> str:
                 "type": "calibration",
             },
         )
+    for search in report.fuzz:
+        _fuzz_testcase(testsuite, suite.name, search)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _fuzz_testcase(parent: ET.Element, suite_name: str, search: SearchReport) -> None:
+    case = ET.SubElement(
+        parent,
+        "testcase",
+        {
+            "classname": f"{suite_name}.{search.game}",
+            "name": f"fuzz {search.variant} ({search.tier}), {search.plans} plans",
+            "time": f"{search.seconds:.3f}",
+        },
+    )
+    if search.finding is not None:
+        ET.SubElement(case, "failure", {"message": "the attack search found a win", "type": "fuzz"})
+    ET.SubElement(case, "system-out").text = cli_fuzz.text(search)
 
 
 def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) -> None:
@@ -402,7 +442,10 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     runs, interruption = play_suite(
         suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins, isolated=args.isolated
     )
-    report = CheckReport(suite, runs, args.strict, interruption)
+    searches: tuple[SearchReport, ...] = ()
+    if suite.fuzz is not None and interruption is None:
+        searches, interruption = _fuzz(suite.fuzz, len(runs))
+    report = CheckReport(suite, runs, args.strict, interruption, searches)
     if args.save_wins is not None:
         saved = sum(len(run.vectors) for run in report.runs)
         print(f"wrote {saved} vector(s) to {args.save_wins}", file=sys.stderr)
@@ -417,6 +460,28 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
         )
     print(report.summary(), file=sys.stderr)
     return report.status
+
+
+def _fuzz(section: FuzzSection, entries: int) -> tuple[tuple[SearchReport, ...], Interruption | None]:
+    """The suite's attack searches, one game after another; a line on stderr for each (its plan and
+    trace when it found a win)."""
+    from mpgames.fuzz.search import search  # Hypothesis, for the checks that search only
+
+    done: list[SearchReport] = []
+    for game in section.games:
+        try:
+            found = search(game, None, section.tier, budget=section.budget, seed=section.seed)
+        except KeyboardInterrupt as exc:
+            return tuple(done), Interruption(Interrupted.of(exc).name, entries, entries)
+        done.append(found)
+        outcome = "no win" if found.finding is None else "WIN"
+        print(
+            f"fuzz {found.game} ({found.variant}, {found.tier}): {found.plans} plans, {outcome}",
+            file=sys.stderr,
+        )
+        if found.finding is not None:
+            print(cli_fuzz.text(found), file=sys.stderr)
+    return tuple(done), None
 
 
 def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:

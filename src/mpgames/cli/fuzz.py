@@ -1,10 +1,12 @@
 """`mpgames fuzz GAME` (docs/fuzz.md): search for a plan that wins a game, from its typed boundary alone.
 
     mpgames fuzz GAME [--variant V] [--tier T] [--budget N] [--time S] [--seed S] [--json]
+                      [--save-wins DIR]
 
 It draws up to `--budget` plans (mpgames.fuzz.search), or for `--time` seconds, and prints what it
 searched and, for a win, the shrunk plan, its confirmation on fresh trials and the trace of its
-first trial. Exit status 0 when nothing was found, 1 when a win was, 2 for bad input.
+first trial; `--save-wins DIR` writes that trial as a win vector, which `mpgames replay --vector`
+plays again. Exit status 0 when nothing was found, 1 when a win was, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mpgames.framework.base import Game
+from mpgames.framework.engine import make_spec, play_trial
+from mpgames.fuzz.adversary import plan_adversary
 from mpgames.fuzz.plan import plan_lines
 from mpgames.games.registry import get_game
+from mpgames.vectors import WinVector, write_vectors
 
 if TYPE_CHECKING:
     from mpgames.fuzz.search import SearchReport
@@ -40,6 +47,7 @@ def add_command(
     fuzz.add_argument("--time", type=positive_float, help="seconds at most (default: no limit)")
     fuzz.add_argument("--seed", default=DEFAULT_SEED, help=f"search and run seed (default: {DEFAULT_SEED!r})")
     fuzz.add_argument("--json", action="store_true", help="machine-readable output")
+    fuzz.add_argument("--save-wins", type=Path, help="write a win's first trial as a JSON vector here")
 
 
 def fuzz(args: argparse.Namespace) -> int:
@@ -51,7 +59,21 @@ def fuzz(args: argparse.Namespace) -> int:
     print(f"searching {game.id} ({args.tier}) …", file=sys.stderr)
     report = search(game, args.variant, args.tier, budget=args.budget, seconds=args.time, seed=args.seed)
     print(json.dumps(record(report), indent=2) if args.json else text(report))
+    if args.save_wins is not None and report.finding is not None:
+        written = save_finding(game, report, args.save_wins)
+        print(f"wrote {len(written)} vector(s) to {args.save_wins}", file=sys.stderr)
     return 0 if report.finding is None else 1
+
+
+def save_finding(game: type[Game], report: SearchReport, folder: Path) -> list[Path]:
+    """The win vector of the finding's first trial (none if that trial was lost: a hidden-bit plan
+    that wins by always losing has no won trial to save)."""
+    if report.finding is None:
+        return []
+    adversary = plan_adversary(game, report.finding.plan)
+    spec = make_spec(game, report.variant, adversary, report.tier, seed=report.seed, tracing=True)
+    outcome = play_trial(spec, 0)
+    return write_vectors(folder, [WinVector.of(spec, outcome)]) if outcome.won else []
 
 
 def record(report: SearchReport) -> dict[str, object]:

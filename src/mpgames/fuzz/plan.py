@@ -63,7 +63,7 @@ class Item:
 class Edge:
     """A group edge case, by name (`EDGES`)."""
 
-    kind: str
+    edge: str
 
 
 @dataclass(frozen=True)
@@ -240,10 +240,10 @@ def evaluate(expr: Expr, seen: Seen) -> Any:
             if not isinstance(value, tuple | list) or not -len(value) <= index < len(value):
                 raise Missing(f"no item {index}")
             return value[index]
-        case Edge(kind):
+        case Edge(edge):
             if seen.group is None:
                 raise Missing("no group in the first view")
-            return EDGES[kind](seen.group)
+            return EDGES[edge](seen.group)
         case Const(value):
             return value
         case Shift(base, delta):
@@ -298,8 +298,8 @@ def describe(expr: Expr) -> str:
             return f"{describe(base)}.{name}"
         case Item(base, index):
             return f"{describe(base)}[{index}]"
-        case Edge(kind):
-            return kind
+        case Edge(edge):
+            return edge
         case Const(value):
             return _short(value)
         case Shift(base, delta):

@@ -130,7 +130,7 @@ def _fresh(wanted: Any, reuse: Sequence[Expr], seen: SeenTypes, depth: int) -> l
     origin, args = typing.get_origin(wanted), typing.get_args(wanted)
     options: list[SearchStrategy[Expr]]
     if wanted is int:
-        edges = st.sampled_from([Edge(kind) for kind in EDGES])
+        edges = st.sampled_from([Edge(edge) for edge in EDGES])
         small = st.integers(-2, 3).map(Const)
         options = [edges, small]
         if reuse and depth > 0:

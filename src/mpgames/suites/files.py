@@ -21,6 +21,10 @@ Wall-clock caps, in seconds: `entry_seconds` caps every entry's run and an entry
 overrides it; `suite_seconds` caps the whole check. Neither is set by default.
 
 The suite-wide false-alarm budget α is spent by Holm's procedure (mpgames.measure.holm).
+
+A `[fuzz]` table adds an attack search (mpgames.fuzz, docs/fuzz.md) to the check: each of its
+`games` (every registered game if it names none) is searched at its default variant and `tier`
+with `budget` plans and the table's `seed` (the suite's if none); a win fails the check.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from typing import Any
 
 from mpgames.adversaries import plugins
 from mpgames.adversaries.registry import adversaries_for, resolve
+from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
 from mpgames.games.registry import all_games, get_game
@@ -59,7 +64,9 @@ SUITE_KEYS = (
     "suite_seconds",
     "defaults",
     "entry",
+    "fuzz",
 )
+FUZZ_KEYS = ("games", "tier", "budget", "seed")
 BUDGET_KEYS = ("eps0", "eps1", "max_trials")
 ENTRY_KEYS = ("game", "variant", "adversary", "tier", "expect", *BUDGET_KEYS, "seconds")
 REQUIRED_ENTRY_KEYS = ("game", "adversary", "tier", "expect")
@@ -75,6 +82,24 @@ SuiteError = tomlcheck.FileError
 
 
 @dataclass(frozen=True)
+class FuzzSection:
+    """The attack search of a suite: these games' default variants, at `tier`, `budget` plans each."""
+
+    games: tuple[type[Game], ...]
+    tier: str
+    budget: int
+    seed: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "games": [g.id for g in self.games],
+            "tier": self.tier,
+            "budget": self.budget,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
 class Suite:
     """A validated suite: its entries, in file order, with budgets and thresholds settled."""
 
@@ -87,6 +112,7 @@ class Suite:
     entries: tuple[SuiteEntry, ...]
     entry_seconds: float | None = None  # the entries' cap unless they set their own (`seconds`)
     suite_seconds: float | None = None
+    fuzz: FuzzSection | None = None
 
     @property
     def level(self) -> float:
@@ -106,6 +132,7 @@ class Suite:
             "entry_seconds": self.entry_seconds,
             "suite_seconds": self.suite_seconds,
             "entries": [entry_record(entry) for entry in self.entries],
+            "fuzz": None if self.fuzz is None else self.fuzz.record(),
         }
 
 
@@ -270,9 +297,29 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
                 f"no entry expects {verdict!r}: a suite must show that the check can both pass and fail "
                 "(calibration, docs/suites.md)",
             )
+    fuzz = None if "fuzz" not in data else _fuzz_section(data["fuzz"], f"{where} [fuzz]", seed)
     return Suite(
-        name, where, description, seed, alpha, float(time_limit), entries, entry_seconds, suite_seconds
+        name, where, description, seed, alpha, float(time_limit), entries, entry_seconds, suite_seconds, fuzz
     )
+
+
+def _fuzz_section(table: object, where: str, suite_seed: str) -> FuzzSection:
+    if not isinstance(table, dict):
+        tomlcheck.fail(where, "fuzz must be a table ([fuzz])")
+    tomlcheck.check_keys(table, FUZZ_KEYS, ("budget",), where)
+    names = table.get("games", [game.id for game in all_games()])
+    if not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names):
+        tomlcheck.fail(where, "games must be a non-empty list of game ids")
+    tier = tomlcheck.text(table.get("tier", "toy"), "tier", where)
+    try:
+        games = tuple(get_game(name) for name in names)
+        for game in games:
+            game.group(tier)
+    except UsageError as exc:
+        tomlcheck.fail(where, str(exc))
+    budget = int(tomlcheck.positive(table["budget"], "budget", where, integer=True))
+    seed = tomlcheck.seed(table["seed"], where) if "seed" in table else suite_seed
+    return FuzzSection(games, tier, budget, seed)
 
 
 # -- writing (the generated default suite) ------------------------------------------------------------
