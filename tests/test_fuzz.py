@@ -22,6 +22,7 @@ from mpgames.fuzz.search import CONFIRM_TRIALS, search
 from mpgames.fuzz.serial import plan_data
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Kind
+from mpgames.scheme import chameleon
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
 from mpgames.vectors import SCHEMA, transcript_digest
@@ -175,3 +176,15 @@ def test_a_vector_whose_plan_is_not_one_of_the_game_is_one_line_and_status_2(cap
     status = cli.main(["replay", "--vector", str(path)])
     err = capsys.readouterr().err
     assert status == 2 and message in err and err.count("\n") == 1, err
+
+
+def test_it_finds_a_comparison_of_unnormalized_values(monkeypatch):
+    """The mutant: Ch(m; r) taking m and r mod q instead of refusing them outside Z_q. The
+    predicate's m0 ≠ m1 then compares unnormalized values, and two integers equal mod q are a
+    "collision" (with the real Ch, such an output is malformed and lost)."""
+    game = get_game("ch.cr")
+    assert search(game, None, "toy", budget=300, seed="m2").finding is None
+    real = chameleon.ch
+    monkeypatch.setattr(chameleon, "ch", lambda pk, m, r: real(pk, m % pk.group.q, r % pk.group.q))
+    report = search(game, None, "toy", budget=300, seed="m2")
+    assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report

@@ -80,7 +80,7 @@ def test_what_a_trial_leaves_behind_is_killed(name: str) -> None:
     result = cheat_run(name, trusted=False)
     assert result.estimate.trials > 0 and result.estimate.wins == 0
     close_servers()
-    assert not _sandbox_processes()
+    assert not _sandbox_processes(f"{CHEATS}:{name}")
 
 
 def test_an_adversary_process_that_dies_while_loading_is_one_usage_error(tmp_path: Path) -> None:
@@ -95,7 +95,9 @@ def test_a_keyboard_interrupt_of_the_adversary_is_its_trials_fault() -> None:
     assert dict(result.lost) == {"KeyboardInterrupt": result.estimate.trials}
 
 
-def _sandbox_processes() -> list[int]:
+def _sandbox_processes(reference: str) -> list[int]:
+    """The processes of the sandbox that load `reference` (this checkout's file: other runs on the
+    machine do not count)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -103,7 +105,7 @@ def _sandbox_processes() -> list[int]:
                 command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"mpgames.adversaries.sandbox" in command:
+            if b"mpgames.adversaries.sandbox" in command and reference.encode() in command:
                 found.append(int(entry.name))
     return found
 

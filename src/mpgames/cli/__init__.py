@@ -37,8 +37,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tqdm import tqdm
-
 import mpgames
 from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.cli import check as cli_check
@@ -49,6 +47,7 @@ from mpgames.cli import plot as cli_plot
 from mpgames.cli import reduce as cli_reduce
 from mpgames.cli import replay as cli_replay
 from mpgames.cli.explain import explain
+from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
@@ -225,16 +224,6 @@ def _thresholds(args: argparse.Namespace) -> Thresholds:
         raise UsageError(str(exc)) from None
 
 
-@contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], object] | None]:
-    """A tqdm bar on stderr when stderr is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with tqdm(total=total, desc=label, unit="trial", leave=False, file=sys.stderr) as bar:
-        yield bar.update
-
-
 def _play(
     entries: Sequence[SuiteEntry], args: argparse.Namespace, logs: Sequence[TrialLog]
 ) -> tuple[list[RunResult], Interruption | None]:
@@ -248,7 +237,7 @@ def _play(
         for entry, log in zip(entries, logs, strict=True):
             label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
             try:
-                with _progress(entry.max_trials, label) as progress:
+                with progress(entry.max_trials, label) as progress_bar:
                     results.append(
                         engine.run(
                             entry.game,
@@ -260,7 +249,7 @@ def _play(
                             thresholds=entry.thresholds,
                             time_limit=time_limit,
                             group=group,
-                            progress=progress,
+                            progress=progress_bar,
                             tracing=log.tracing,
                             on_outcome=log,
                             isolated=getattr(args, "isolated", False),
@@ -360,11 +349,11 @@ def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) ->
 
 def _demo(args: argparse.Namespace) -> int:
     cli_plot.check_plots(args)
-    return cli_check.demo(args, _progress, _report)
+    return cli_check.demo(args, progress, _report)
 
 
 def _check(args: argparse.Namespace) -> int:
-    return cli_check.check(args, _progress, _report)
+    return cli_check.check(args, progress, _report)
 
 
 def _walkthrough(args: argparse.Namespace) -> int:

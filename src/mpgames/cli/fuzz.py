@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
 from mpgames.framework.engine import make_spec, play_trial
 from mpgames.fuzz.adversary import plan_adversary
@@ -55,9 +56,13 @@ def fuzz(args: argparse.Namespace) -> int:
     from mpgames.fuzz.search import search
 
     game = get_game(args.game)
-    game.group(args.tier)  # UsageError for a tier the game does not have
-    print(f"searching {game.id} ({args.tier}) …", file=sys.stderr)
-    report = search(game, args.variant, args.tier, budget=args.budget, seconds=args.time, seed=args.seed)
+    # One line and status 2 for a variant or a tier the game does not have, before the search.
+    game.variant(args.variant)
+    game.group(args.tier)
+    with progress(args.budget, f"fuzz {game.id}", unit="plan") as bar:
+        report = search(
+            game, args.variant, args.tier, budget=args.budget, seconds=args.time, seed=args.seed, on_plan=bar
+        )
     print(json.dumps(record(report), indent=2) if args.json else text(report))
     if args.save_wins is not None and report.finding is not None:
         written = save_finding(game, report, args.save_wins)

@@ -19,6 +19,7 @@ import collections
 import hashlib
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, find, settings
@@ -78,8 +79,10 @@ def search(
     budget: int,
     seconds: float | None = None,
     seed: str = "fuzz",
+    on_plan: Callable[[int], object] | None = None,
 ) -> SearchReport:
-    """Search for a plan that wins `game` (module docstring); `budget` plans at most."""
+    """Search for a plan that wins `game` (module docstring); `budget` plans at most. `on_plan(1)`
+    is called as each plan is tried (a progress bar's update)."""
     chosen = game.variant(variant).name
     probes = 1 if game.kind is Kind.WIN_LOSE else GUESS_PROBES
     kinds: collections.Counter[str] = collections.Counter()
@@ -95,6 +98,8 @@ def search(
         if deadline is not None and time.monotonic() > deadline:
             raise _OutOfTime
         counts["plans"] += 1
+        if on_plan is not None:
+            on_plan(1)
         kinds.update(type(expr).__name__ for expr in plan.expressions())
         if not _decisive(game.kind, outcomes(plan, range(probes)), 1.0):
             return False
