@@ -12,6 +12,7 @@ from typing import Protocol
 import pytest
 
 from mpgames import cli
+from mpgames.cli.fuzz import text
 from mpgames.framework import engine
 from mpgames.framework.base import Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
@@ -62,6 +63,7 @@ class Echo(Game):
     variants = variant_table(
         Variant("fresh", False, "the predicate checks that m* was never queried"),
         Variant("no-freshness", True, "the predicate forgets to: a queried tag is a win"),
+        Variant("buggy-oracle", False, "the tagging oracle fails on the empty message (a KeyError)"),
     )
     default_variant = "fresh"
     budgets = budget_table(mac=4)
@@ -71,6 +73,8 @@ class Echo(Game):
         key = ctx.rng.randbytes(32)
 
         def mac(message: bytes) -> bytes:
+            if ctx.variant.name == "buggy-oracle" and not message:
+                return {}[message]  # the challenger's bug
             return hashlib.sha256(key + message).digest()
 
         o_mac = ctx.oracle("mac", mac)
@@ -188,3 +192,13 @@ def test_it_finds_a_comparison_of_unnormalized_values(monkeypatch):
     monkeypatch.setattr(chameleon, "ch", lambda pk, m, r: real(pk, m % pk.group.q, r % pk.group.q))
     report = search(game, None, "toy", budget=300, seed="m2")
     assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report
+
+
+def test_a_plan_that_makes_the_challenger_fail_is_a_finding_of_a_harness_bug():
+    report = search(Echo, "buggy-oracle", "toy", budget=300, seed="t")
+    finding = report.finding
+    assert finding is not None and finding.bug is not None and "KeyError" in finding.bug, report
+    # Shrunk to the output alone: the predicate tags m* = b"" with the same failing function.
+    ((_, stage),) = finding.plan.stages
+    assert stage.calls == () and isinstance(stage.output, Build) and stage.output.fields[0] == Const(b"")
+    assert "CHALLENGER BUG" in text(report)

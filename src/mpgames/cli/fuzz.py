@@ -73,7 +73,7 @@ def fuzz(args: argparse.Namespace) -> int:
 def save_finding(game: type[Game], report: SearchReport, folder: Path) -> list[Path]:
     """The win vector of the finding's first trial (none if that trial was lost: a hidden-bit plan
     that wins by always losing has no won trial to save)."""
-    if report.finding is None:
+    if report.finding is None or report.finding.bug is not None:
         return []
     adversary = plan_adversary(game, report.finding.plan)
     spec = make_spec(game, report.variant, adversary, report.tier, seed=report.seed, tracing=True)
@@ -101,6 +101,7 @@ def record(report: SearchReport) -> dict[str, object]:
             "confirmed": finding.confirmed,
             "of": finding.of,
             "trace": list(finding.trace),
+            "bug": finding.bug,
         },
     }
 
@@ -118,6 +119,14 @@ def text(report: SearchReport) -> str:
         lines.append("no win found (a search that finds nothing is not a proof of security)")
         return "\n".join(lines)
     finding = report.finding
+    if finding.bug is not None:
+        return "\n".join(
+            [
+                *lines,
+                f"CHALLENGER BUG: a plan that makes the harness fail (report it): {finding.bug}",
+                *(f"  {line}" for line in plan_lines(finding.plan)),
+            ]
+        )
     lines += [
         f"WIN: a plan that wins, confirmed in {finding.confirmed} of {finding.of} fresh trials:",
         *(f"  {line}" for line in plan_lines(finding.plan)),

@@ -8,7 +8,10 @@ win only when it scores in its probe trials as no chance adversary would (it win
 a win-lose game; in a guessing game, where one right guess is luck, it wins all `GUESS_PROBES`, or
 in a hidden-bit game loses all of them, since Adv = |2·Pr[b' = b] − 1| pays for both), and then
 does so in at least `CONFIRM_SHARE` of `CONFIRM_TRIALS` fresh trials, so that a lucky forgery is not
-a finding. Hypothesis then shrinks the win to a smallest plan that still wins and is confirmed. The
+a finding. A plan that makes the challenger's own code fail (anything a trial raises: the engine
+turns every failure of the adversary into a fault, so what escapes is an oracle, a predicate or an
+experiment failing on what it was handed) is a finding too, of a bug of the harness. Hypothesis
+then shrinks the finding to a smallest plan that still makes it. The
 report says what was searched — plans, trials, expressions of each kind, seconds — and never that
 a variant is secure: a search that finds nothing is not a proof.
 """
@@ -45,7 +48,8 @@ class _OutOfTime(Exception):
 
 @dataclass(frozen=True)
 class Finding:
-    """A shrunk winning plan, its confirmation and the trace of its first trial."""
+    """A shrunk winning plan, its confirmation and the trace of its first trial; or a plan that
+    makes the challenger fail, with the failure (`bug`)."""
 
     plan: Plan
     # Of `of` fresh trials, those that went the plan's way: won (or, in a hidden-bit game whose
@@ -53,6 +57,7 @@ class Finding:
     confirmed: int
     of: int
     trace: tuple[str, ...]
+    bug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,12 @@ def search(
         if on_plan is not None:
             on_plan(1)
         kinds.update(type(expr).__name__ for expr in plan.expressions())
-        if not _decisive(game.kind, outcomes(plan, range(probes)), 1.0):
-            return False
-        return _decisive(game.kind, outcomes(plan, range(probes, probes + CONFIRM_TRIALS)), CONFIRM_SHARE)
+        try:
+            if not _decisive(game.kind, outcomes(plan, range(probes)), 1.0):
+                return False
+            return _decisive(game.kind, outcomes(plan, range(probes, probes + CONFIRM_TRIALS)), CONFIRM_SHARE)
+        except Exception:  # the challenger failed (module docstring)
+            return True
 
     started = time.monotonic()
     found: Plan | None = None
@@ -141,8 +149,11 @@ def _decisive(kind: Kind, played: list[TrialOutcome], share: float) -> bool:
 
 def _finding(game: type[Game], variant: str, tier: str, seed: str, plan: Plan, probes: int) -> Finding:
     spec = make_spec(game, variant, plan_adversary(game, plan), tier, seed=seed, tracing=True)
-    first = play_trial(spec, 0)
-    fresh = [play_trial(spec, index) for index in range(probes, probes + CONFIRM_TRIALS)]
+    try:
+        first = play_trial(spec, 0)
+        fresh = [play_trial(spec, index) for index in range(probes, probes + CONFIRM_TRIALS)]
+    except Exception as exc:  # the challenger failed (module docstring)
+        return Finding(plan, 0, CONFIRM_TRIALS, (), bug=f"{type(exc).__name__}: {exc}")
     won = sum(o.won for o in fresh)
     confirmed = CONFIRM_TRIALS - won if game.kind is Kind.HIDDEN_BIT and won < CONFIRM_TRIALS / 2 else won
     return Finding(plan, confirmed, CONFIRM_TRIALS, tuple(entry.format() for entry in first.transcript))
