@@ -18,13 +18,26 @@ from mpgames.framework.base import Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
 from mpgames.framework.view import View
-from mpgames.fuzz.plan import AnswerOf, Build, Const, Plan, StagePlan, plan_lines
+from mpgames.fuzz.plan import (
+    AnswerOf,
+    Attr,
+    Build,
+    Const,
+    Missing,
+    Plan,
+    Seen,
+    StagePlan,
+    ViewField,
+    evaluate,
+    plan_lines,
+)
 from mpgames.fuzz.search import CONFIRM_TRIALS, search
 from mpgames.fuzz.serial import plan_data
+from mpgames.games.dl import DlView
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Kind
 from mpgames.scheme import chameleon
-from mpgames.scheme.groups import Group
+from mpgames.scheme.groups import Group, named_group
 from mpgames.scheme.randomness import RandomSource
 from mpgames.vectors import SCHEMA, transcript_digest
 
@@ -202,3 +215,21 @@ def test_a_plan_that_makes_the_challenger_fail_is_a_finding_of_a_harness_bug():
     ((_, stage),) = finding.plan.stages
     assert stage.calls == () and isinstance(stage.output, Build) and stage.output.fields[0] == Const(b"")
     assert "CHALLENGER BUG" in text(report)
+
+
+def test_a_plan_reads_only_the_fields_of_what_it_was_handed():
+    """Methods, class attributes and private slots are no source of a plan, whatever a vector file
+    names: only the fields of the view records and of the records inside them."""
+    group = named_group("toy-64-20")
+    seen = Seen(group, {"attack": DlView(group=group, h=group.g)}, [])
+    assert evaluate(Attr(ViewField("attack", "group"), "q"), seen) == group.q
+    assert evaluate(ViewField("attack", "h"), seen) == group.g
+    for expr in (
+        ViewField("attack", "names"),
+        ViewField("attack", "__class__"),
+        Attr(ViewField("attack", "group"), "__class__"),
+        Attr(ViewField("attack", "group"), "check_element"),
+        Attr(Attr(ViewField("attack", "group"), "q"), "real"),
+    ):
+        with pytest.raises(Missing):
+            evaluate(expr, seen)

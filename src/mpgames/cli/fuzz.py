@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
-from mpgames.framework.engine import make_spec, play_trial
+from mpgames.framework.engine import make_spec
 from mpgames.fuzz.adversary import plan_adversary
 from mpgames.fuzz.plan import plan_lines
 from mpgames.games.registry import get_game
@@ -71,14 +71,14 @@ def fuzz(args: argparse.Namespace) -> int:
 
 
 def save_finding(game: type[Game], report: SearchReport, folder: Path) -> list[Path]:
-    """The win vector of the finding's first trial (none if that trial was lost: a hidden-bit plan
-    that wins by always losing has no won trial to save)."""
-    if report.finding is None or report.finding.bug is not None:
+    """The win vector of the finding's first trial, as the search played it (none if that trial was
+    lost, as a hidden-bit plan that wins by always losing loses it, or the challenger failed)."""
+    first = None if report.finding is None else report.finding.first
+    if report.finding is None or first is None or not first.won:
         return []
     adversary = plan_adversary(game, report.finding.plan)
     spec = make_spec(game, report.variant, adversary, report.tier, seed=report.seed, tracing=True)
-    outcome = play_trial(spec, 0)
-    return write_vectors(folder, [WinVector.of(spec, outcome)]) if outcome.won else []
+    return write_vectors(folder, [WinVector.of(spec, first)])
 
 
 def record(report: SearchReport) -> dict[str, object]:

@@ -223,7 +223,7 @@ def evaluate(expr: Expr, seen: Seen) -> Any:
     """The value of `expr` in the trial; `Missing` where a source does not exist."""
     match expr:
         case ViewField(stage, name):
-            if stage not in seen.views or not hasattr(seen.views[stage], name):
+            if stage not in seen.views or name not in _field_names(seen.views[stage]):
                 raise Missing(f"no view field {stage}.{name}")
             return getattr(seen.views[stage], name)
         case AnswerOf(call):
@@ -232,7 +232,7 @@ def evaluate(expr: Expr, seen: Seen) -> Any:
             return seen.answers[call]
         case Attr(base, name):
             value = evaluate(base, seen)
-            if not dataclasses.is_dataclass(value) or not hasattr(value, name):
+            if name not in _field_names(value):
                 raise Missing(f"no field {name}")
             return getattr(value, name)
         case Item(base, index):
@@ -255,7 +255,7 @@ def evaluate(expr: Expr, seen: Seen) -> Any:
             return _record(cls, [evaluate(f, seen) for f in fields], raw)
         case Replace(base, name, value, raw):
             record = evaluate(base, seen)
-            if not dataclasses.is_dataclass(record) or isinstance(record, type) or not hasattr(record, name):
+            if name not in _field_names(record):
                 raise Missing(f"no record with a field {name}")
             values = [getattr(record, f.name) for f in dataclasses.fields(record)]
             names = [f.name for f in dataclasses.fields(record)]
@@ -274,6 +274,14 @@ def evaluate(expr: Expr, seen: Seen) -> Any:
                 raise Missing("a cut of a non-bytes value")
             return value[:length] + suffix
     raise Missing(f"unknown expression {expr!r}")
+
+
+def _field_names(value: object) -> tuple[str, ...]:
+    """The fields of a record (a dataclass instance); none for anything else. Only fields are read:
+    never a method, a class attribute or a private slot of what the adversary was handed."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return ()
+    return tuple(field.name for field in dataclasses.fields(value))
 
 
 def _record(cls: type, values: Sequence[object], raw: bool) -> object:
@@ -334,8 +342,3 @@ def plan_lines(plan: Plan) -> list[str]:
             call += 1
         lines.append(f"  output {'(not read)' if stage.output is None else describe(stage.output)}")
     return lines
-
-
-def size(plan: Plan) -> int:
-    """How much the plan does: its expressions and calls (what shrinking reduces)."""
-    return len(plan.expressions()) + sum(len(stage.calls) for _, stage in plan.stages)

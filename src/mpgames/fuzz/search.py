@@ -56,8 +56,14 @@ class Finding:
     # plan loses, lost).
     confirmed: int
     of: int
-    trace: tuple[str, ...]
+    # Its first trial, traced (None when the challenger failed).
+    first: TrialOutcome | None
     bug: str | None = None
+
+    @property
+    def trace(self) -> tuple[str, ...]:
+        """The steps of its first trial, as lines."""
+        return () if self.first is None else tuple(entry.format() for entry in self.first.transcript)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ def _finding(game: type[Game], variant: str, tier: str, seed: str, plan: Plan, p
         first = play_trial(spec, 0)
         fresh = [play_trial(spec, index) for index in range(probes, probes + CONFIRM_TRIALS)]
     except Exception as exc:  # the challenger failed (module docstring)
-        return Finding(plan, 0, CONFIRM_TRIALS, (), bug=f"{type(exc).__name__}: {exc}")
+        return Finding(plan, 0, CONFIRM_TRIALS, None, bug=f"{type(exc).__name__}: {exc}")
     won = sum(o.won for o in fresh)
     confirmed = CONFIRM_TRIALS - won if game.kind is Kind.HIDDEN_BIT and won < CONFIRM_TRIALS / 2 else won
-    return Finding(plan, confirmed, CONFIRM_TRIALS, tuple(entry.format() for entry in first.transcript))
+    return Finding(plan, confirmed, CONFIRM_TRIALS, first)

@@ -109,6 +109,12 @@ def _alternatives(hint: Any) -> tuple[Any, ...]:
     return (hint,)
 
 
+@functools.cache
+def _reuse(wanted: Any, seen: SeenTypes) -> tuple[Expr, ...]:
+    """The seen values of type `wanted`, worked out once per type and state of the draw."""
+    return tuple(expr for expr, hint in seen.sources() if _matches(hint, wanted))
+
+
 def _matches(declared: Any, wanted: Any) -> bool:
     """True iff a value declared `declared` may be a `wanted` (a union on either side may match)."""
     return bool(set(_alternatives(declared)) & set(_alternatives(wanted)))
@@ -116,7 +122,7 @@ def _matches(declared: Any, wanted: Any) -> bool:
 
 def expressions(wanted: Any, seen: SeenTypes, depth: int = DEPTH) -> SearchStrategy[Expr]:
     """Expressions of the declared type `wanted` (module docstring)."""
-    reuse = [expr for expr, hint in seen.sources() if _matches(hint, wanted)]
+    reuse = list(_reuse(wanted, seen))
     options: list[SearchStrategy[Expr]] = []
     if reuse:
         options.append(st.sampled_from(reuse))
