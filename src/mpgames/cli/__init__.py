@@ -235,27 +235,20 @@ def _play(
     results: list[RunResult] = []
     with Engine(args.jobs) as engine:
         for entry, log in zip(entries, logs, strict=True):
-            label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
             try:
-                with progress(entry.max_trials, label) as progress_bar:
-                    results.append(
-                        engine.run(
-                            entry.game,
-                            entry.variant,
-                            entry.adversary,
-                            entry.tier,
-                            max_trials=entry.max_trials,
-                            seed=args.seed,
-                            thresholds=entry.thresholds,
-                            time_limit=time_limit,
-                            group=group,
-                            progress=progress_bar,
-                            tracing=log.tracing,
-                            on_outcome=log,
-                            isolated=getattr(args, "isolated", False),
-                            run_key=getattr(args, "run_key", None),
-                        )
+                results.append(
+                    cli_check.run_entry(
+                        engine,
+                        entry,
+                        progress,
+                        log,
+                        seed=args.seed,
+                        time_limit=time_limit,
+                        group=group,
+                        isolated=getattr(args, "isolated", False),
+                        run_key=getattr(args, "run_key", None),
                     )
+                )
             except KeyboardInterrupt as exc:
                 stop = Interrupted.of(exc)
                 interruption = Interruption(stop.name, len(results), len(entries))

@@ -254,25 +254,18 @@ def _play_entry(
     isolated: bool,
 ) -> EntryRun:
     """One entry's run, or the error that kept it from running (a bug stops this entry, not the suite)."""
-    label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
     log = saving_log(save_wins)
     try:
-        with progress(entry.max_trials, label) as bar:
-            result = engine.run(
-                entry.game,
-                entry.variant,
-                entry.adversary,
-                entry.tier,
-                max_trials=entry.max_trials,
-                seed=suite.seed,
-                thresholds=entry.thresholds,
-                time_limit=suite.time_limit,
-                progress=bar,
-                tracing=log.tracing,
-                on_outcome=log,
-                deadline=deadline,
-                isolated=isolated,
-            )
+        result = run_entry(
+            engine,
+            entry,
+            progress,
+            log,
+            seed=suite.seed,
+            time_limit=suite.time_limit,
+            deadline=deadline,
+            isolated=isolated,
+        )
     except Exception as exc:
         run = EntryRun(number, entry, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
         print(f"entry {number} ({run.name}) did not run: {run.error}", file=sys.stderr)
@@ -280,6 +273,42 @@ def _play_entry(
     vectors = () if save_wins is None else _save(save_wins, [(entry, result, log)], suite.time_limit)
     stopped = None if result.stopped is None else _cut_short(result, entry)
     return EntryRun(number, entry, result, stopped, vectors=tuple(map(str, vectors)))
+
+
+def run_entry(
+    engine: Engine,
+    entry: SuiteEntry,
+    progress: Progress,
+    log: TrialLog,
+    *,
+    seed: str,
+    time_limit: float | None,
+    group: str | None = None,
+    deadline: float | None = None,
+    isolated: bool = False,
+    run_key: bytes | None = None,
+) -> RunResult:
+    """The run of one entry (game, variant, adversary, tier, budget) under a progress bar, its
+    outcomes going to `log`: what `run`, `check` and `demo` play for each entry."""
+    label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
+    with progress(entry.max_trials, label) as bar:
+        return engine.run(
+            entry.game,
+            entry.variant,
+            entry.adversary,
+            entry.tier,
+            max_trials=entry.max_trials,
+            seed=seed,
+            thresholds=entry.thresholds,
+            time_limit=time_limit,
+            group=group,
+            progress=bar,
+            tracing=log.tracing,
+            on_outcome=log,
+            deadline=deadline,
+            isolated=isolated,
+            run_key=run_key,
+        )
 
 
 def _cut_short(result: RunResult, entry: SuiteEntry) -> str:
