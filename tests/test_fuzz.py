@@ -133,9 +133,18 @@ def test_fuzz_on_the_command_line(capsys):
     status = cli.main(["fuzz", "dl", "--budget", "20", "--json"])
     record = json.loads(capsys.readouterr().out)
     assert status == 0 and record["finding"] is None and record["stopped"] == "budget"
-    status = cli.main(["fuzz", "dl", "--tier", "huge"])
-    err = capsys.readouterr().err
-    assert status == 2 and "no tier 'huge'" in err and err.count("\n") == 1
+    for argv, message in (
+        (["--tier", "huge"], "no tier 'huge'"),
+        (["--variant", "nope"], "no variant 'nope'"),
+    ):
+        status = cli.main(["fuzz", "dl", *argv])
+        err = capsys.readouterr().err
+        assert status == 2 and message in err and err.count("\n") == 1, err
+    for argv, message in ((["--budget", "0"], "positive integer"), (["--time", "-1"], "not a positive")):
+        with pytest.raises(SystemExit) as exited:  # argparse's own status 2
+            cli.main(["fuzz", "dl", *argv])
+        err = capsys.readouterr().err
+        assert exited.value.code == 2 and message in err and err.count("\n") == 1, err
 
 
 def test_it_finds_a_fault_scored_as_a_loss_in_a_hidden_bit_game(monkeypatch):

@@ -129,6 +129,13 @@ def test_the_replay_command_of_a_graded_task_plays_its_trials_again(capsys, tmp_
     assert replayed(0, plain)["transcript"] != outcomes[0]["transcript"]
 
 
+def test_a_submission_is_not_replayed_trusted(capsys):
+    reference = f"{SUBMISSIONS / 'alice.py'}:DiscreteLog"
+    status = cli.main(["replay", "dl", "--adversary", reference, "--trial", "0", "--submission", "--trusted"])
+    err = capsys.readouterr().err
+    assert status == 2 and "without --trusted" in err and err.count("\n") == 1, err
+
+
 def test_a_folder_submission_imports_the_helper_modules_next_to_its_file(capsys, tmp_path):
     folder = tmp_path / "carol"
     folder.mkdir()
