@@ -36,9 +36,11 @@ from mpgames.fuzz.serial import plan_data
 from mpgames.games.dl import DlView
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Kind
-from mpgames.scheme import chameleon
+from mpgames.scheme import chameleon, schnorr, vouchers
+from mpgames.scheme.encoding import enc
 from mpgames.scheme.groups import Group, named_group
 from mpgames.scheme.randomness import RandomSource
+from mpgames.scheme.schnorr import PublicKey
 from mpgames.vectors import SCHEMA, transcript_digest
 
 
@@ -102,6 +104,66 @@ class Echo(Game):
         return valid and (variant == "no-freshness" or not o_mac.queried(forgery.message))
 
 
+@dataclass(frozen=True)
+class DoubleOpening:
+    """Two openings (m0, r0), (m1, r1) of one Krawczyk–Rabin value under `pk`."""
+
+    pk: PublicKey
+    m0: int
+    r0: int
+    m1: int
+    r1: int
+
+
+@dataclass(frozen=True)
+class DoubleView(View):
+    group: Group
+    spent: DoubleOpening
+
+
+class DoubleAdversary(Protocol):
+    def attack(self, view: DoubleView, rng: RandomSource) -> DoubleOpening: ...
+
+
+class KeyedExtraction(Game):
+    """
+    ┌──────────────────────────────────────────────────────────────┐
+    │ Test game: extraction with an adversarial key (aa.extract    │
+    │ with one chameleon hash instead of a tree)                   │
+    │ Given:    a payer's double opening of Ch_y (a double spend). │
+    │ Produce:  (y', m0, r0, m1, r1).                              │
+    │ Wins iff  Ch_y'(m0; r0) = Ch_y'(m1; r1), m0 ≠ m1, and the    │
+    │           key extracted from them is not the key of y'.      │
+    └──────────────────────────────────────────────────────────────┘
+    """
+
+    id = "test.keyed-extraction"
+    title = "extraction with an adversarial key"
+    kind = Kind.WIN_LOSE
+    notion = "a test game for the attack search"
+    source = "tests"
+    variants = variant_table(Variant("kr", False, "Krawczyk–Rabin: two openings of one value give the key"))
+    default_variant = "kr"
+    budgets = budget_table()
+    adversary_type = DoubleAdversary
+
+    def experiment(self, ctx: TrialContext, adversary: DoubleAdversary) -> bool:
+        # The payer opens one value twice, as a double spend does; a generic search cannot make
+        # openings under a key of its own, so the view hands it these to mutate.
+        pk, sk = schnorr.keygen(ctx.group, ctx.rng)
+        m0, r0, m1 = (ctx.group.random_scalar(ctx.rng) for _ in range(3))
+        spent = DoubleOpening(pk, m0, r0, m1, chameleon.collision(sk, m0, r0, m1))
+        output = ctx.play(adversary.attack, DoubleView(group=ctx.group, spent=spent), returns=DoubleOpening)
+        return ctx.judge(self.escapes_extraction, ctx.group, output)
+
+    @staticmethod
+    def escapes_extraction(group: Group, out: DoubleOpening) -> bool:
+        pk = schnorr.check_public_key(out.pk, group, "y'")
+        if chameleon.ch(pk, out.m0, out.r0) != chameleon.ch(pk, out.m1, out.r1) or out.m0 == out.m1:
+            return False
+        return group.gexp(chameleon.extract_key(group, out.m0, out.r0, out.m1, out.r1)) != pk.y
+
+
 def test_the_search_finds_confirms_and_shrinks_a_win_that_needs_no_algebra():
     report = search(Echo, "no-freshness", "toy", budget=300, seed="t")
     assert report.stopped == "found" and report.finding is not None
@@ -120,6 +182,15 @@ def test_the_same_search_finds_nothing_when_the_predicate_is_sound():
     report = search(Echo, "fresh", "toy", budget=300, seed="t")
     assert report.finding is None and report.stopped == "budget"
     assert report.plans == 300 and report.trials >= 300 and report.kinds["AnswerOf"] > 0
+
+
+def test_a_search_that_runs_out_of_plans_says_so():
+    # dl's boundary is one integer output with nothing to query: fewer plans than any budget. The
+    # report says the space was exhausted, not that the budget was spent.
+    small = search(get_game("dl"), None, "toy", budget=5000, seed="sweep")
+    assert small.finding is None and small.stopped == "exhausted" and 0 < small.plans < 5000
+    spent = search(get_game("dl"), None, "toy", budget=small.plans, seed="sweep")
+    assert spent.stopped == "budget"
 
 
 @pytest.mark.parametrize("game_id", ["dl", "sig.euf-cma", "ch.cr", "ring.uf"])
@@ -214,6 +285,36 @@ def test_it_finds_a_comparison_of_unnormalized_values(monkeypatch):
     monkeypatch.setattr(chameleon, "ch", lambda pk, m, r: real(pk, m % pk.group.q, r % pk.group.q))
     report = search(game, None, "toy", budget=300, seed="m2")
     assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report
+
+
+def test_it_finds_a_missing_membership_check(monkeypatch):
+    """The mutant: membership tested as y^q ≡ 1 (mod p) alone, without 1 < y < p. A key y + p then
+    passes; it opens the payer's values as y does, and the extracted key x has g^x = y ≠ y + p. With
+    the full check there is no win at all: extraction from a member key is perfect."""
+    assert search(KeyedExtraction, None, "toy", budget=300, seed="k").finding is None
+
+    def power_only(self: Group, y: object) -> bool:
+        return type(y) is int and pow(y, self.q, self.p) == 1
+
+    monkeypatch.setattr(Group, "is_element", power_only)
+    report = search(KeyedExtraction, None, "toy", budget=300, seed="k")
+    assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report
+    assert "+ p)" in plan_lines(report.finding.plan)[-1]
+
+
+def test_it_finds_a_channel_blind_voucher_state(monkeypatch):
+    """The mutant: a Micropay 3 state signed without its cid. A voucher the oracle issued then
+    vouches for the same state in any other channel, which mp.uf counts as never signed."""
+    game = get_game("mp.uf")
+    assert search(game, None, "toy", budget=1000, seed="d").finding is None
+
+    def blind(state: vouchers.Mp3State) -> bytes:
+        return enc(state.TAG, state.expiry, state.valid_until, state.deposit, state.index, state.paid)
+
+    monkeypatch.setattr(vouchers.Mp3State, "to_bytes", blind)
+    report = search(game, None, "toy", budget=1000, seed="d")
+    assert report.finding is not None and report.finding.confirmed == CONFIRM_TRIALS, report
+    assert "with cid = " in plan_lines(report.finding.plan)[-1]
 
 
 def test_a_plan_that_makes_the_challenger_fail_is_a_finding_of_a_harness_bug():

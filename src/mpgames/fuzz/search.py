@@ -11,9 +11,10 @@ does so in at least `CONFIRM_SHARE` of `CONFIRM_TRIALS` fresh trials, so that a 
 a finding. A plan that makes the challenger's own code fail (anything a trial raises: the engine
 turns every failure of the adversary into a fault, so what escapes is an oracle, a predicate or an
 experiment failing on what it was handed) is a finding too, of a bug of the harness. Hypothesis
-then shrinks the finding to a smallest plan that still makes it. The
-report says what was searched — plans, trials, expressions of each kind, seconds — and never that
-a variant is secure: a search that finds nothing is not a proof.
+then shrinks the finding to a smallest plan that still makes it (each smaller plan confirmed in
+`SHRINK_TRIALS`, the one reported again in `CONFIRM_TRIALS`). The report says what was searched —
+plans, trials, expressions of each kind, seconds — and never that a variant is secure: a search
+that finds nothing is not a proof.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ from mpgames.fuzz.plan import Plan
 from mpgames.fuzz.strategies import plans
 from mpgames.measure.verdicts import Kind
 
-# Trials a plan must win before it is confirmed, and the confirmation.
+# Trials a plan must win before it is confirmed, and the confirmation: in full for the first win,
+# in fewer trials for each smaller plan tried while shrinking (the shrunk one is confirmed in full
+# again before it is reported).
 GUESS_PROBES = 10
 CONFIRM_TRIALS = 32
+SHRINK_TRIALS = 8
 CONFIRM_SHARE = 0.75
 
 
@@ -78,7 +82,7 @@ class SearchReport:
     trials: int
     kinds: dict[str, int]
     seconds: float
-    stopped: str  # "found", "budget" or "time"
+    stopped: str  # "found", "budget", "time", or "exhausted": every plan the strategies draw was tried
     finding: Finding | None
 
 
@@ -97,7 +101,7 @@ def search(
     chosen = game.variant(variant).name
     probes = 1 if game.kind is Kind.WIN_LOSE else GUESS_PROBES
     kinds: collections.Counter[str] = collections.Counter()
-    counts = {"plans": 0, "trials": 0}
+    counts = {"plans": 0, "trials": 0, "confirmed": 0}
     deadline = None if seconds is None else time.monotonic() + seconds
 
     def outcomes(plan: Plan, indices: range) -> list[TrialOutcome]:
@@ -115,7 +119,12 @@ def search(
         try:
             if not _decisive(game.kind, outcomes(plan, range(probes)), 1.0):
                 return False
-            return _decisive(game.kind, outcomes(plan, range(probes, probes + CONFIRM_TRIALS)), CONFIRM_SHARE)
+            # Confirmed in full once; each smaller plan Hypothesis then tries in `SHRINK_TRIALS`.
+            confirm = SHRINK_TRIALS if counts["confirmed"] else CONFIRM_TRIALS
+            if not _decisive(game.kind, outcomes(plan, range(probes, probes + confirm)), CONFIRM_SHARE):
+                return False
+            counts["confirmed"] += 1
+            return True
         except Exception:  # the challenger failed (module docstring)
             return True
 
@@ -137,7 +146,8 @@ def search(
         )
         stopped = "found"
     except NoSuchExample:
-        pass
+        if counts["plans"] < budget and (deadline is None or time.monotonic() < deadline):
+            stopped = "exhausted"
     except _OutOfTime:
         stopped = "time"
     finding = None if found is None else _finding(game, chosen, tier, seed, found, probes)

@@ -2,15 +2,21 @@
 
 `plans(game)` draws, stage by stage, a number of oracle queries (each oracle of the stage's view,
 each argument an expression of the type the oracle declares) and an output of the declared output
-type. An expression of a type T is, in the order Hypothesis shrinks towards:
+type. An expression of a type T is, half the time, plain — what an honest adversary would hand
+over — and half the time mutated, so that a plan is an honest-looking transcript with a few values
+changed:
 
-* reuse: a value the adversary has seen whose declared type is T — a view field of this stage or an
-  earlier one, a query's answer, or a field or an item of one of those (two levels deep);
-* group edge cases for integers (`plan.EDGES`) and short constants;
-* mutations: a seen integer shifted by an edge case; seen bytes cut and extended; a seen tuple
-  reordered, repeated or cut; a seen record with one field replaced by an expression of that
-  field's type; a record built from expressions of its fields' types; each record made through its
-  constructor or around it (`raw`).
+* plain: a value the adversary has seen whose declared type is T (a view field of this stage or an
+  earlier one, a query's answer, or a field or an item of one of those, two levels deep), a small
+  integer, a value of a bool or a literal;
+* mutated, group edge cases: the integers of `plan.EDGES`; empty and all-zero bytes;
+* mutated, seen values: an integer shifted by a small constant or an edge case; bytes cut and
+  extended (a wrong length) or with their last bytes changed (the same length); a tuple reordered,
+  repeated or cut; a seen record changed at one point — one field, or a field of a field, replaced
+  by a mutation of its own value or by an expression of its declared type, through the record's
+  constructor or around it (`raw`);
+* mutated, made anew: a record of a type nothing seen has, built from expressions of its fields'
+  types; a tuple packed from expressions of its items' types.
 
 Nothing here knows a game: the view records, the oracles' argument and answer types and the
 output types are all it reads.
@@ -88,7 +94,7 @@ def _paths(expr: Expr, hint: Any, depth: int) -> list[tuple[Expr, Any]]:
     if depth == 0:
         return found
     for alternative in _alternatives(hint):
-        if dataclasses.is_dataclass(alternative) and isinstance(alternative, type):
+        if _is_record(alternative):
             for name, field_hint in _hints(alternative).items():
                 found += _paths(Attr(expr, name), field_hint, depth - 1)
         elif typing.get_origin(alternative) is tuple:
@@ -120,79 +126,132 @@ def _matches(declared: Any, wanted: Any) -> bool:
     return bool(set(_alternatives(declared)) & set(_alternatives(wanted)))
 
 
+@functools.cache
 def expressions(wanted: Any, seen: SeenTypes, depth: int = DEPTH) -> SearchStrategy[Expr]:
-    """Expressions of the declared type `wanted` (module docstring)."""
+    """Expressions of the declared type `wanted` (module docstring): as often plain as mutated, so
+    that a plan is an honest-looking transcript with a few values changed. One strategy per type
+    and state of the draw, made and validated once."""
     reuse = list(_reuse(wanted, seen))
-    options: list[SearchStrategy[Expr]] = []
-    if reuse:
-        options.append(st.sampled_from(reuse))
+    plain: list[SearchStrategy[Expr]] = [st.sampled_from(reuse)] if reuse else []
+    mutated: list[SearchStrategy[Expr]] = []
     for alternative in _alternatives(wanted):
-        options += _fresh(alternative, reuse, seen, depth)
-    return st.one_of(options) if options else st.just(Const(None))
+        honest, changed = _fresh(alternative, reuse, seen, depth)
+        plain += honest
+        mutated += changed
+    branches = [st.one_of(group) for group in (plain, mutated) if group]
+    return st.one_of(branches) if branches else st.just(Const(None))
 
 
-def _fresh(wanted: Any, reuse: Sequence[Expr], seen: SeenTypes, depth: int) -> list[SearchStrategy[Expr]]:
-    """Expressions of `wanted` that are not plain reuse: edge cases, constants and mutations."""
+def _fresh(
+    wanted: Any, reuse: Sequence[Expr], seen: SeenTypes, depth: int
+) -> tuple[list[SearchStrategy[Expr]], list[SearchStrategy[Expr]]]:
+    """Expressions of `wanted` other than plain reuse: the plain ones (small constants, the values
+    of a bool or a literal), and the mutated ones (edge cases, mutations of seen values, records
+    built or changed)."""
     origin, args = typing.get_origin(wanted), typing.get_args(wanted)
-    options: list[SearchStrategy[Expr]]
+    bases = st.sampled_from(list(reuse)) if reuse else None
+    mutations = [] if bases is None or depth == 0 else _mutations(wanted, bases)
     if wanted is int:
-        edges = st.sampled_from([Edge(edge) for edge in EDGES])
-        small = st.integers(-2, 3).map(Const)
-        options = [edges, small]
-        if reuse and depth > 0:
-            options.append(st.builds(Shift, st.sampled_from(list(reuse)), st.one_of(small, edges)))
-        return options
+        return [SMALL], [EDGE_CASES, *mutations]
     if wanted is bytes:
-        options = [st.sampled_from([Const(b""), Const(bytes(32))])]
-        if reuse:
-            options.append(
-                st.builds(Cut, st.sampled_from(list(reuse)), st.integers(0, 64), st.binary(max_size=4))
-            )
-        return options
+        return [], [st.sampled_from([Const(b""), Const(bytes(32))]), *mutations]
     if wanted is str:
-        return [st.just(Const(""))]
+        return [st.just(Const(""))], []
     if wanted is bool:
-        return [st.sampled_from([Const(True), Const(False)])]
+        return [st.sampled_from([Const(True), Const(False)])], []
     if wanted is None or wanted is type(None):
-        return [st.just(Const(None))]
+        return [st.just(Const(None))], []
     if origin is typing.Literal:
-        return [st.sampled_from([Const(value) for value in args])]
+        return [st.sampled_from([Const(value) for value in args])], []
     if wanted is Group:
-        return []  # only the trial's own group (reused from a view) is ever accepted
+        return [], []  # only the trial's own group (reused from a view) is ever accepted
     if origin is tuple and depth > 0:
         if len(args) == 2 and args[1] is Ellipsis:
             items = st.lists(expressions(args[0], seen, depth - 1), max_size=MAX_ITEMS)
-            options = [items.map(lambda xs: Pack(tuple(xs)))]
-        else:
-            options = [st.tuples(*(expressions(arg, seen, depth - 1) for arg in args)).map(Pack)]
-        if reuse:
-            order = st.lists(st.integers(0, MAX_ITEMS), max_size=MAX_ITEMS + 2).map(tuple)
-            options.append(st.builds(Reorder, st.sampled_from(list(reuse)), order))
-        return options
-    if dataclasses.is_dataclass(wanted) and isinstance(wanted, type) and depth > 0:
+            return [], [items.map(lambda xs: Pack(tuple(xs))), *mutations]
+        return [], [st.tuples(*(expressions(arg, seen, depth - 1) for arg in args)).map(Pack), *mutations]
+    if _is_record(wanted) and depth > 0:
+        if bases is not None:  # a seen record is mutated, not made anew
+            return [], [bases.flatmap(lambda base: _point(wanted, base, seen, depth))]
         hints = _hints(wanted)
         fields = [f.name for f in dataclasses.fields(wanted)]
         built = st.tuples(*(expressions(hints[name], seen, depth - 1) for name in fields))
-        options = [st.builds(Build, st.just(wanted), built, st.booleans())]
-        if reuse:
-            options.insert(0, _replacements(wanted, list(reuse), seen, depth))
-        return options
+        return [], [st.builds(Build, st.just(wanted), built, st.booleans())]
+    return [], []
+
+
+SMALL = st.integers(-2, 3).map(Const)
+EDGE_CASES = st.sampled_from([Edge(edge) for edge in EDGES])
+
+
+def _mutations(wanted: Any, bases: SearchStrategy[Expr]) -> list[SearchStrategy[Expr]]:
+    """Mutations of seen values `bases` of type `wanted`: an integer shifted by a small constant or
+    an edge case; bytes cut and extended (a wrong length) or with their last bytes changed (the
+    same length); a tuple reordered, repeated or cut."""
+    if wanted is int:
+        return [st.builds(Shift, bases, st.one_of(SMALL, EDGE_CASES))]
+    if wanted is bytes:
+        cut = st.builds(Cut, bases, st.integers(0, 64), st.binary(max_size=4))
+        changed = st.integers(1, 4).flatmap(lambda k: st.builds(Cut, bases, st.just(-k), _tail(k)))
+        return [cut, changed]
+    if typing.get_origin(wanted) is tuple:
+        order = st.lists(st.integers(0, MAX_ITEMS), max_size=MAX_ITEMS + 2).map(tuple)
+        return [st.builds(Reorder, bases, order)]
     return []
 
 
-def _replacements(cls: type, reuse: list[Expr], seen: SeenTypes, depth: int) -> SearchStrategy[Expr]:
-    """A seen `cls` with one field replaced by an expression of that field's type."""
-    hints = _hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
+def _tail(k: int) -> SearchStrategy[bytes]:
+    return st.binary(min_size=k, max_size=k)
+
+
+@functools.cache
+def _point(cls: type, base: Expr, seen: SeenTypes, depth: int) -> SearchStrategy[Expr]:
+    """A point mutation of `base`, a seen `cls`: one value inside it (a field, or a field of a field)
+    replaced, by a mutation of that value itself or by an expression of its declared type; the rest
+    kept as it came."""
+    paths = _record_paths(cls, PATH_DEPTH)
 
     @st.composite
-    def replaced(draw: st.DrawFn) -> Expr:
-        base = draw(st.sampled_from(reuse))
-        name = draw(st.sampled_from(names))
-        value = draw(expressions(hints[name], seen, depth - 1))
-        return Replace(base, name, value, draw(st.booleans()))
+    def mutated(draw: st.DrawFn) -> Expr:
+        path, hint = draw(st.sampled_from(paths))
+        original: Expr = base
+        for name in path:
+            original = Attr(original, name)
+        value = draw(_replacement(hint, original, seen, depth - 1))
+        raw = draw(st.booleans())
+        for level in range(len(path) - 1, -1, -1):
+            holder: Expr = base
+            for name in path[:level]:
+                holder = Attr(holder, name)
+            value = Replace(holder, path[level], value, raw)
+        return value
 
-    return replaced()
+    return mutated()
+
+
+@functools.cache
+def _replacement(hint: Any, original: Expr, seen: SeenTypes, depth: int) -> SearchStrategy[Expr]:
+    """What replaces `original`, of type `hint`: a mutation of it, or an expression of its type."""
+    own = [m for alternative in _alternatives(hint) for m in _mutations(alternative, st.just(original))]
+    return st.one_of(*own, expressions(hint, seen, depth))
+
+
+@functools.cache
+def _record_paths(cls: type, depth: int) -> tuple[tuple[tuple[str, ...], Any], ...]:
+    """Every field of `cls` and, `depth` levels down, of the records its fields hold, as a path of
+    names with the declared type at its end."""
+    found: list[tuple[tuple[str, ...], Any]] = []
+    for name, hint in _hints(cls).items():
+        found.append(((name,), hint))
+        if depth > 1:
+            for alternative in _alternatives(hint):
+                if _is_record(alternative):
+                    found += [((name, *path), inner) for path, inner in _record_paths(alternative, depth - 1)]
+    return tuple(found)
+
+
+def _is_record(hint: Any) -> bool:
+    return dataclasses.is_dataclass(hint) and isinstance(hint, type)
 
 
 @st.composite
