@@ -294,6 +294,8 @@ def test_workers_ignore_sigint_and_die_of_sigterm_by_their_initializer(monkeypat
     if not initializer:
         monkeypatch.setattr(engine_module, "_worker_signals", lambda: None)
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    # As under `main`, whatever the launcher left: a shell starts a background job with SIGINT ignored.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with Engine(2) as engine:
             workers = warmed_up(engine, tmp_path / "trials")
@@ -309,5 +311,6 @@ def test_workers_ignore_sigint_and_die_of_sigterm_by_their_initializer(monkeypat
                     os.kill(pid, signal.SIGKILL)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     assert ignored == [initializer] * len(workers)
     assert gone == [initializer] * len(workers)
