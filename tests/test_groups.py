@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from kat import expected_error, kat, kat_cases
 
+from mpgames.scheme.curves import Curve, validate_curve
 from mpgames.scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
 from mpgames.scheme.groups import GROUP_NAMES, Group, default_group, named_group, toy_group, validate_group
 
@@ -17,7 +18,10 @@ ELEMENTS = kat("groups")["elements"]
 @pytest.mark.parametrize("name", GROUP_NAMES)
 def test_every_named_group_validates(name: str) -> None:
     group = named_group(name)
-    validate_group(group.p, group.q, group.g)
+    if group.curve is None:
+        validate_group(group.p, group.q, group.g)
+    else:
+        validate_curve(Curve(group.p, *group.curve, group.q, group.g))
     assert group.name == name
     assert group.tier == ("toy" if name.startswith("toy-") else "standard")
 

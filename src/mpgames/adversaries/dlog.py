@@ -23,10 +23,10 @@ from mpgames.scheme.integers import checked_int
 def bsgs(group: Group, h: int, *, max_steps: int | None = None) -> int | None:
     """The x in Z_q with g^x = h, or None when `max_steps` runs out before x is found.
 
-    h must be a subgroup element (`InvalidElementError` otherwise); the identity 1 gives 0.
+    h must be a group element (`InvalidElementError` otherwise); the identity gives 0.
     """
-    # The identity is in the subgroup (x = 0) although `is_element` excludes it as a key.
-    if type(h) is not int or h != 1:
+    # The identity is in the group (x = 0) although `is_element` excludes it as a key.
+    if type(h) is not int or h != group.identity:
         group.check_element(h, "discrete-log target")
     full = math.isqrt(group.q - 1) + 1  # ⌈√q⌉, so full² ≥ q
     if max_steps is None:
@@ -40,7 +40,7 @@ def bsgs(group: Group, h: int, *, max_steps: int | None = None) -> int | None:
     giant = min(giant, -(-group.q // baby))  # no point walking past q
     # Baby steps: g^j ↦ j for 0 ≤ j < baby (distinct, since baby ≤ q).
     table: dict[int, int] = {}
-    power = 1
+    power = group.identity
     for j in range(baby):
         table[power] = j
         power = group.mul(power, group.g)

@@ -221,7 +221,7 @@ def _serve(control: Channel, cls: type) -> None:
         if message[0] == "prepare":
             _, group, modules = message
             if isinstance(group, Group):
-                Group(group.p, group.q, group.g, group.tier, group.name)
+                Group(group.p, group.q, group.g, group.tier, group.name, group.curve)
             for name in modules:
                 importlib.import_module(name)
             # The spare was forked before the group was validated: its replacement has it validated.

@@ -180,8 +180,20 @@ def is_expr(value: object) -> TypeGuard[Expr]:
 
 
 # -- group edge cases ----------------------------------------------------------------------------
+def _candidates(group: Group) -> range:
+    """Small integers, or on a curve the encodings (prefix 2) of small x: the first that is not an
+    element is the non-member edge case."""
+    if group.curve is None:
+        return range(2, 1000)
+    first = 2 << (8 * (group.element_len - 1))
+    return range(first, first + 1000)
+
+
 def _small_order_element(group: Group) -> int:
-    """An element of Z_p^* of the smallest prime order other than q dividing p − 1 (p − 1 has order 2)."""
+    """An element of Z_p^* of the smallest prime order other than q dividing p − 1 (p − 1 has order 2);
+    on a curve, of cofactor 1, the only one: the point at infinity."""
+    if group.curve is not None:
+        return group.identity
     cofactor = (group.p - 1) // group.q
     for prime in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31):
         if cofactor % prime == 0:
@@ -205,7 +217,7 @@ EDGES: Mapping[str, Callable[[Group], int]] = {
     "2^|p|": lambda g: 1 << g.p.bit_length(),
     "g": lambda g: g.g,
     "small-order": _small_order_element,
-    "non-member": lambda g: next(x for x in range(2, 1000) if pow(x, g.q, g.p) != 1),
+    "non-member": lambda g: next(x for x in _candidates(g) if not g.is_element(x)),
 }
 
 

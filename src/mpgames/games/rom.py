@@ -37,9 +37,9 @@ RING_HASH_BUDGET = 32
 
 
 def _commitment(group: Group, commitment: int) -> int:
-    """A hash input R (an exact int from the boundary): an element of the order-q subgroup, the
-    identity included (g^α for α = 0); ⊥ (`InvalidElementError`) otherwise."""
-    return commitment if commitment == 1 else group.check_element(commitment, "commitment R")
+    """A hash input R (an exact int from the boundary): an element of the group, the identity
+    included (g^α for α = 0); ⊥ (`InvalidElementError`) otherwise."""
+    return commitment if commitment == group.identity else group.check_element(commitment, "commitment R")
 
 
 def schnorr_hash(pk: PublicKey, oracle: ChallengeOracle) -> Callable[[int, bytes], int]:

@@ -211,7 +211,7 @@ def ring_around(group: Group, h: int, rng: RandomSource) -> tuple[tuple[PublicKe
     while len(offsets) < RING_SIZE:
         delta = group.random_scalar(rng)
         y = group.mul(h, group.gexp(delta))
-        if y != 1:
+        if y != group.identity:
             offsets.setdefault(y, delta)
     return canonical_ring(PublicKey(group, y) for y in offsets), offsets
 

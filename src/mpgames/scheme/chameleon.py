@@ -15,6 +15,7 @@ each as the trapdoor holder uses it (`TRAPDOOR_HASHES`): publish a first value, 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -37,6 +38,20 @@ TAG_CH_ADM = b"CH/ADM"
 def message_scalar(group: Group, message: bytes) -> int:
     """μ(M) = H_q("CH/MSG", M): a byte-string message mapped into Z_q."""
     return hash_to_scalar(group.q, Tag.CH_MSG, message)
+
+
+def accas_message_scalar(group: Group, message: bytes) -> int:
+    """μ(M) as the accountable-assertions reference code computes it (real-or-random/accas,
+    `ChameleonHash::digest`): d = SHA-256(M), re-hashed (d = SHA-256(d)) until d < q. With
+    secp256k1 and SEC1 encodings, `ch(pk, accas_message_scalar(group, M), r)` is that code's
+    CH(M, r) = d·G + r·Y."""
+    check_message(message)
+    if group.q.bit_length() != 256:  # re-hashing until d < q would take 2^256/q tries
+        raise SchemeError("the accas encoding needs a group of 256-bit order (secp256k1)")
+    digest = hashlib.sha256(message).digest()
+    while int.from_bytes(digest, "big") >= group.q:
+        digest = hashlib.sha256(digest).digest()
+    return int.from_bytes(digest, "big")
 
 
 def ch(pk: PublicKey, m: int, r: int) -> int:

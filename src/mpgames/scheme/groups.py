@@ -1,19 +1,32 @@
-"""Schnorr groups: validation, membership, named parameter sets and toy groups (spec §2.1–§2.3).
+"""Groups of prime order q: validation, membership, named parameter sets and toy groups (spec
+§2.1–§2.3; docs/scheme.md "The curve family").
 
-A `Group` is an immutable, validated triple (p, q, g): p and q prime, q | p−1 and g of order q.
-Every group carries a tier. `standard` refuses anything below |q| = 160 or |p| = 1024 bits; `toy`
-groups are breakable on purpose and exist for teaching, attack demos and reductions. All modular
-arithmetic goes through gmpy2.
+A `Group` is an immutable, validated group of prime order q with a generator g, in one of two
+families:
+
+* a Schnorr group (`curve is None`): the order-q subgroup of Z_p^*, p and q prime, q | p−1 and g of
+  order q; elements are the integers of the subgroup, arithmetic is modular through gmpy2;
+* a prime-order elliptic curve (`curve = (a, b)`): y² = x³ + a·x + b over F_p with q points, g the
+  generator; elements are ints too, the SEC1 compressed encodings of points read as integers
+  (`mpgames.scheme.curves`), so that every record, hash and codec carries them unchanged.
+  secp256k1 runs on libsecp256k1 (`mpgames.scheme.secp256k1`), toy curves on gmpy2.
+
+The scheme writes both multiplicatively: `gexp(e)` is g^e or e·G, `mul` a product or a sum of points,
+and `identity` is 1 or the point at infinity (0); neither is ever a valid element. Every group
+carries a tier. `standard` refuses anything below |q| = 160 bits, or |p| = 1024 bits for a Schnorr
+group; `toy` groups are breakable on purpose and exist for teaching, attack demos and reductions.
 
 Validation is by value and never trusts a constructor (docs/scheme.md "Validation at every check"):
 
-* `check_group(group)` accepts only a `Group` whose exact (p, q, g, tier) passed `validate_group` in
-  this process, so an object made with `object.__new__` and arbitrary fields is refused;
+* `check_group(group)` accepts only a `Group` whose exact (p, q, g, tier, curve) passed validation
+  in this process, so an object made with `object.__new__` and arbitrary fields is refused;
 * `is_element` / `check_element` / `check_scalar` / `check_secret` accept exactly `int` (no subclass,
-  no bool) in range, and subgroup membership is decided by y^q = 1. Membership answers are cached by
-  value, per group, keyed on the exact integer: a fact about a number, so a cached answer cannot be
-  wrong whoever asks. `gexp` results (g^e, members by construction) enter the cache as well, so
-  checking a value the challenger computed itself costs no exponentiation.
+  no bool) in range; subgroup membership is decided by y^q = 1, curve membership by decoding (a
+  prefix 2 or 3, x < p, a point with that x; cofactor 1, so every point but infinity is a member).
+  Membership answers are cached by value, per group, keyed on the exact integer: a fact about a
+  number, so a cached answer cannot be wrong whoever asks. `gexp` results (g^e, members by
+  construction) enter the cache as well, so checking a value the challenger computed itself costs
+  no exponentiation.
 """
 
 from __future__ import annotations
@@ -27,6 +40,8 @@ from typing import Literal, TypeGuard
 
 import gmpy2
 
+from mpgames.scheme import curves, secp256k1
+from mpgames.scheme.curves import Curve
 from mpgames.scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
 from mpgames.scheme.integers import checked_int
 from mpgames.scheme.metering import count_exponentiation
@@ -50,10 +65,12 @@ STANDARD_MIN_P_BITS = 1024
 # (a depth-16 assertion has 15 element entries, a ring 8 keys); the oldest answer goes first.
 MEMBER_CACHE_SIZE = 4096
 
-# (p, q, g, tier) -> the first Group with these parameters that passed validation in this process.
-_VALIDATED: dict[tuple[int, int, int, str], Group] = {}
-# (p, q) -> {y: True} for every y known to lie in the order-q subgroup (insertion-ordered: FIFO).
-_MEMBERS: dict[tuple[int, int], dict[int, bool]] = {}
+# The parameters of a group: (p, q, g, tier, curve).
+Parameters = tuple[int, int, int, str, "tuple[int, int] | None"]
+# The parameters -> the first Group with them that passed validation in this process.
+_VALIDATED: dict[Parameters, Group] = {}
+# (p, q, curve) -> {y: True} for every y known to be an element (insertion-ordered: FIFO).
+_MEMBERS: dict[tuple[int, int, tuple[int, int] | None], dict[int, bool]] = {}
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -61,8 +78,8 @@ def _is_int(value: object) -> TypeGuard[int]:
     return type(value) is int
 
 
-def _remember_member(p: int, q: int, y: int) -> None:
-    members = _MEMBERS.setdefault((p, q), {})
+def _remember_member(key: tuple[int, int, tuple[int, int] | None], y: int) -> None:
+    members = _MEMBERS.setdefault(key, {})
     if y not in members:
         if len(members) >= MEMBER_CACHE_SIZE:
             del members[next(iter(members))]
@@ -71,13 +88,17 @@ def _remember_member(p: int, q: int, y: int) -> None:
 
 @dataclass(frozen=True)
 class Group:
-    """The order-q subgroup of Z_p^* generated by g."""
+    """The order-q group generated by g: a subgroup of Z_p^*, or the points of the curve
+    y² = x³ + a·x + b over F_p when `curve = (a, b)` (module docstring)."""
 
     p: int
     q: int
     g: int
     tier: Tier = "standard"
     name: str = field(default="", compare=False)
+    # Out of the repr (the name says which curve), so that a Schnorr group's repr, which traces and
+    # win vectors quote, is what it was before curves.
+    curve: tuple[int, int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for attr in ("p", "q", "g"):
@@ -87,15 +108,23 @@ class Group:
             raise InvalidGroupError(f"unknown tier {self.tier!r}; choose one of {', '.join(TIERS)}")
         if type(self.name) is not str:
             raise InvalidGroupError("group name must be a string")
-        validate_group(self.p, self.q, self.g)
-        if self.tier == "standard" and (
-            self.q.bit_length() < STANDARD_MIN_Q_BITS or self.p.bit_length() < STANDARD_MIN_P_BITS
-        ):
+        if self.curve is None:
+            validate_group(self.p, self.q, self.g)
+            weak = self.p.bit_length() < STANDARD_MIN_P_BITS
+        else:
+            if type(self.curve) is not tuple or len(self.curve) != 2:
+                raise InvalidGroupError("a curve is a pair (a, b) of integers")
+            a, b = (checked_int(c, "curve coefficient", error=InvalidGroupError) for c in self.curve)
+            object.__setattr__(self, "curve", (a, b))
+            curves.validate_curve(Curve(self.p, a, b, self.q, self.g))
+            weak = False
+        if self.tier == "standard" and (weak or self.q.bit_length() < STANDARD_MIN_Q_BITS):
             raise InvalidGroupError(
                 f"|p|={self.p.bit_length()}, |q|={self.q.bit_length()} bits is too weak for the standard "
-                f"tier (needs |p| >= {STANDARD_MIN_P_BITS}, |q| >= {STANDARD_MIN_Q_BITS}); use tier 'toy'"
+                f"tier (needs |q| >= {STANDARD_MIN_Q_BITS}, and |p| >= {STANDARD_MIN_P_BITS} for a Schnorr "
+                "group); use tier 'toy'"
             )
-        _VALIDATED.setdefault((self.p, self.q, self.g, self.tier), self)
+        _VALIDATED.setdefault(self.parameters, self)
 
     def __deepcopy__(self, memo: dict[int, object]) -> Group:
         """A copy of the same exact integers and strings (immutable, so shared), made without
@@ -104,11 +133,25 @@ class Group:
         vars(duplicate).update(vars(self))
         return duplicate
 
+    @property
+    def parameters(self) -> Parameters:
+        """What identifies the group: (p, q, g, tier, curve)."""
+        return self.p, self.q, self.g, self.tier, self.curve
+
+    @property
+    def family(self) -> Literal["schnorr", "curve"]:
+        return "schnorr" if self.curve is None else "curve"
+
+    @property
+    def identity(self) -> int:
+        """The neutral element: 1 in a Schnorr group, the point at infinity (0) on a curve."""
+        return 1 if self.curve is None else curves.INFINITY
+
     # -- sizes -----------------------------------------------------------------------------------
     @property
     def element_len(self) -> int:
-        """Bytes of an encoded group element (Lp, spec §2.4)."""
-        return (self.p.bit_length() + 7) // 8
+        """Bytes of an encoded group element (Lp, spec §2.4; 1 + |p|/8 on a curve: SEC1 compressed)."""
+        return (self.p.bit_length() + 7) // 8 + (0 if self.curve is None else 1)
 
     @property
     def scalar_len(self) -> int:
@@ -121,17 +164,26 @@ class Group:
 
     # -- validation ------------------------------------------------------------------------------
     def is_element(self, y: object) -> TypeGuard[int]:
-        """True iff y is exactly an int in (1, p) with y^q = 1: a non-identity subgroup element."""
-        if not _is_int(y) or not 1 < y < self.p:
+        """True iff y is exactly an int that is a non-identity element: in (1, p) with y^q = 1, or on a
+        curve the encoding of a point."""
+        if not _is_int(y):
             return False
-        p, q = self.p, self.q
-        members = _MEMBERS.get((p, q))
+        if self.curve is None:
+            if not 1 < y < self.p:
+                return False
+        elif not 0 < y < 1 << (8 * self.element_len):
+            return False
+        key = (self.p, self.q, self.curve)
+        members = _MEMBERS.get(key)
         if members is not None and y in members:
             return True
         count_exponentiation()
-        if gmpy2.powmod(y, q, p) != 1:
+        if self.curve is None:
+            if gmpy2.powmod(y, self.q, self.p) != 1:
+                return False
+        elif curves.decode(_curve(self), y) is None:
             return False
-        _remember_member(p, q, y)
+        _remember_member(key, y)
         return True
 
     def check_element(self, y: object, what: str = "element") -> int:
@@ -154,19 +206,32 @@ class Group:
 
     # -- arithmetic ------------------------------------------------------------------------------
     def exp(self, base: int, e: int) -> int:
-        """base^e mod p (one counted exponentiation)."""
+        """base^e mod p, or e·base on a curve (one counted exponentiation)."""
         count_exponentiation()
-        return int(gmpy2.powmod(base, e, self.p))
+        if self.curve is None:
+            return int(gmpy2.powmod(base, e, self.p))
+        if _on_secp256k1(self):
+            return secp256k1.multiply(base, e)
+        return curves.multiply(_curve(self), base, e)
 
     def gexp(self, e: int) -> int:
-        """g^e mod p, remembered as a subgroup member (see the module docstring)."""
-        value = self.exp(self.g, e)
-        if value != 1:
-            _remember_member(self.p, self.q, value)
+        """g^e, remembered as an element (see the module docstring)."""
+        if _on_secp256k1(self) and self.g == secp256k1.SECP256K1.g:
+            count_exponentiation()
+            value = secp256k1.base_multiply(e)
+        else:
+            value = self.exp(self.g, e)
+        if value != self.identity:
+            _remember_member((self.p, self.q, self.curve), value)
         return value
 
     def mul(self, a: int, b: int) -> int:
-        return int(gmpy2.f_mod(gmpy2.mul(a, b), self.p))
+        """a·b mod p, or the sum of two points on a curve."""
+        if self.curve is None:
+            return int(gmpy2.f_mod(gmpy2.mul(a, b), self.p))
+        if _on_secp256k1(self):
+            return secp256k1.add(a, b)
+        return curves.add(_curve(self), a, b)
 
     def inv_scalar(self, a: int) -> int:
         """a^(-1) mod q; raises `InvalidScalarError` for a ≡ 0."""
@@ -190,8 +255,26 @@ class Group:
         return int(s).to_bytes(self.scalar_len, "big")
 
     def fingerprint(self) -> str:
-        """First 8 bytes of SHA-256 of big-endian p, hex (spec §2.3 regression values)."""
-        return hashlib.sha256(self.p.to_bytes(self.element_len, "big")).hexdigest()[:16]
+        """First 8 bytes of SHA-256 of big-endian p, hex (spec §2.3 regression values); of p and the
+        encoded generator on a curve."""
+        data = self.p.to_bytes(self.element_len, "big")
+        if self.curve is not None:
+            data += self.element_bytes(self.g)
+        return hashlib.sha256(data).hexdigest()[:16]
+
+
+_SECP256K1_CURVE = (secp256k1.SECP256K1.a, secp256k1.SECP256K1.b)
+
+
+def _on_secp256k1(group: Group) -> bool:
+    """True iff the group's points are those of secp256k1 (whatever its generator)."""
+    return group.curve == _SECP256K1_CURVE and group.p == secp256k1.SECP256K1.p
+
+
+@functools.cache
+def _curve(group: Group) -> Curve:
+    assert group.curve is not None
+    return Curve(group.p, *group.curve, group.q, group.g)
 
 
 def clear_member_cache() -> None:
@@ -200,11 +283,15 @@ def clear_member_cache() -> None:
     _MEMBERS.clear()
 
 
-def validated_group(p: object, q: object, g: object, tier: object) -> Group | None:
+def validated_group(p: object, q: object, g: object, tier: object, curve: object = None) -> Group | None:
     """The validated group with exactly these parameters, if one was built in this process."""
-    if not (_is_int(p) and _is_int(q) and _is_int(g)) or type(tier) is not str:
+    if not (_is_int(p) and _is_int(q) and _is_int(g)) or type(tier) is not str or not _is_curve(curve):
         return None
-    return _VALIDATED.get((p, q, g, tier))
+    return _VALIDATED.get((p, q, g, tier, curve))
+
+
+def _is_curve(curve: object) -> TypeGuard[tuple[int, int] | None]:
+    return curve is None or (type(curve) is tuple and len(curve) == 2 and all(_is_int(c) for c in curve))
 
 
 def check_group(group: object, what: str = "group") -> Group:
@@ -215,8 +302,8 @@ def check_group(group: object, what: str = "group") -> Group:
     """
     if type(group) is not Group:
         raise InvalidGroupError(f"{what} must be a Group")
-    fields = (group.p, group.q, group.g, group.tier)
-    if not all(_is_int(v) for v in fields[:3]) or type(fields[3]) is not str or fields not in _VALIDATED:
+    found = validated_group(group.p, group.q, group.g, group.tier, group.curve)
+    if found is None:
         raise InvalidGroupError(f"{what} is not a validated group")
     return group
 
@@ -325,12 +412,30 @@ def _toy(name: str) -> Group:
     return Group(p, q, g, "toy", name)
 
 
+def _secp256k1() -> Group:
+    curve = secp256k1.SECP256K1
+    return Group(curve.p, curve.n, curve.g, "standard", "secp256k1", (curve.a, curve.b))
+
+
+# Toy curves (breakable on purpose): name -> bits of p (= bits of q, cofactor 1), made by
+# `curves.toy_curve` and validated like any curve. toy-ec-10 matches the default toy group's q
+# (toy-2039: |q| = 10), toy-ec-20 the BSGS demos' (toy-64-20), toy-ec-32 toy-128-32's.
+_TOY_CURVES = {"toy-ec-10": 10, "toy-ec-20": 20, "toy-ec-32": 32}
+
+
+def _toy_ec(name: str) -> Group:
+    curve = curves.toy_curve(_TOY_CURVES[name])
+    return Group(curve.p, curve.n, curve.g, "toy", name, (curve.a, curve.b))
+
+
 _FACTORIES: Mapping[str, Callable[[], Group]] = MappingProxyType(
     {
         **{name: functools.partial(_rfc5114, name) for name in _RFC5114},
         "rfc3526-group14": _rfc3526_group14,
         "rfc7919-ffdhe2048": _rfc7919_ffdhe2048,
+        "secp256k1": _secp256k1,
         **{name: functools.partial(_toy, name) for name in _TOY},
+        **{name: functools.partial(_toy_ec, name) for name in _TOY_CURVES},
     }
 )
 

@@ -285,18 +285,19 @@ _GROUP_FIELDS = (
     ("q", _primitive(int)),
     ("g", _primitive(int)),
     ("tier", _primitive(str)),
+    ("curve", _converter(tuple[int, int] | None)),
 )
 
 
 def _convert_group(value: object, group: Group | None) -> Group:
     if not issubclass(type(value), Group):
         raise _Refused(f" must be a Group, got {type(value).__name__}")
-    p, q, g, tier = _read_fields(value, _GROUP_FIELDS, None).values()
+    p, q, g, tier, curve = _read_fields(value, _GROUP_FIELDS, None).values()
     if group is not None:
-        if (p, q, g, tier) != (group.p, group.q, group.g, group.tier):
+        if (p, q, g, tier, curve) != group.parameters:
             raise _Refused(f" must be the game's group {group.label}")
         return group
-    found = validated_group(p, q, g, tier)
+    found = validated_group(p, q, g, tier, curve)
     if found is None:
         raise _Refused(" is not a validated group")
     return found

@@ -154,7 +154,7 @@ class AdversaryServer:
     def prepare(self, group: Group, modules: tuple[str, ...] = ()) -> None:
         """Have the server validate `group`, and import the challenger's `modules` (a game's, whose
         view records a trial decodes), once, before it forks the trials that use them."""
-        key = (group.p, group.q, group.g, group.tier, modules)
+        key = (*group.parameters, modules)
         if key not in self._prepared:
             self._control.send("prepare", group, modules, timeout=CONTROL_SECONDS)
             reply = None

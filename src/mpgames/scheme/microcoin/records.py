@@ -253,8 +253,15 @@ def chain_terms(commit: Commit, link: Link | None) -> ChainTerms | None:
     return None if link is None else link.terms
 
 
-def _group_field(group: Group) -> tuple[bytes, bytes, bytes]:
-    return group.element_bytes(group.p), group.scalar_bytes(group.q), group.element_bytes(group.g)
+def _group_field(group: Group) -> tuple[bytes, ...]:
+    """The group's parameters as fields: p, q, g, and a curve's coefficients a, b."""
+    coefficients = () if group.curve is None else tuple(group.element_bytes(c) for c in group.curve)
+    return (
+        group.element_bytes(group.p),
+        group.scalar_bytes(group.q),
+        group.element_bytes(group.g),
+        *coefficients,
+    )
 
 
 @dataclass(frozen=True)
