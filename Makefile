@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.scheme_bench
 	$(BIN)/python -m benchmarks.harness_bench
 	$(BIN)/python -m benchmarks.isolation_bench
+	$(BIN)/python -m benchmarks.curve_bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

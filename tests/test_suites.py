@@ -17,7 +17,14 @@ from mpgames.measure.estimation import estimate
 from mpgames.measure.holm import holm
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.suites.demo import default_suite, demo_budget
-from mpgames.suites.files import DEFAULT_SUITE, SUITES_DIR, SuiteError, default_suite_toml, load_suite
+from mpgames.suites.files import (
+    DEFAULT_SUITE,
+    SUITES_DIR,
+    SuiteError,
+    default_suite_toml,
+    load_suite,
+    suite_toml,
+)
 
 CI_SUITE = SUITES_DIR / "ci.toml"
 EXERCISES = Path(__file__).resolve().parents[1] / "docs" / "exercises.toml"
@@ -41,9 +48,13 @@ def test_shipped_suite_covers_every_game_with_null_and_reference_adversaries(pat
 
 
 def test_ci_suite_is_mostly_toy_and_plays_every_reference_attack():
+    """Standard-tier trials on RFC 5114 cost milliseconds each: at most a quarter of the entries. The
+    curve family's entries (secp256k1 trials cost a fifth as much) show both verdicts on a curve."""
     suite = load_suite(CI_SUITE)
-    standard = [entry for entry in suite.entries if entry.tier == "standard"]
+    standard = [entry for entry in suite.entries if entry.tier == "standard" and entry.group is None]
     assert 0 < len(standard) <= len(suite.entries) // 4
+    on_curves = {(e.group, e.expect) for e in suite.entries if e.group is not None}
+    assert {("secp256k1", "broken"), ("secp256k1", "bounded"), ("toy-ec-20", "broken")} <= on_curves
     attacks = {a.id for game in all_games() for a in adversaries_for(game.id) if not a.is_null()}
     assert {e.adversary.id for e in suite.entries if e.expect == "broken"} == attacks
 
@@ -152,6 +163,21 @@ def _load(tmp_path: Path, text: str):
     path = tmp_path / "suite.toml"
     path.write_text(text, encoding="utf-8")
     return load_suite(path)
+
+
+def test_an_entry_may_name_a_group_of_its_tier(tmp_path):
+    curve = BSGS.replace('tier = "toy"\n', 'tier = "toy"\ngroup = "toy-ec-20"\n')
+    entries = _load(tmp_path, GOOD + curve).entries
+    assert [e.place for e in entries] == ["toy", "toy", "toy/toy-ec-20"] and entries[2].group == "toy-ec-20"
+    assert "toy-ec-20" in suite_toml("s", "", "s", 0.01, entries)
+    for group, message in (
+        ("secp256k1", "group 'secp256k1' is of the standard tier, not 'toy'"),
+        ("nope", "unknown group 'nope'"),
+    ):
+        with pytest.raises(SuiteError, match=message):
+            _load(tmp_path, GOOD + BSGS.replace('tier = "toy"\n', f'tier = "toy"\ngroup = "{group}"\n'))
+    with pytest.raises(SuiteError, match="repeats entry"):
+        _load(tmp_path, GOOD + curve + curve)
 
 
 def test_budget_settings_entry_over_defaults_over_calibration(tmp_path):

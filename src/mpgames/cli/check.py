@@ -112,7 +112,7 @@ class EntryRun:
     @property
     def name(self) -> str:
         e = self.entry
-        return f"{e.game.id} {e.variant} {e.adversary.id} {e.tier}"
+        return f"{e.game.id} {e.variant} {e.adversary.id} {e.place}"
 
     def record(self) -> dict[str, Any]:
         level = None if self.result is None else self.result.estimate.thresholds.alpha
@@ -290,7 +290,7 @@ def run_entry(
 ) -> RunResult:
     """The run of one entry (game, variant, adversary, tier, budget) under a progress bar, its
     outcomes going to `log`: what `run`, `check` and `demo` play for each entry."""
-    label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.tier}"
+    label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.place}"
     with progress(entry.max_trials, label) as bar:
         return engine.run(
             entry.game,
@@ -301,7 +301,7 @@ def run_entry(
             seed=seed,
             thresholds=entry.thresholds,
             time_limit=time_limit,
-            group=group,
+            group=entry.group if group is None else group,
             progress=bar,
             tracing=log.tracing,
             on_outcome=log,
@@ -414,7 +414,7 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
         "testcase",
         {
             "classname": f"{suite_name}.{e.game.id}",
-            "name": f"{e.adversary.id} vs {e.variant} ({e.tier}) expect {e.expect}",
+            "name": f"{e.adversary.id} vs {e.variant} ({e.place}) expect {e.expect}",
             "time": f"{0.0 if run.result is None else run.result.seconds:.3f}",
         },
     )

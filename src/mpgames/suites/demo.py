@@ -91,6 +91,12 @@ class SuiteEntry:
     max_trials: int = DEMO_MAX_TRIALS
     thresholds: Thresholds = dataclasses.field(default_factory=Thresholds)
     seconds: float | None = None  # wall-clock cap of the run (suite files: `seconds`, `entry_seconds`)
+    group: str | None = None  # a named group of the tier (None: the game's group for the tier)
+
+    @property
+    def place(self) -> str:
+        """Where the entry plays: its tier, and its group when it names one ("standard/secp256k1")."""
+        return self.tier if self.group is None else f"{self.tier}/{self.group}"
 
     @property
     def expect(self) -> str | None:

@@ -47,6 +47,8 @@ from mpgames.games.registry import all_games, get_game
 from mpgames.measure.estimation import max_advantage
 from mpgames.measure.records import EXPECTATIONS
 from mpgames.measure.verdicts import Kind, Thresholds
+from mpgames.scheme.errors import InvalidGroupError
+from mpgames.scheme.groups import named_group
 from mpgames.suites import tomlcheck
 from mpgames.suites.demo import SuiteEntry, default_suite, demo_budget
 
@@ -68,7 +70,7 @@ SUITE_KEYS = (
 )
 FUZZ_KEYS = ("games", "tier", "budget", "seed")
 BUDGET_KEYS = ("eps0", "eps1", "max_trials")
-ENTRY_KEYS = ("game", "variant", "adversary", "tier", "expect", *BUDGET_KEYS, "seconds")
+ENTRY_KEYS = ("game", "variant", "adversary", "tier", "group", "expect", *BUDGET_KEYS, "seconds")
 REQUIRED_ENTRY_KEYS = ("game", "adversary", "tier", "expect")
 
 # Suite-wide false-alarm budget of the generated default suite: a 5 % chance that any of its ~70
@@ -143,6 +145,7 @@ def entry_record(entry: SuiteEntry) -> dict[str, Any]:
         "variant": entry.variant,
         "adversary": entry.adversary.id,
         "tier": entry.tier,
+        "group": entry.group,
         "expect": entry.expect,
         "eps0": entry.thresholds.eps0,
         "eps1": entry.thresholds.eps1,
@@ -194,6 +197,7 @@ def _entry(
     where = f"{where} ({game_id})"
     variant = None if "variant" not in raw else tomlcheck.text(raw["variant"], "variant", where)
     tier = tomlcheck.text(raw["tier"], "tier", where)
+    group = None if "group" not in raw else tomlcheck.text(raw["group"], "group", where)
     expect = tomlcheck.text(raw["expect"], "expect", where)
     if expect not in EXPECTATIONS:
         tomlcheck.fail(where, f"expect must be one of {', '.join(EXPECTATIONS)}, got {expect!r}")
@@ -202,8 +206,11 @@ def _entry(
         chosen = game.variant(variant).name
         adversary = resolve(_plugin_path(tomlcheck.text(raw["adversary"], "adversary", where), base), game.id)
         game.group(tier)
-    except UsageError as exc:
+        group_tier = None if group is None else named_group(group).tier
+    except (UsageError, InvalidGroupError) as exc:
         tomlcheck.fail(where, str(exc))
+    if group_tier not in (None, tier):
+        tomlcheck.fail(where, f"group {group!r} is of the {group_tier} tier, not {tier!r}")
     settings = {**_calibrated(game.kind, game.n_choices, level), **defaults, **_budget_settings(raw, where)}
     try:
         thresholds = Thresholds(settings["eps0"], settings["eps1"], level)
@@ -215,7 +222,7 @@ def _entry(
             where, f"eps1 = {thresholds.eps1} is not below {top:.4g}, the largest advantage of {game.kind}"
         )
     cap = tomlcheck.seconds(raw, "seconds", where, seconds)
-    entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds, cap)
+    entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds, cap, group)
     if expect != entry.expect:
         role = "a null adversary" if adversary.broken_variant() is None else f"declared {adversary.expect!r}"
         tomlcheck.fail(
@@ -282,7 +289,7 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
 
     seen: dict[tuple[str, str, str, str], int] = {}
     for (number, _), entry in zip(numbered, entries, strict=True):
-        key = (entry.game.id, entry.variant, entry.adversary.id, entry.tier)
+        key = (entry.game.id, entry.variant, entry.adversary.id, entry.place)
         if key in seen:
             tomlcheck.fail(
                 where,
@@ -354,6 +361,7 @@ def suite_toml(name: str, description: str, seed: str, alpha: float, entries: It
             f"variant = {_toml_string(entry.variant)}",
             f"adversary = {_toml_string(entry.adversary.id)}",
             f"tier = {_toml_string(entry.tier)}",
+            *([] if entry.group is None else [f"group = {_toml_string(entry.group)}"]),
             f"expect = {_toml_string(expect)}",
         ]
     return "\n".join(lines) + "\n"
