@@ -171,6 +171,14 @@ def test_walkthrough_narrates_detection_and_the_microcoin_payment(capsys):
     assert "verifies it by hashing alone" in out
 
 
+def test_the_walkthrough_plays_on_the_blockchain_curve_and_refuses_an_unknown_group(capsys):
+    status, out, _ = _main(capsys, "walkthrough", "--seed", "3", "--group", "secp256k1")
+    assert status == 0 and "Group: secp256k1 (tier standard)" in out
+    assert "g^x == pk_A: True" in out and "refused: blacklisted" in out
+    status, _, err = _main(capsys, "walkthrough", "--group", "nope")
+    assert status == 2 and "unknown group 'nope'" in err and err.count("\n") == 1
+
+
 class _ClosedPipe:
     """A stdout whose reader has gone away."""
 

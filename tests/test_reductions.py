@@ -70,6 +70,19 @@ def test_a_tight_reduction_wins_whenever_its_reference_attack_does(name, trials)
     assert row.outer.lost_total == 0
 
 
+@pytest.mark.parametrize("name", ["cr-dl", "ring-dl", "ds-extract"])
+def test_a_reduction_plays_on_a_toy_curve_as_on_a_toy_group(name):
+    row = tightness(get_reduction(name), _reference(name), trials=25, seed="r", group_name="toy-ec-20")
+    assert row.inner.group == row.outer.group == "toy-ec-20"
+    assert row.inner.estimate.wins == 25 and row.outer.estimate.wins > 0
+    assert row.status is not Relation.VIOLATED and row.outer.lost_total == row.inner.lost_total == 0
+
+
+def test_a_group_of_another_tier_is_refused():
+    with pytest.raises(UsageError, match="belongs to tier 'standard'"):
+        tightness(get_reduction("cr-dl"), _reference("cr-dl"), "toy", trials=5, group_name="secp256k1")
+
+
 def test_the_schnorr_fork_succeeds_at_the_worst_case_rate_the_forking_lemma_allows():
     """The reference forger selects its forgery by the hash answers: a rerun keeps it with prob. 1/q_H."""
     row = tightness(get_reduction("sig-dl"), RomBsgsForgery, trials=200, seed="r")

@@ -56,8 +56,11 @@ from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.sequential import plan_trials
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
 from mpgames.reports import render
+from mpgames.scheme.errors import InvalidGroupError
+from mpgames.scheme.groups import named_group
 from mpgames.suites.demo import SuiteEntry
 from mpgames.teaching import docgen
+from mpgames.teaching.walkthrough import GROUP as WALKTHROUGH_GROUP
 from mpgames.teaching.walkthrough import walkthrough
 from mpgames.vectors import parse_run_key
 
@@ -208,6 +211,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
+    walk.add_argument("--group", default=WALKTHROUGH_GROUP, help=f"named group ({WALKTHROUGH_GROUP})")
     cli_reduce.add_command(commands, _positive_int)
     cli_grade.add_command(commands, _positive_int)
     cli_fuzz.add_command(commands, _positive_int, _positive_float)
@@ -350,7 +354,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _walkthrough(args: argparse.Namespace) -> int:
-    walkthrough(seed=args.seed)
+    try:
+        named_group(args.group)
+    except InvalidGroupError as exc:
+        raise UsageError(str(exc)) from None
+    walkthrough(seed=args.seed, group=args.group)
     return 0
 
 

@@ -1,6 +1,6 @@
 """`mpgames reduce`: reductions around their inner adversaries, as a tightness table (harness §5).
 
-    mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--max-trials N] [--seed S] [--json]
+    mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--group G] [--max-trials N] [--seed S] [--json]
 
 Without REDUCTION every reduction plays. Without --inner each plays the inner adversaries it is
 demonstrated with (its reference attack first); --inner names one by id or as
@@ -38,6 +38,7 @@ def add_command(commands: argparse._SubParsersAction[ParserT], positive_int: Cal
         "--inner", help="inner adversary id or path/to/file.py:ClassName (default: the reduction's own)"
     )
     reduce.add_argument("--tier", default="toy", help="toy or standard (default: toy)")
+    reduce.add_argument("--group", help="named group of the tier (default: the inner game's group)")
     reduce.add_argument(
         "--max-trials", type=positive_int, default=DEFAULT_TRIALS, help="trials of each of the two runs"
     )
@@ -55,11 +56,17 @@ def reduce(args: argparse.Namespace) -> int:
     else:
         pairs = [(reduction, inner) for reduction in reductions for inner in reduction.inner_adversaries]
     rows = [
-        tightness(reduction, inner, args.tier, trials=args.max_trials, seed=args.seed)
+        tightness(reduction, inner, args.tier, trials=args.max_trials, seed=args.seed, group_name=args.group)
         for reduction, inner in pairs
     ]
     if args.json:
-        meta = {"command": "reduce", "seed": args.seed, "tier": args.tier, "trials": args.max_trials}
+        meta = {
+            "command": "reduce",
+            "seed": args.seed,
+            "tier": args.tier,
+            "group": args.group,
+            "trials": args.max_trials,
+        }
         print(json.dumps(to_json(rows, meta), indent=2, ensure_ascii=False))
     else:
         print(table(rows))

@@ -113,10 +113,12 @@ def tightness(
     seed: str = "0",
     alpha: float = DEFAULT_ALPHA,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    group_name: str | None = None,
 ) -> Tightness:
-    """Play A in the inner game and the reduction around A in the outer game; the row (module notes)."""
+    """Play A in the inner game and the reduction around A in the outer game; the row (module notes).
+    Both play in the named group of the tier (`group_name`), or the inner game's group for it."""
     trials = checked_int(trials, "the number of trials", minimum=1, error=UsageError)
-    group = reduction.inner_game.group(tier)
+    group = reduction.inner_game.group(tier, group_name)
     thresholds = Thresholds(alpha=alpha / 2)
     inner_spec = make_spec(
         reduction.inner_game,

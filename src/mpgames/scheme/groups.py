@@ -139,10 +139,6 @@ class Group:
         return self.p, self.q, self.g, self.tier, self.curve
 
     @property
-    def family(self) -> Literal["schnorr", "curve"]:
-        return "schnorr" if self.curve is None else "curve"
-
-    @property
     def identity(self) -> int:
         """The neutral element: 1 in a Schnorr group, the point at infinity (0) on a curve."""
         return 1 if self.curve is None else curves.INFINITY

@@ -47,10 +47,10 @@ def _short(data: bytes) -> str:
 class _Story:
     """The shared world of the walkthrough and a few narrating helpers."""
 
-    def __init__(self, out: Callable[[str], None], seed: int) -> None:
+    def __init__(self, out: Callable[[str], None], seed: int, group: str) -> None:
         self.out = out
         self.rng = SeededRandom(seed)
-        self.group: Group = named_group(GROUP)
+        self.group: Group = named_group(group)
         self.ledger = Ledger()
         self.bounds = penalty_bounds(WORK_TIME, PURCHASE_TIME, SLOT, U2)
         self.penalty = self.bounds.upper
@@ -124,9 +124,10 @@ class _Story:
             self.out("    the payer's key is blacklisted and the blacklist pushed to every point of sale")
 
 
-def walkthrough(out: Callable[[str], None] = print, seed: int = 1) -> None:
-    """Print a short narrated run: honest Micropay 3, a detected double spend, a microcoin payment."""
-    story = _Story(out, seed)
+def walkthrough(out: Callable[[str], None] = print, seed: int = 1, group: str = GROUP) -> None:
+    """Print a short narrated run: honest Micropay 3, a detected double spend, a microcoin payment,
+    in the named group (RFC 5114 §2.3 by default; `secp256k1` plays it on the blockchain's curve)."""
+    story = _Story(out, seed, group)
     merchant, ledger, bounds = story.merchant, story.ledger, story.bounds
     out(f"Group: {story.group.label} (tier {story.group.tier}); seed {seed}")
     out(
