@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mpgames.adversaries.registry import get_adversary
-from mpgames.framework.engine import Engine
+from mpgames.adversaries.registry import all_adversaries, get_adversary
+from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Verdict
 from mpgames.scheme import chameleon, curves, schnorr, secp256k1
@@ -281,3 +281,36 @@ def test_the_accas_chameleon_hash_known_answer():
     # The opposite: this project's own encoding μ(m) = H_q("CH/MSG", m) gives another value.
     own = chameleon.message_scalar(group, b"abc")
     assert group.element_bytes(chameleon.ch(pk, own, r)).hex() != ACCAS_CH1
+
+
+# alt_bn128 (BN254, the pairing curve of Ethereum's precompiles): prime order, p ≡ 3 (mod 4),
+# y² = x³ + 3, G = (1, 2), and embedding degree 12 by construction (a pairing-friendly curve).
+BN254_P = 21888242871839275222246405745257275088696311157297823662689037894645226208583
+BN254_N = 21888242871839275222246405745257275088548364400416034343698204186575808495617
+
+
+def test_a_pairing_friendly_curve_is_a_toy_never_a_standard_group():
+    """Every other check passes (a valid prime-order curve, 254-bit q); at the standard tier its
+    embedding degree 12 refuses it, as the MOV condition of SEC 1 asks."""
+    g = (2 << (8 * 32)) | 1  # (1, 2): y even
+    toy = Group(BN254_P, BN254_N, g, "toy", "bn254", (0, 3))
+    assert curves.embedding_degree(Curve(BN254_P, 0, 3, BN254_N, g), curves.MOV_BOUND) == 12
+    assert toy.gexp(BN254_N - 1) == curves.negate(Curve(BN254_P, 0, 3, BN254_N, g), g)
+    with pytest.raises(InvalidGroupError, match="embedding degree is 12"):
+        Group(BN254_P, BN254_N, g, "standard", "bn254", (0, 3))
+    assert curves.embedding_degree(secp256k1.SECP256K1, curves.MOV_BOUND) is None
+
+
+@pytest.mark.parametrize("group", ["secp256k1", "toy-ec-20"])
+def test_every_registered_adversary_plays_every_game_it_targets_on_a_curve(group):
+    """Two trials of each (adversary, target game) pair on the curve, against the variant the
+    adversary breaks (else the game's default): no trial is lost to a fault of either side."""
+    tier = named_group(group).tier
+    for adversary in all_adversaries():
+        for game_id in adversary.targets:
+            game = get_game(game_id)
+            variant = adversary.broken_variant() if adversary.broken_variant() in game.variants else None
+            spec = make_spec(game, variant, adversary, tier, seed="ec", group=group)
+            for index in range(2):
+                outcome = play_trial(spec, index)
+                assert outcome.error is None, (adversary.id, game_id, outcome.error, outcome.output)

@@ -16,7 +16,8 @@ Validation of the parameters (`validate_curve`): p prime with p ≡ 3 (mod 4) (s
 exponentiation), 0 ≤ a, b < p, 4a³ + 27b² ≢ 0, n prime and not p (an anomalous curve's discrete
 logarithm is easy), G a point with n·G = O (computed without reducing n), and n greater than half
 the Hasse bound p + 1 + 2√p. Since n divides #E ≤ p + 1 + 2√p, that last condition leaves
-#E = n: a prime-order curve, checked without counting its points.
+#E = n: a prime-order curve, checked without counting its points. The standard tier also refuses an
+embedding degree up to `MOV_BOUND` (`embedding_degree`).
 
 The arithmetic here is Jacobian-coordinate double-and-add over gmpy2 integers, for any validated
 curve (the toy curves); `mpgames.scheme.secp256k1` runs secp256k1 on libsecp256k1 instead.
@@ -34,6 +35,8 @@ from mpgames.scheme.errors import InvalidGroupError
 
 # Miller–Rabin rounds for the primes of a curve (as for a Schnorr group, spec §2.2).
 PRIMALITY_ROUNDS = 40
+# The embedding degrees the standard tier refuses (SEC 1 §3.1.1.2.1: the MOV condition, B = 100).
+MOV_BOUND = 100
 # Decoded points remembered per curve (the keys and tree entries a trial touches, as for members).
 DECODE_CACHE_SIZE = 4096
 
@@ -107,6 +110,18 @@ def validate_curve(curve: Curve) -> None:
         raise InvalidGroupError("the curve is anomalous (n = p): its discrete logarithm is easy")
     if _times(curve, curve.g, n) != INFINITY:
         raise InvalidGroupError("the generator does not have order n")
+
+
+def embedding_degree(curve: Curve, bound: int) -> int | None:
+    """The smallest k ≤ bound with n | p^k − 1, if there is one: the MOV and Frey–Rück attacks move
+    the curve's discrete logarithm into F_{p^k}^*, which is easy for small k (SEC 1 §3.1.1.2.1
+    asks for none up to 100)."""
+    power = 1
+    for k in range(1, bound + 1):
+        power = power * curve.p % curve.n
+        if power == 1:
+            return k
+    return None
 
 
 # -- arithmetic (Jacobian coordinates) ------------------------------------------------------------

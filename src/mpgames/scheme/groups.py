@@ -116,7 +116,14 @@ class Group:
                 raise InvalidGroupError("a curve is a pair (a, b) of integers")
             a, b = (checked_int(c, "curve coefficient", error=InvalidGroupError) for c in self.curve)
             object.__setattr__(self, "curve", (a, b))
-            curves.validate_curve(Curve(self.p, a, b, self.q, self.g))
+            curve = Curve(self.p, a, b, self.q, self.g)
+            curves.validate_curve(curve)
+            degree = None if self.tier != "standard" else curves.embedding_degree(curve, curves.MOV_BOUND)
+            if degree is not None:
+                raise InvalidGroupError(
+                    f"the curve's embedding degree is {degree}: its discrete logarithm reduces to "
+                    f"F_p^{degree} (MOV), too weak for the standard tier; use tier 'toy'"
+                )
             weak = False
         if self.tier == "standard" and (weak or self.q.bit_length() < STANDARD_MIN_Q_BITS):
             raise InvalidGroupError(
