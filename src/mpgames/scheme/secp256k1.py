@@ -3,9 +3,9 @@
 The parameters are those of SEC 2 §2.4.1. Elements are the ints of `mpgames.scheme.curves` (SEC1
 compressed encodings); this module only does their arithmetic faster than the generic Jacobian code:
 a scalar multiplication of G uses libsecp256k1's precomputed tables, one of another point its
-constant-time ladder, and a sum its point addition. libsecp256k1 has no point at infinity, so
-`INFINITY` (0) is handled here: k ≡ 0 (mod n), a sum of a point and its negative, and the point at
-infinity as an operand.
+point multiplication (`tweak_mul`), and a sum its point addition (`combine`). libsecp256k1 has no
+point at infinity, so `INFINITY` (0) is handled here: k ≡ 0 (mod n), a sum of a point and its
+negative, and the point at infinity as an operand.
 """
 
 from __future__ import annotations
