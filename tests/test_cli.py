@@ -171,6 +171,20 @@ def test_walkthrough_narrates_detection_and_the_microcoin_payment(capsys):
     assert "verifies it by hashing alone" in out
 
 
+def test_a_chosen_group_is_named_beside_the_tier(capsys):
+    args = ("run", "dl", "--adversary", "dl.bsgs", "--max-trials", "25")
+    status, out, _ = _main(capsys, *args, "--group", "toy-ec-20")
+    assert status == 0 and "| toy (toy-ec-20) |" in out
+    status, out, _ = _main(capsys, *args, "--group", "toy-ec-20", "--json")
+    (record,) = json.loads(out)["results"]
+    assert record["group"] == "toy-ec-20" and record["group_chosen"] is True
+    # The opposite: the game's own group for the tier is not named, in the table or the record.
+    status, out, _ = _main(capsys, *args, "--group", "toy-64-20")
+    assert status == 0 and "| toy    |" in out and "toy-64-20" not in out.split("\n")[2]
+    status, out, _ = _main(capsys, *args, "--json")
+    assert json.loads(out)["results"][0]["group_chosen"] is False
+
+
 def test_the_walkthrough_plays_on_the_blockchain_curve_and_refuses_an_unknown_group(capsys):
     status, out, _ = _main(capsys, "walkthrough", "--seed", "3", "--group", "secp256k1")
     assert status == 0 and "Group: secp256k1 (tier standard)" in out

@@ -572,6 +572,7 @@ def summarize_run(
         trust=TRUSTED if spec.isolated is None else ISOLATED,
         run_key=None if spec.run_key is None else spec.run_key.hex(),
         stopped=stopped,
+        group_chosen=spec.group_name != spec.game.groups.get(spec.tier),
     )
 
 

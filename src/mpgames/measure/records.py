@@ -88,6 +88,9 @@ class RunResult:
     trust: str = TRUSTED
     run_key: str | None = None
     stopped: str | None = None
+    # True iff the run asked for a group other than the game's group for its tier (`--group`, a
+    # suite entry's `group`): the table then names it beside the tier.
+    group_chosen: bool = False
 
     def __post_init__(self) -> None:
         for name in ("game", "variant", "adversary", "group", "seed"):
@@ -121,6 +124,13 @@ class RunResult:
             raise ValueError(f"trust must be one of {TRUST_MODES}, got {self.trust!r}")
         if self.run_key is not None and not _is_hex_key(self.run_key):
             raise ValueError("run_key must be 64 hexadecimal digits or None")
+        if type(self.group_chosen) is not bool:
+            raise ValueError(f"group_chosen must be a bool, got {type(self.group_chosen).__name__}")
+
+    @property
+    def place(self) -> str:
+        """The tier, and the group when the run chose one: "standard (secp256k1)"."""
+        return f"{self.tier} ({self.group})" if self.group_chosen else self.tier
 
     @property
     def lost_total(self) -> int:
@@ -146,6 +156,7 @@ class RunResult:
             "adversary": self.adversary,
             "tier": self.tier,
             "group": self.group,
+            "group_chosen": self.group_chosen,
             "expect": self.expect,
             "expectation_met": self.expectation_met,
             "estimate": self.estimate.as_dict(),

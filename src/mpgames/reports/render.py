@@ -70,7 +70,7 @@ def table(results: Sequence[RunResult], fmt: str = "github", interruption: Inter
             r.game,
             r.variant,
             r.adversary,
-            r.tier,
+            r.place,
             r.estimate.trials,
             r.estimate.describe(),
             r.verdict,
