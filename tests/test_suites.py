@@ -168,7 +168,7 @@ def _load(tmp_path: Path, text: str):
 def test_an_entry_may_name_a_group_of_its_tier(tmp_path):
     curve = BSGS.replace('tier = "toy"\n', 'tier = "toy"\ngroup = "toy-ec-20"\n')
     entries = _load(tmp_path, GOOD + curve).entries
-    assert [e.place for e in entries] == ["toy", "toy", "toy/toy-ec-20"] and entries[2].group == "toy-ec-20"
+    assert [e.place for e in entries] == ["toy", "toy", "toy (toy-ec-20)"] and entries[2].group == "toy-ec-20"
     assert "toy-ec-20" in suite_toml("s", "", "s", 0.01, entries)
     for group, message in (
         ("secp256k1", "group 'secp256k1' is of the standard tier, not 'toy'"),

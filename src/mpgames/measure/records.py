@@ -129,8 +129,8 @@ class RunResult:
 
     @property
     def place(self) -> str:
-        """The tier, and the group when the run chose one: "standard (secp256k1)"."""
-        return f"{self.tier} ({self.group})" if self.group_chosen else self.tier
+        """The tier, and the group when the run chose one (`place`)."""
+        return place(self.tier, self.group if self.group_chosen else None)
 
     @property
     def lost_total(self) -> int:
@@ -195,6 +195,12 @@ class RunResult:
             raise ValueError(f"run result lacks {', '.join(missing)}")
         values = {f.name: data[f.name] for f in fields if f.name in data}
         return cls(**{**values, "estimate": Estimate.from_dict(values["estimate"])})
+
+
+def place(tier: str, group: str | None) -> str:
+    """Where a run or a suite entry plays, as tables and names show it: the tier, and a group other
+    than the game's own beside it ("standard (secp256k1)")."""
+    return tier if group is None else f"{tier} ({group})"
 
 
 def _is_hex_key(text: object) -> bool:

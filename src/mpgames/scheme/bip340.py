@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 
-from mpgames.scheme.errors import InvalidScalarError, SchemeError
+from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group, check_group, named_group
+from mpgames.scheme.schnorr import check_message
 
 _BYTES = 32
 
@@ -46,32 +47,33 @@ def lift_x(x: int) -> int | None:
     return element if group.is_element(element) else None
 
 
-def _exact(value: object, length: int | None, what: str) -> bytes:
-    if type(value) is not bytes or (length is not None and len(value) != length):
-        raise SchemeError(f"{what} must be {length} bytes" if length else f"{what} must be bytes")
+def _exact(value: object, what: str) -> bytes:
+    """`value` if it is exactly `bytes` of BIP-340's 32, else `SchemeError`."""
+    if type(value) is not bytes or len(value) != _BYTES:
+        raise SchemeError(f"{what} must be {_BYTES} bytes")
     return value
+
+
+def _secret(group: Group, secret: object) -> int:
+    """The secret key d of 32 bytes, 1 ≤ d < n (`InvalidScalarError` otherwise)."""
+    return group.check_secret(int.from_bytes(_exact(secret, "secret key"), "big"))
 
 
 def public_key(secret: bytes) -> bytes:
     """The x-only public key of a 32-byte secret key (1 ≤ d < n)."""
     group = _group()
-    d = int.from_bytes(_exact(secret, _BYTES, "secret key"), "big")
-    if not 1 <= d < group.q:
-        raise InvalidScalarError("secret key must be an integer in [1, n-1]")
-    return _x(group.gexp(d))
+    return _x(group.gexp(_secret(group, secret)))
 
 
 def sign(secret: bytes, message: bytes, aux: bytes) -> bytes:
     """BIP-340 default signing with 32 bytes of auxiliary randomness."""
     group = _group()
     n = group.q
-    d0 = int.from_bytes(_exact(secret, _BYTES, "secret key"), "big")
-    if not 1 <= d0 < n:
-        raise InvalidScalarError("secret key must be an integer in [1, n-1]")
-    _exact(message, None, "message")
+    d0 = _secret(group, secret)
+    check_message(message)
     P = group.gexp(d0)
     d = d0 if _even(P) else n - d0
-    mask = int.from_bytes(tagged_hash("BIP0340/aux", _exact(aux, _BYTES, "aux_rand")), "big")
+    mask = int.from_bytes(tagged_hash("BIP0340/aux", _exact(aux, "aux_rand")), "big")
     t = (d ^ mask).to_bytes(_BYTES, "big")
     k0 = int.from_bytes(tagged_hash("BIP0340/nonce", t + _x(P) + message), "big") % n
     if k0 == 0:

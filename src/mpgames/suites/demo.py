@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from mpgames.framework.base import AdversaryLike, Game
+from mpgames.measure.records import place
 from mpgames.measure.sequential import SequentialPlan
 from mpgames.measure.verdicts import DEFAULT_ALPHA, Kind, Thresholds, Verdict
 
@@ -95,8 +96,8 @@ class SuiteEntry:
 
     @property
     def place(self) -> str:
-        """Where the entry plays: its tier, and its group when it names one ("standard/secp256k1")."""
-        return self.tier if self.group is None else f"{self.tier}/{self.group}"
+        """Where the entry plays: its tier, and its group when it names one (`records.place`)."""
+        return place(self.tier, self.group)
 
     @property
     def expect(self) -> str | None:
