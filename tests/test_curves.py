@@ -13,7 +13,7 @@ from mpgames.adversaries.registry import all_adversaries, get_adversary
 from mpgames.framework.engine import Engine, make_spec, play_trial
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Verdict
-from mpgames.scheme import chameleon, curves, schnorr, secp256k1
+from mpgames.scheme import curves, secp256k1
 from mpgames.scheme.curves import Curve
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import Group, check_group, named_group
@@ -255,32 +255,6 @@ def test_on_secp256k1_only_the_attacks_that_need_no_square_root_work(engine, cas
         assert result.estimate.wins == 0
     else:
         assert result.estimate.verdict is Verdict.BROKEN, result
-
-
-# -- the chameleon hash as the accountable-assertions reference code computes it --------------------
-
-# real-or-random/accas, test/authenticatortest.cpp (`ChSinglePk`, `ChSingleSk`): the key pair, m1, r1
-# and CH(m1, r1) as that code's test states them.
-ACCAS_PK = "03170a377241d94a5f4c85f199c796c5a9f9f56b3e2d6aea18be9188d13131769c"
-ACCAS_SK = "b21977c8ca1cbb55f0a3effd9966e3d5c9588688fa02bf7a0d2af7b6366f1e8f"
-ACCAS_R1 = "0102030405060708" * 4
-ACCAS_CH1 = "03306166a05fa98bab225bfa0779357aeda3cc1d08962a17144655dfb6770619c4"
-
-
-def test_the_accas_chameleon_hash_known_answer():
-    """CH(m, r) = d·G + r·Y with d = SHA-256(m) re-hashed until d < n, SEC1-compressed: the
-    Krawczyk–Rabin hash of this project with the accas message encoding gives the published value,
-    from the public key and from the trapdoor alike."""
-    group = named_group("secp256k1")
-    pk = schnorr.PublicKey(group, int(ACCAS_PK, 16))
-    sk = schnorr.SecretKey(group, int(ACCAS_SK, 16))
-    assert sk.public == pk
-    d, r = chameleon.accas_message_scalar(group, b"abc"), int(ACCAS_R1, 16)
-    assert group.element_bytes(chameleon.ch(pk, d, r)).hex() == ACCAS_CH1
-    assert group.element_bytes(chameleon.ch_with_trapdoor(sk, d, r)).hex() == ACCAS_CH1
-    # The opposite: this project's own encoding μ(m) = H_q("CH/MSG", m) gives another value.
-    own = chameleon.message_scalar(group, b"abc")
-    assert group.element_bytes(chameleon.ch(pk, own, r)).hex() != ACCAS_CH1
 
 
 # alt_bn128 (BN254, the pairing curve of Ethereum's precompiles): prime order, p ≡ 3 (mod 4),

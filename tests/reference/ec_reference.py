@@ -1,7 +1,8 @@
 """An independent reference for short Weierstrass curve arithmetic, for differential tests.
 
-Written from the textbook group law (affine coordinates, Fermat inverses) and SEC1 §2.3.3–2.3.4
-(compressed point encoding, as bytes), on plain Python ints, with right-to-left double-and-add;
+Written from the textbook group law (affine coordinates, inverses by Python's `pow(v, -1, p)`, the
+extended Euclidean algorithm) and SEC1 §2.3.3–2.3.4 (compressed point encoding, as bytes), on plain
+Python ints, with right-to-left double-and-add;
 it shares no code and no formula layout with `mpgames.scheme.curves` (Jacobian coordinates,
 left-to-right) or libsecp256k1. Slow, and meant to be.
 """
@@ -27,10 +28,8 @@ def add(p: int, a: int, P: Point, Q: Point) -> Point:
     x2, y2 = Q
     if x1 == x2 and (y1 + y2) % p == 0:
         return None
-    if P == Q:
-        slope = (3 * x1 * x1 + a) * pow(2 * y1, p - 2, p) % p
-    else:
-        slope = (y2 - y1) * pow(x2 - x1, p - 2, p) % p
+    numerator, denominator = (3 * x1 * x1 + a, 2 * y1) if P == Q else (y2 - y1, x2 - x1)
+    slope = numerator * pow(denominator, -1, p) % p
     x3 = (slope * slope - x1 - x2) % p
     return x3, (slope * (x1 - x3) - y1) % p
 

@@ -274,6 +274,11 @@ def _on_secp256k1(group: Group) -> bool:
     return group.curve == _SECP256K1_CURVE and group.p == secp256k1.SECP256K1.p
 
 
+def is_secp256k1(group: Group) -> bool:
+    """True iff `group` is secp256k1 with its standard generator G (SEC 2 §2.4.1)."""
+    return _on_secp256k1(group) and group.g == secp256k1.SECP256K1.g
+
+
 @functools.cache
 def _curve(group: Group) -> Curve:
     assert group.curve is not None

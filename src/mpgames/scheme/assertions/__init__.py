@@ -18,7 +18,9 @@ Notes:
   of the sibling contexts 2j and 2j+1 open their common parent to two different digests and leak x.
   Variant "fixed" wraps every leaf entry in G and hashes only the chameleon value, so honest
   assertions of distinct contexts never open a node twice. Variant "rks-as-published" reproduces the
-  published layout for the attack demo (`sibling_leak`); it is broken on purpose.
+  published layout for the attack demo (`sibling_leak`); it is broken on purpose. On secp256k1 it
+  also uses accas's encodings (`_Tree.accas`, docs/scheme.md "The accas layout"), so its assertions
+  are those the published code computes.
 * Costs: Gen 2 exponentiations (plus g^x for the public key); Assert 2D; Verify 2D (D chameleon
   evaluations); Extract 4D + 1; checking τ's D−1 element entries costs one exponentiation each for a
   value not seen before (membership answers are cached by value, mpgames.scheme.groups), none for entries the

@@ -17,7 +17,6 @@ from mpgames.scheme.assertions.tree import (
     AssertionLevel,
     AssertionPublicKey,
     Variant,
-    _statement_message,
     _Tree,
 )
 from mpgames.scheme.chameleon import ch_with_trapdoor, collision
@@ -72,7 +71,7 @@ class Asserter(AsserterState[AssertionPublicKey]):
         st = check_statement(st)
         ct = self._used.claim(ct)
         tree, sk = self._tree, self._sk
-        m, j = _statement_message(sk.group, st), ct
+        m, j = tree.statement_message(st), ct
         levels = []
         for level in range(tree.depth, 0, -1):
             x_n, r_n = self._dummy(level, j)

@@ -4,13 +4,16 @@ byte encodings (spec §2.4)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Literal
 
 from mpgames.scheme.assertions.common import check_depth, in_order
+from mpgames.scheme.chameleon import accas_message_scalar
 from mpgames.scheme.encoding import FieldReader, enc
 from mpgames.scheme.errors import DecodeError, InvalidElementError, SchemeError
-from mpgames.scheme.groups import Group, check_group
+from mpgames.scheme.groups import Group, check_group, is_secp256k1
 from mpgames.scheme.hashing import Tag, hash256, hash_to_scalar
 from mpgames.scheme.schnorr import PublicKey, check_public_key
 
@@ -28,6 +31,8 @@ LEAF_ENTRY_LEN = 32
 # Type tags of the byte encodings (spec §2.4 leaves them open).
 TAG_AA_APK = b"AA/APK"
 TAG_AA_TAU = b"AA/TAU"
+# The HMAC-SHA-256 key of accas's random oracle G (`ChameleonHash::randomOracle`).
+ACCAS_ORACLE_KEY = b"RandomOracleGRandomOracleGRandom"
 
 # A node's published entry: a group element, or a 32-byte G value at the leaf level.
 Entry = int | bytes
@@ -57,9 +62,21 @@ class _Tree:
             # Its asserted leaf entry depends on the statement, so with D = 1 no root could be fixed.
             raise SchemeError("variant rks-as-published needs depth >= 2")
 
+    @property
+    def accas(self) -> bool:
+        """True where the published layout meets the published curve: rks-as-published on secp256k1
+        computes every value as `real-or-random/accas` does (`_accas_*` below)."""
+        return self.variant == RKS_AS_PUBLISHED and is_secp256k1(self.group)
+
     def hashes_sibling(self, level: int) -> bool:
         """True where a published (sibling) entry is a G value rather than a group element."""
         return level == self.depth and self.variant == FIXED
+
+    def statement_message(self, st: bytes) -> int:
+        """The message the leaf is opened to: m = H_q("AA/S", st), or accas's digest of st."""
+        if self.accas:
+            return accas_message_scalar(self.group, st)
+        return hash_to_scalar(self.group.q, Tag.AA_S, st)
 
     def _leaf_wrapper(self, level: int, index: int, value: int, *extra: bytes) -> bytes:
         """G(ℓ, j, V[, r']) = H_256("AA/G", ℓ, j, V[, r'])."""
@@ -72,21 +89,26 @@ class _Tree:
     def path_entry(self, level: int, index: int, value: int, r_open: int) -> Entry:
         """The entry of an opened (path) node. Only RKS as published make it depend on r'."""
         if level == self.depth and self.variant == RKS_AS_PUBLISHED:
-            return self._leaf_wrapper(level, index, value, self.group.scalar_bytes(r_open))
+            r_bytes = self.group.scalar_bytes(r_open)
+            if self.accas:
+                # accas: G(C, r') = HMAC-SHA-256(key, C ‖ r') ‖ 0x00, 33 bytes like a point.
+                oracle = hmac.new(ACCAS_ORACLE_KEY, self.group.element_bytes(value) + r_bytes, "sha256")
+                return oracle.digest() + b"\0"
+            return self._leaf_wrapper(level, index, value, r_bytes)
         return self.published_entry(level, index, value)
 
     def parent_digest(self, level: int, index: int, own: Entry, sibling: Entry) -> int:
-        """Dg(ℓ−1, j>>1, E_left, E_right) = H_q("AA/NODE", …): the message the parent is opened to."""
+        """Dg(ℓ−1, j>>1, E_left, E_right) = H_q("AA/NODE", …): the message the parent is opened to.
+
+        accas: SHA-256(E_left ‖ E_right) read as a scalar; accas keeps the unreduced 32 bytes, which
+        differ from the value mod q only when the digest is ≥ q (probability below 2^-127)."""
         left, right = in_order(index, self._entry_bytes(own), self._entry_bytes(sibling))
+        if self.accas:
+            return int.from_bytes(hashlib.sha256(left + right).digest(), "big") % self.group.q
         return hash_to_scalar(self.group.q, Tag.AA_NODE, level - 1, index >> 1, left, right)
 
     def _entry_bytes(self, entry: Entry) -> bytes:
         return entry if isinstance(entry, bytes) else self.group.element_bytes(entry)
-
-
-def _statement_message(group: Group, st: bytes) -> int:
-    """m = H_q("AA/S", st): the message the leaf is opened to."""
-    return hash_to_scalar(group.q, Tag.AA_S, st)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from mpgames.scheme.assertions.tree import (
     AssertionLevel,
     AssertionPublicKey,
     _checked_entries,
-    _statement_message,
 )
 from mpgames.scheme.chameleon import ch, extract_key
 from mpgames.scheme.errors import DecodeError, InvalidGroupError, SchemeError
@@ -53,7 +52,7 @@ def _walk(apk: AssertionPublicKey, ct: int, st: bytes, tau: Assertion) -> tuple[
     ct, st = check_context(ct, apk.depth), check_statement(st)
     levels = _checked_levels(apk, tau)
     tree = apk._tree
-    m, j = _statement_message(apk.group, st), ct
+    m, j = tree.statement_message(st), ct
     openings = []
     for level, step in zip(range(apk.depth, 0, -1), levels, strict=True):
         value = ch(apk.pk, m, step.r)
