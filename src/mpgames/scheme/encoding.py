@@ -29,6 +29,11 @@ _LEN_BYTES = 4
 _U64_BYTES = 8
 # A u64 field's length prefix and value, then a byte field's length prefix (see `enc_u64_bytes`).
 _U64_BYTES_HEADER = struct.Struct(">IQI")
+# u64_bytes_header(8, n, length) = [8]_4 || [n]_8 || [length]_4: what `enc(n, data)` puts before a
+# `data` of `length` bytes for a u64 n (struct's errors outside those ranges; `enc_u64_bytes` is the
+# checked form). One C call: a chain step's layout at the speed of the hash.
+u64_bytes_header = _U64_BYTES_HEADER.pack
+U64_LEN = _U64_BYTES
 
 
 def u64(n: int) -> bytes:
@@ -67,7 +72,7 @@ def enc_u64_bytes(n: int, data: bytes) -> bytes:
     checks the two agree on arbitrary values)."""
     if type(n) is int and type(data) is bytes:
         try:
-            return _U64_BYTES_HEADER.pack(_U64_BYTES, n, len(data)) + data
+            return u64_bytes_header(U64_LEN, n, len(data)) + data
         except struct.error:  # n outside [0, U64_MAX] (or data of 2^32 bytes or more): enc refuses it
             pass
     return enc(n, data)

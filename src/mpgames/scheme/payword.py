@@ -20,14 +20,16 @@ committed root to.
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mpgames.scheme.encoding import enc
+from mpgames.scheme.encoding import U64_LEN, enc, u64_bytes_header
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.hashing import Tag, hash256, hash256_u64_bytes, hash_prefix
 from mpgames.scheme.integers import checked_int
+from mpgames.scheme.metering import count_hash
 
 FULL_BITS = 256
 
@@ -92,14 +94,29 @@ class ChainHash:
             word = self._step(prefix, i, word)
         return word
 
+    def descender(self, cid: bytes) -> Callable[[int, bytes, int], bytes]:
+        """`descend` bound to one channel, for a caller that has checked `is_word(word)` and
+        0 <= to <= j <= U64_MAX: (j, word, to) -> w_to. The channel's `step_prefix` is encoded once;
+        a full-width chain hashes its steps in one loop, counted once, with the bytes of
+        `hash256_u64_bytes` (tests/test_microcoin_fast_path.py)."""
+        prefix = step_prefix(cid)
+        if self.truncate_bits is not None:
+            return functools.partial(self._descend, prefix)
+        sha256, width = hashlib.sha256, self.word_len
+
+        def descend(j: int, word: bytes, to: int) -> bytes:
+            count_hash(j - to)
+            if j == to + 1:  # the usual coin: one step
+                return sha256(prefix + u64_bytes_header(U64_LEN, j, width) + word).digest()
+            for i in range(j, to, -1):
+                word = sha256(prefix + u64_bytes_header(U64_LEN, i, width) + word).digest()
+            return word
+
+        return descend
+
     def verify(self, cid: bytes, j: int, word: bytes, j_last: int, w_last: bytes) -> bool:
         """Does `word` sit at index j of the chain whose word at index j_last (<= j) is w_last?"""
         return self._verify(step_prefix(cid), j, word, j_last, w_last)
-
-    def verifier(self, cid: bytes) -> Callable[[int, bytes, int, bytes], bool]:
-        """`verify` bound to one channel: (j, word, j_last, w_last) -> bool, the same answers with
-        the channel's `step_prefix` encoded once (what a payee checks every coin of a channel with)."""
-        return functools.partial(self._verify, step_prefix(cid))
 
     def _verify(self, prefix: bytes, j: int, word: bytes, j_last: int, w_last: bytes) -> bool:
         if not self.is_word(word) or not 0 <= j_last <= j:

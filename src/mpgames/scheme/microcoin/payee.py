@@ -7,7 +7,7 @@ from typing import TypeVar, cast
 
 from mpgames.scheme.errors import VerificationError
 from mpgames.scheme.ledger import Ledger
-from mpgames.scheme.microcoin.records import Aux, Coin, PayWordCoin, _small, exact_payword_fields
+from mpgames.scheme.microcoin.records import Aux, Coin, PayWordCoin, _small
 from mpgames.scheme.microcoin.verification import coin_proof_holds, link_holds
 from mpgames.scheme.revalidate import NotCanonicalError, canonical
 from mpgames.scheme.schnorr import PublicKey
@@ -15,8 +15,8 @@ from mpgames.scheme.schnorr import PublicKey
 T = TypeVar("T")
 # `canonical` converts to a union of record types as it does to one; mypy sees the alias as a value.
 _COIN = cast("type[Coin]", Coin)
-# A chain's `verify` bound to one channel: (j, w_j, j_last, w_last) -> bool.
-_Words = Callable[[int, bytes, int, bytes], bool]
+# A full-width chain's `descend` bound to one channel: (j, w_j, to) -> w_to.
+_Descend = Callable[[int, bytes, int], bytes]
 
 
 class Channel:
@@ -28,9 +28,12 @@ class Channel:
         # PayWord starts from c_0 = (cid, 0, w_0); root openings need no word.
         self._last: Coin | None = None if aux.link is None else PayWordCoin(self._cid, 0, aux.link.w0)
         self._j_last = 0
-        # PayWord: the chain's `verify` bound to this channel (its step prefix encoded once); None for
-        # root openings.
-        self._words = None if aux.link is None else aux.variant.chain_hash.verifier(self._cid)
+        # Full-width PayWord chains: `descend` bound to this channel (`check`'s one-hash path); None
+        # for root openings and truncated chains, which take the generic path.
+        chain = aux.variant.chain_hash
+        full = aux.link is not None and chain.truncate_bits is None
+        self._descend: _Descend | None = chain.descender(self._cid) if full else None
+        self._word_len = chain.word_len
 
     @property
     def aux(self) -> Aux:
@@ -54,16 +57,32 @@ class Channel:
         """The value `transact(coin)` would credit; `VerificationError` if it would refuse the coin.
 
         The coin is checked as a canonical copy (mpgames.scheme.revalidate), whoever built it. An exact
-        `PayWordCoin` holding exact values of this channel's cid and an index in (j_last, n] needs no
-        copy: those values are the copy's fields, and they pass its constructor (cid is CID_LEN bytes,
-        0 <= index <= n <= U64_MAX), so only the proof is left to check. Any other coin, and any that
-        the first two checks refuse, is converted (which gives the refusal its message)."""
-        words = self._words
-        fields = None if words is None else exact_payword_fields(coin)
-        if words is not None and fields is not None:
-            cid, index, word = fields
-            if self._refusal(cid, index) is None:
-                return self._word_credit(words, index, word)
+        `PayWordCoin` of a full-width chain whose fields are exactly `bytes`, `int` and `bytes` needs no
+        copy: reading its slots runs no code of anyone's (`type()` cannot be faked, the class is the
+        scheme's, exact built-ins override nothing), and those values are what `canonical` would keep.
+        Once the cid is this channel's, the index in (j_last, n] (so a u64) and the word `word_len`
+        bytes, the constructor's checks hold, and only the hash chain down to w_last is left: what
+        `coin_proof_holds` decides, one hash per step. Any other coin, and any the channel checks
+        refuse, is converted (which gives the refusal its message)."""
+        descend = self._descend
+        if descend is not None and type(coin) is PayWordCoin:
+            try:
+                cid, index, word = coin.cid, coin.index, coin.word
+            except AttributeError:  # an empty slot: made with object.__new__
+                cid = None
+            j_last = self._j_last
+            if (
+                type(cid) is bytes
+                and type(index) is int
+                and type(word) is bytes
+                and cid == self._cid
+                and j_last < index <= self._n
+                and len(word) == self._word_len
+            ):
+                last = self._last  # (cid, j_last, w_last): a PayWordCoin in every PayWord channel
+                if not isinstance(last, PayWordCoin) or descend(index, word, j_last) != last.word:
+                    raise VerificationError(f"coin {index} does not verify")
+                return (index - j_last) * self._v
         return self._credit(_received(coin, _COIN, "the coin"))
 
     def _refusal(self, cid: bytes, index: int) -> str | None:
@@ -79,22 +98,10 @@ class Channel:
         refusal = self._refusal(coin.cid, coin.index)
         if refusal is not None:
             raise VerificationError(refusal)
-        words = self._words
-        if words is not None and type(coin) is PayWordCoin:
-            return self._word_credit(words, coin.index, coin.word)
         last = self._last if isinstance(self._last, PayWordCoin) else None
         if not coin_proof_holds(self._aux.commit, coin, last):
             raise VerificationError(f"coin {coin.index} does not verify")
         return (coin.index - self._j_last) * self._v
-
-    def _word_credit(self, words: _Words, index: int, word: bytes) -> int:
-        """The credit of a PayWord coin (cid, index, word) that `_refusal` let through, if its word hashes
-        down to w_last: what `coin_proof_holds` decides for a PayWordCoin of this channel (its cid is
-        the COMMIT's, `_last` is (cid, j_last, w_last)), with the step prefix encoded once."""
-        last = self._last  # (cid, j_last, w_last): a PayWordCoin in every PayWord channel
-        if not isinstance(last, PayWordCoin) or not words(index, word, self._j_last, last.word):
-            raise VerificationError(f"coin {index} does not verify")
-        return (index - self._j_last) * self._v
 
     def transact(self, coin: Coin) -> int:
         """Transact(c_j, Aux): accept the coin, credit (j − j_last)·v (returned) and move the state to it.

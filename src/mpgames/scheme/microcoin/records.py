@@ -153,7 +153,7 @@ class PayWordCoin:
 
     Slotted: reading a field of an exact PayWordCoin reads its slot and runs no code of anyone's (an
     instance dictionary could hold a key whose `__eq__` answers differently on each lookup); see
-    `exact_payword_fields`.
+    `Channel.check`.
     """
 
     cid: bytes
@@ -173,27 +173,6 @@ class PayWordCoin:
 
     def to_bytes(self) -> bytes:
         return enc(TAG_COIN, self.cid, self.index, self.proof)
-
-
-def exact_payword_fields(value: object) -> tuple[bytes, int, bytes] | None:
-    """(cid, index, word), each read once, if `value` is exactly a `PayWordCoin` whose fields are exactly
-    `bytes`, `int` and `bytes`; None otherwise (a subclass, a field missing or of another type).
-
-    Such values are what `canonical(value, PayWordCoin)` would copy into a new coin (it reads each field
-    once and keeps an exact value as it is), so a check may use them without building the copy — but
-    the constructor's checks (a CID_LEN-byte cid, a u64 index) have not run: the caller either checks
-    what implies them or converts the value. No code of the value's runs: `type()` cannot be faked, the
-    class is this module's (its fields are slots) and exact built-ins cannot override anything.
-    """
-    if type(value) is not PayWordCoin:
-        return None
-    try:
-        cid, index, word = value.cid, value.index, value.word
-    except AttributeError:  # an empty slot: made with object.__new__
-        return None
-    if type(cid) is bytes and type(index) is int and type(word) is bytes:
-        return cid, index, word
-    return None
 
 
 @dataclass(frozen=True)
