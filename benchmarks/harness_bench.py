@@ -4,7 +4,9 @@ Measures, side by side in one run:
 
 * harness overhead per trial: `play_trial` of `sig.euf-cma` (nonce-reuse signer, nonce-reuse forger,
   standard tier) against the same scheme calls made directly in a loop (target <= 10% overhead);
-* throughput of `--jobs 2` against `--jobs 1` on the same trials (target >= 1.8x);
+* throughput of `--jobs 2` against `--jobs 1` on the same trials (target >= 1.8x), and of
+  `--executor dask` on a two-worker LocalCluster against `--jobs 2` (target >= 0.8x), with the same
+  outcomes from all three;
 * trials a reference attack with Adv ≈ 1 needs to reach "broken" (target <= 30) and trials a null
   win-lose adversary needs to reach "bounded below 0.05 at α = 10⁻³" (target <= 200).
 
@@ -23,6 +25,7 @@ from tabulate import tabulate
 from benchmarks.timing import compare
 from mpgames.adversaries.sig import QUERIES, TARGET, NonceReuseForger, RandomForgery
 from mpgames.framework.engine import Engine, make_spec, play_trial
+from mpgames.framework.outcome import TrialOutcome
 from mpgames.games.sig_euf_cma import SchnorrEufCma
 from mpgames.measure.verdicts import Thresholds
 from mpgames.scheme import schnorr
@@ -31,7 +34,7 @@ from mpgames.scheme.randomness import SeededRandom
 from mpgames.scheme.schnorr import NONCE_REUSE
 
 TIER = "standard"
-JOB_TRIALS = 64
+JOB_TRIALS = 256
 
 
 def direct_trial(rng: SeededRandom) -> bool:
@@ -61,17 +64,27 @@ def overhead() -> dict[str, float]:
     )
 
 
+DASK = "--executor dask (2 workers)"
+
+
 def throughput() -> dict[str, float]:
-    """Trials per second with one and two worker processes, alternating, best of three each."""
+    """Trials per second with one and two local worker processes and a two-worker Dask LocalCluster,
+    alternating, best of three each; the outcomes must be the same, trial for trial."""
     spec = make_spec(SchnorrEufCma, NONCE_REUSE.name, NonceReuseForger, TIER, seed="bench-jobs")
-    rates: dict[str, list[float]] = {"--jobs 1": [], "--jobs 2": []}
-    with Engine(1) as one, Engine(2) as two:
-        two.play(spec, 0, 4)  # start the workers outside the measurement
+    rates: dict[str, list[float]] = {"--jobs 1": [], "--jobs 2": [], DASK: []}
+    outcomes: dict[str, list[TrialOutcome]] = {}
+    with Engine(1) as one, Engine(2) as two, Engine(2, executor="dask") as dask:
+        engines = (("--jobs 1", one), ("--jobs 2", two), (DASK, dask))
+        for _, engine in engines[1:]:
+            engine.play(spec, 0, 4)  # start the workers outside the measurement
         for _ in range(3):
-            for name, engine in (("--jobs 1", one), ("--jobs 2", two)):
+            for name, engine in engines:
                 start = time.perf_counter()
-                engine.play(spec, 0, JOB_TRIALS)
+                played = engine.play(spec, 0, JOB_TRIALS)
                 rates[name].append(JOB_TRIALS / (time.perf_counter() - start))
+                outcomes[name] = [outcome.comparable() for outcome in played]
+    if not outcomes["--jobs 1"] == outcomes["--jobs 2"] == outcomes[DASK]:
+        raise SystemExit("the executors played different outcomes: a bug")
     return {name: max(values) for name, values in rates.items()}
 
 
@@ -106,10 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = trials_to_verdict()
     over = cost["harness trial (play_trial)"] / cost["direct scheme calls"] - 1
     speedup = rates["--jobs 2"] / rates["--jobs 1"]
+    dask_ratio = rates[DASK] / rates["--jobs 2"]
     (broken_label, broken_n), (bounded_label, bounded_n) = verdicts.items()
     rows = [
         ("harness overhead per trial", f"{over:+.1%}", "<= +10%", over <= 0.10),
         ("--jobs 2 / --jobs 1 trials per second", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8),
+        (f"{DASK} / --jobs 2 trials per second", f"{dask_ratio:.2f}x", ">= 0.8x", dask_ratio >= 0.8),
         (broken_label, f"{broken_n} trials", "<= 30", broken_n <= 30),
         (bounded_label, f"{bounded_n} trials", "<= 200", bounded_n <= 200),
     ]

@@ -25,7 +25,7 @@ from hostile import sleeping
 
 from mpgames import cli
 from mpgames.adversaries.registry import resolve
-from mpgames.framework import engine as engine_module
+from mpgames.framework import executors as executors_module
 from mpgames.framework.engine import Engine, run
 from mpgames.framework.errors import Interrupted
 from mpgames.games.registry import get_game
@@ -292,7 +292,7 @@ def test_workers_ignore_sigint_and_die_of_sigterm_by_their_initializer(monkeypat
     chunk forever), SIGTERM caught by a copied handler that lets the worker live on."""
     monkeypatch.setenv("SLEEPING_TRIALS", str(tmp_path / "trials"))
     if not initializer:
-        monkeypatch.setattr(engine_module, "_worker_signals", lambda: None)
+        monkeypatch.setattr(executors_module, "_worker_signals", lambda: None)
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     # As under `main`, whatever the launcher left: a shell starts a background job with SIGINT ignored.
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -2,8 +2,8 @@
 
     mpgames list [--json]
     mpgames run GAME [--variant V] [--adversary A] [--tier T] [--group G] [--max-trials N] [--seed S]
-                     [--jobs N] [--time-limit SEC] [--eps0 E --eps1 E --alpha A] [--plan] [--json]
-                     [--out DIR [--plots]] [--save-wins DIR]
+                     [--jobs N] [--executor E [--scheduler ADDRESS]] [--time-limit SEC]
+                     [--eps0 E --eps1 E --alpha A] [--plan] [--json] [--out DIR [--plots]] [--save-wins DIR]
     mpgames explain GAME [--latex]
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
@@ -11,6 +11,7 @@
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR [--plots]]
     mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
                         [--entry-seconds S] [--suite-seconds S]
+    (run, demo and check: --executor dask [--scheduler ADDRESS] plays on a Dask cluster, docs/executors.md)
     mpgames plot-wall --out DIR [--trials N] [--min-bits B] [--max-bits B] [--step S] [--seed S]
     mpgames reduce [REDUCTION] [--inner ADVERSARY] [--tier T] [--max-trials N] [--seed S] [--json]
     mpgames grade ASSIGNMENT SUBMISSION... [--out DIR] [--json] [--jobs N] [--gradescope FILE]
@@ -51,6 +52,7 @@ from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
+from mpgames.framework.executors import EXECUTORS, LOCAL
 from mpgames.games.registry import get_game
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.sequential import plan_trials
@@ -143,11 +145,25 @@ def _build_parser() -> argparse.ArgumentParser:
             help="the challenger's coins from this key (64 hex digits; to reproduce an isolated run)",
         )
 
+    def executor_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--jobs", type=_positive_int, help="workers (default: all cores)")
+        p.add_argument(
+            "--executor",
+            choices=EXECUTORS,
+            default=LOCAL,
+            help="where trials are played: forked processes here, or a Dask cluster (docs/executors.md)",
+        )
+        p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="with --executor dask: the cluster's scheduler (default: a local cluster of --jobs workers)",
+        )
+
     run = commands.add_parser("run", help="play a game and estimate the advantage")
     trial_options(run)
     run.add_argument("--adversary", help="adversary id (default: the null and every reference adversary)")
     run.add_argument("--max-trials", type=_positive_int, default=DEFAULT_MAX_TRIALS, help="trial cap")
-    run.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    executor_options(run)
     run.add_argument("--eps0", type=_probability, default=DEFAULT_EPS0, help="bounded iff Adv < eps0")
     run.add_argument("--eps1", type=_probability, default=DEFAULT_EPS1, help="broken iff Adv > eps1")
     run.add_argument("--alpha", type=_probability, default=DEFAULT_ALPHA, help="false-verdict budget")
@@ -183,7 +199,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="trial cap of every entry (default: per game, from its kind; see docs/suites.md)",
     )
     demo.add_argument("--seed", help="suite seed (default: the seed of src/mpgames/suites/default.toml)")
-    demo.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    executor_options(demo)
     demo.add_argument("--json", action="store_true", help="machine-readable output")
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     cli_plot.add_plots_option(demo)
@@ -192,7 +208,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("suite", type=Path, help="suite file (TOML, see docs/suites.md)")
     check.add_argument("--strict", action="store_true", help="an inconclusive entry fails the check")
     check.add_argument("--junit", type=Path, help="write JUnit XML here")
-    check.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    executor_options(check)
     check.add_argument("--json", action="store_true", help="machine-readable output")
     check.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     check.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
@@ -237,7 +253,7 @@ def _play(
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
     results: list[RunResult] = []
-    with Engine(args.jobs) as engine:
+    with Engine(args.jobs, executor=args.executor, scheduler=args.scheduler) as engine:
         for entry, log in zip(entries, logs, strict=True):
             try:
                 results.append(

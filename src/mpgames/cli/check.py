@@ -1,7 +1,7 @@
 """`mpgames check SUITE` and `mpgames demo`: play a suite file and hold it to its expectations (harness §8).
 
     mpgames check SUITE [--strict] [--junit FILE] [--json] [--out DIR] [--save-wins DIR] [--jobs N]
-                        [--entry-seconds S] [--suite-seconds S]
+                        [--executor local|dask [--scheduler ADDRESS]] [--entry-seconds S] [--suite-seconds S]
     mpgames demo [--game GAME ...] [--max-trials N] [--seed S] [--jobs N] [--json] [--out DIR]
 
 `check` loads and validates the suite (`mpgames.suites.files`; a malformed file is one line and exit
@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from mpgames.cli import fuzz as cli_fuzz
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
+from mpgames.framework.executors import LOCAL
 from mpgames.measure.estimation import Estimate
 from mpgames.measure.holm import holm
 from mpgames.measure.records import Interruption, RunResult
@@ -210,6 +211,8 @@ def play_suite(
     progress: Progress,
     save_wins: Path | None = None,
     isolated: bool = False,
+    executor: str = LOCAL,
+    scheduler: str | None = None,
 ) -> tuple[tuple[EntryRun, ...], Interruption | None]:
     """Play every entry at the suite's first level within the suite's caps, then re-decide the
     verdicts with Holm; with the `Interruption` if a signal ended the play (module docstring).
@@ -217,7 +220,7 @@ def play_suite(
     A file or entry-point adversary always runs isolated; `isolated` isolates the built-in ones too."""
     runs: list[EntryRun] = []
     suite_deadline = _deadline(suite.suite_seconds)
-    with Engine(jobs) as engine:
+    with Engine(jobs, executor=executor, scheduler=scheduler) as engine:
         for number, entry in enumerate(suite.entries, 1):
             if suite_deadline is not None and time.monotonic() >= suite_deadline:
                 runs.append(EntryRun(number, entry, None, SUITE_CAP_REACHED))
@@ -469,7 +472,13 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     """`mpgames check SUITE` (module docstring)."""
     suite = _capped(load_suite(args.suite), args)
     runs, interruption = play_suite(
-        suite, jobs=args.jobs, progress=progress, save_wins=args.save_wins, isolated=args.isolated
+        suite,
+        jobs=args.jobs,
+        progress=progress,
+        save_wins=args.save_wins,
+        isolated=args.isolated,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
     searches: tuple[SearchReport, ...] = ()
     if suite.fuzz is not None and interruption is None:
@@ -521,7 +530,9 @@ def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
         suite = dataclasses.replace(suite, entries=entries)
     if args.seed is not None:
         suite = dataclasses.replace(suite, seed=args.seed)
-    runs, interruption = play_suite(suite, jobs=args.jobs, progress=progress)
+    runs, interruption = play_suite(
+        suite, jobs=args.jobs, progress=progress, executor=args.executor, scheduler=args.scheduler
+    )
     report = CheckReport(suite, runs, strict=False, interruption=interruption)
     _conclude(report, args, show, {"max_trials": args.max_trials})
     met = report.count(PASSED)

@@ -20,8 +20,9 @@ from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from mpgames.framework.engine import default_jobs, end_pool, worker_pool
+from mpgames.framework.engine import default_jobs
 from mpgames.framework.errors import Interrupted, UsageError
+from mpgames.framework.executors import end_pool, worker_pool
 from mpgames.grading import gradebook
 from mpgames.grading.assignment import Assignment, load_assignment
 from mpgames.grading.grader import Submission, SubmissionGrade, find_submissions, grade_submission

@@ -11,9 +11,10 @@
   named group's name or a `Group` itself (a generated toy group, as `plot-wall` plays); either way
   its name (`Group.label`) is the seed path's group, so a named group gives the same seeds whichever
   form the spec holds.
-* `Engine(jobs)` plays index ranges in worker processes (fork), split into a few chunks per worker
-  so that the per-task overhead stays far below the work; outcomes come back in index order and
-  depend on the index only, so any job count gives identical results.
+* `Engine(jobs, executor=, scheduler=)` plays index ranges on the workers of an executor
+  (`mpgames.framework.executors`: forked processes here, or a Dask cluster), split into a few batches
+  per worker so that the per-task overhead stays far below the work; outcomes are read in index order
+  and depend on the index only, so any executor and any job count give identical results.
 * `Engine.run(...)` checks the trials at the checkpoints of a `SequentialPlan` (the false-alarm
   budget α spent over geometric checkpoints) and stops as soon as the verdict is decided, or at
   `max_trials`. It returns a `RunResult`; an `on_outcome` hook sees every trial played, in index
@@ -33,15 +34,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import multiprocessing
-import multiprocessing.util
 import os
-import signal
 import time
 import typing
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -56,12 +52,19 @@ from mpgames.framework.errors import (
     UsageError,
     WorkerDied,
 )
+from mpgames.framework.executors import (
+    LOCAL,
+    Batch,
+    TrialExecutor,
+    WorkerLost,
+    check_executor,
+    make_executor,
+)
 from mpgames.framework.isolation.host import (
     MEMORY_BYTES,
     Limits,
     RemoteAdversary,
     SandboxError,
-    close_servers,
     server_for,
 )
 from mpgames.framework.outcome import TrialOutcome
@@ -207,39 +210,6 @@ def _isolated_trial(
     return construct
 
 
-def _play_range(spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
-    return [play_trial(spec, index) for index in range(start, stop)]
-
-
-def _worker_signals() -> None:
-    """Initializer of a worker process: SIGINT is the parent's to act on (a terminal sends it to the
-    whole process group); SIGTERM ends the worker at once, not through a handler a fork copied, after
-    the isolated adversaries it started (`close_servers`), which it also stops when it ends normally."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _end_worker)
-    multiprocessing.util.Finalize(None, close_servers, exitpriority=0)
-
-
-def _end_worker(signum: int, frame: object) -> None:
-    close_servers()
-    os._exit(128 + signum)
-
-
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of `jobs` forked worker processes with the signal dispositions of `_worker_signals`."""
-    return ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals
-    )
-
-
-def end_pool(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now, whatever they are doing (SIGTERM: each stops its isolated
-    adversaries first), and reap them."""
-    for process in list(pool._processes.values()):  # Python 3.11 has no public way to them
-        process.terminate()
-    pool.shutdown(cancel_futures=True)  # its manager thread sees the workers end and reaps them
-
-
 def default_jobs() -> int:
     """All cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -264,12 +234,17 @@ def _past(deadline: float | None) -> bool:
 
 
 class Engine:
-    """Plays trials with `jobs` processes; use as a context manager to release the workers."""
+    """Plays trials with `jobs` workers of an executor ("local": forked processes; "dask": a Dask
+    cluster, local or at `scheduler`); use as a context manager to release the workers."""
 
-    def __init__(self, jobs: int | None = None) -> None:
+    def __init__(
+        self, jobs: int | None = None, *, executor: str = LOCAL, scheduler: str | None = None
+    ) -> None:
         _check_positive(jobs, "jobs", integer=True)
         self.jobs = default_jobs() if jobs is None else jobs
-        self._pool: ProcessPoolExecutor | None = None
+        self.executor = check_executor(executor, scheduler)
+        self._scheduler = scheduler
+        self._pool: TrialExecutor | None = None
 
     def __enter__(self) -> Engine:
         return self
@@ -281,19 +256,17 @@ class Engine:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            pool.close()
 
     def terminate(self) -> None:
         """End the workers now, whatever they are playing, and reap them; the next batch starts anew."""
-        if self._pool is None:
-            return
-        pool, self._pool = self._pool, None
-        end_pool(pool)
+        if self._pool is not None and self.executor == LOCAL:
+            self.close()
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self) -> TrialExecutor:
         if self._pool is None:
-            self._pool = worker_pool(self.jobs)
+            self._pool = make_executor(self.executor, self.jobs, self._scheduler)
         return self._pool
 
     def play(self, spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
@@ -302,32 +275,28 @@ class Engine:
             return [outcome for part in parts for outcome in part]
 
     def _parts(self, spec: TrialSpec, start: int, stop: int) -> Generator[list[TrialOutcome], None, None]:
-        """Outcomes of trials start, …, stop−1 in index order, a chunk at a time (a trial at a time in
-        this process with one job); workers still playing when the caller stops early are terminated."""
+        """Outcomes of trials start, …, stop−1 in index order, a batch at a time (a trial at a time in
+        this process with one local job); batches still in flight when the caller stops early are
+        dropped (`TrialExecutor.drop`)."""
         count = stop - start
-        if self.jobs == 1 or count < 2:
+        if self.executor == LOCAL and (self.jobs == 1 or count < 2):
             for index in range(start, stop):
                 yield [play_trial(spec, index)]
             return
-        chunks = min(count, self.jobs * CHUNKS_PER_JOB)
-        bounds = [start + count * k // chunks for k in range(chunks + 1)]
         pool = self._executor()
-        futures: list[Future[list[TrialOutcome]]] = []
+        batches = min(count, pool.workers * CHUNKS_PER_JOB)
+        bounds = [start + count * k // batches for k in range(batches + 1)]
+        submitted: list[Batch] = []
         try:
-            futures += [pool.submit(_play_range, spec, lo, hi) for lo, hi in itertools.pairwise(bounds)]
-            for future in futures:
-                yield future.result()
-        except BrokenProcessPool:
+            submitted += [pool.submit(spec, lo, hi) for lo, hi in itertools.pairwise(bounds)]
+            for batch in submitted:
+                yield pool.result(batch)
+        except WorkerLost:
             raise self._worker_died(spec) from None
         finally:
-            if not all(future.done() for future in futures):
-                self.terminate()
+            pool.drop(submitted)
 
     def _worker_died(self, spec: TrialSpec) -> WorkerDied:
-        """Drop the pool, which is unusable now, so that the next run starts fresh workers."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
         return WorkerDied(
             f"a worker process ended abruptly while playing {spec.adversary.id} against "
             f"{spec.game.id} (os._exit or a crash in the adversary's code); the run is void"
