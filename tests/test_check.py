@@ -20,8 +20,9 @@ from mpgames.cli.check import play_suite
 from mpgames.framework import engine
 from mpgames.framework.errors import ChallengerBug
 from mpgames.games.registry import get_game
-from mpgames.measure import estimation
-from mpgames.measure.verdicts import Interval, Kind, Thresholds, Verdict
+from mpgames.measure import confidence_sequence
+from mpgames.measure.confidence_sequence import SequenceTest
+from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.suites.files import load_suite
 
 SUITES = Path(__file__).parent / "suites"
@@ -91,7 +92,7 @@ def test_junit_has_one_testcase_per_entry_and_the_run_folder_its_manifest(capsys
     parameters = manifest["parameters"]
     assert parameters["alpha"] == 0.01 and parameters["correction"] == "holm"
     assert [e["status"] for e in parameters["entries"]] == ["passed"] * 3
-    assert parameters["entries"][0]["level"] == pytest.approx(0.01 / 3)
+    assert parameters["entries"][0]["level"] == pytest.approx(0.01 / 6)  # decided at the first level, α/(2m)
 
 
 def test_check_uses_the_progress_bar_once_per_entry():
@@ -155,42 +156,42 @@ def test_a_malformed_suite_is_one_line_and_status_2(capsys, tmp_path):
 # -- mutation tests: a broken estimator or verdict rule fails the check ----------------------------------
 
 
-def _swapped_ends(adv: Interval, thresholds: Thresholds) -> Verdict:
-    """Compares the wrong end of the interval with each threshold."""
-    if adv.upper > thresholds.eps1:
-        return Verdict.BROKEN
-    if adv.lower < thresholds.eps0:
-        return Verdict.BOUNDED
-    return Verdict.INCONCLUSIVE
+_init = SequenceTest.__init__
+_verdict = SequenceTest.verdict
 
 
-_decide = estimation.decide_verdict
-_interval = estimation.clopper_pearson
-_advantage = estimation.advantage
+def _swapped_ends(test: SequenceTest, kind: Kind, n_choices: int | None, thresholds: Thresholds) -> Verdict:
+    """Compares the wrong end of the interval with each threshold (its upper end with ε1)."""
+    ends = SequenceTest.upper_below, SequenceTest.lower_above
+    SequenceTest.upper_below, SequenceTest.lower_above = ends[1], ends[0]  # type: ignore[method-assign]
+    try:
+        return _verdict(test, kind, n_choices, thresholds)
+    finally:
+        SequenceTest.upper_below, SequenceTest.lower_above = ends  # type: ignore[method-assign]
 
 
-def _swapped_labels(adv: Interval, thresholds: Thresholds) -> Verdict:
+def _swapped_labels(test: SequenceTest, kind: Kind, n_choices: int | None, thresholds: Thresholds) -> Verdict:
     swap = {Verdict.BROKEN: Verdict.BOUNDED, Verdict.BOUNDED: Verdict.BROKEN}
-    verdict = _decide(adv, thresholds)
+    verdict = _verdict(test, kind, n_choices, thresholds)
     return swap.get(verdict, verdict)
 
 
-def _never_decides(adv: Interval, thresholds: Thresholds) -> Verdict:
+def _never_decides(test: SequenceTest, kind: Kind, n_choices: int | None, thresholds: Thresholds) -> Verdict:
     return Verdict.INCONCLUSIVE
 
 
-def _one_win_too_many(wins: int, n: int, alpha: float) -> Interval:
-    """Off by one: the interval of one more win than counted (capped at n)."""
-    return _interval(min(wins + 1, n), n, alpha)
+def _three_times_as_sure(test: SequenceTest, wins: int, trials: int, base: float, alpha: float) -> None:
+    """Asks the mixture to reach (1/α)³ before it excludes a value: intervals far too wide."""
+    _init(test, wins, trials, base, alpha**3)
 
 
-def _losses_for_wins(wins: int, n: int, alpha: float) -> Interval:
-    return _interval(n - wins, n, alpha)
+def _losses_for_wins(test: SequenceTest, wins: int, trials: int, base: float, alpha: float) -> None:
+    _init(test, trials - wins, trials, base, alpha)
 
 
-def _no_baseline(kind: Kind | str, success: float, n_choices: int | None = None) -> float:
+def _no_baseline(kind: Kind, n_choices: int | None) -> float:
     """Forgets the 1/n baseline of guess-1-of-n: Adv = Pr[win] for every kind but hidden-bit."""
-    return abs(2 * success - 1) if Kind(kind) is Kind.HIDDEN_BIT else float(success)
+    return 0.5 if kind is Kind.HIDDEN_BIT else 0.0
 
 
 # Entries of tests/suites/calibration.toml: 1 dl.random-guess (bounded, tight), 2 dl.bsgs (broken),
@@ -198,24 +199,27 @@ def _no_baseline(kind: Kind | str, success: float, n_choices: int | None = None)
 # (test_calibration_suite_passes_strictly_with_json).
 MUTANTS = {
     # verdict rule
-    "verdict: interval ends swapped": ("decide_verdict", _swapped_ends, [], {1: "failed"}),
-    "verdict: labels swapped": ("decide_verdict", _swapped_labels, [], {2: "failed"}),
-    "verdict: never decides": ("decide_verdict", _never_decides, [], {2: "inconclusive"}),
+    "verdict: interval ends swapped": (SequenceTest, "verdict", _swapped_ends, [], {1: "failed"}),
+    "verdict: labels swapped": (SequenceTest, "verdict", _swapped_labels, [], {2: "failed"}),
+    "verdict: never decides": (SequenceTest, "verdict", _never_decides, [], {2: "inconclusive"}),
     # estimator
-    "estimator: interval one win too wide": (
-        "clopper_pearson",
-        _one_win_too_many,
+    "estimator: interval far too wide": (
+        SequenceTest,
+        "__init__",
+        _three_times_as_sure,
         ["--strict"],
         {1: "inconclusive"},
     ),
     "estimator: losses counted as wins": (
-        "clopper_pearson",
+        SequenceTest,
+        "__init__",
         _losses_for_wins,
         [],
         {1: "failed", 2: "failed"},
     ),
     "estimator: guess-1-of-n without its baseline": (
-        "advantage",
+        confidence_sequence,
+        "baseline",
         _no_baseline,
         [],
         {3: "failed"},
@@ -225,8 +229,8 @@ MUTANTS = {
 
 @pytest.mark.parametrize("name", MUTANTS)
 def test_mutated_estimator_or_verdict_fails_the_check(capsys, monkeypatch, tmp_path, name):
-    function, mutant, options, expected = MUTANTS[name]
-    monkeypatch.setattr(estimation, function, mutant)
+    owner, function, mutant, options, expected = MUTANTS[name]
+    monkeypatch.setattr(owner, function, mutant)
     junit = tmp_path / "junit.xml"
     status, out, err = _check(capsys, CALIBRATION, *options, "--json", "--junit", junit)
     assert status == 1, f"mutant {name!r} survived the check"

@@ -52,7 +52,7 @@ def test_list_json_parses(capsys):
 def test_run_one_adversary_prints_the_table(capsys):
     status, out, _ = _main(capsys, "run", "dl", "--adversary", "dl.bsgs", *FAST)
     assert status == 0
-    assert "dl.bsgs" in out and "broken" in out and "n=25" in out
+    assert "dl.bsgs" in out and "broken" in out and "n=7" in out
 
 
 def test_run_without_adversary_plays_null_and_reference_json(capsys):

@@ -117,8 +117,8 @@ def test_the_tutorial_shows_the_example_adversary_as_committed():
 @pytest.mark.parametrize(
     ("group", "row"),
     [
-        (["--group", "toy-2039"], "| 25       | Adv ≥ 0.68 at 99.9% (n=25) | broken    | broken ✓   |"),
-        ([], "| 200      | Adv < 0.047 at 99.9% (n=200) | bounded   | broken ✗ contradicted |"),
+        (["--group", "toy-2039"], "| 7        | Adv ≥ 0.27 at 99.9% (n=7) | broken    | broken ✓   |"),
+        ([], "| 148      | Adv < 0.050 at 99.9% (n=148) | bounded   | broken ✗ contradicted |"),
     ],
 )
 def test_the_example_adversary_is_measured_as_the_tutorial_says(capsys, group, row):

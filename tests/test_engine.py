@@ -121,16 +121,23 @@ def test_a_spec_holding_a_group_crosses_to_worker_processes():
     with Engine(jobs=1) as serial, Engine(jobs=2) as parallel:
         assert _comparable(serial.play(spec, 0, 8)) == _comparable(parallel.play(spec, 0, 8))
         result = parallel.run(DL, None, BSGS, "toy", max_trials=25, seed="g", group=group)
-    assert result.group == group.name and result.estimate.trials == 25
+    assert result.group == group.name and result.estimate.trials == 7
 
 
 # -- sequential stopping -----------------------------------------------------------------------------
 
 
-def test_a_perfect_attack_stops_at_the_first_look():
+def test_a_perfect_attack_stops_at_the_first_trial_that_decides_whatever_the_batches():
+    """7 wins of 7 decide "broken" (tests/test_confidence_sequence.py), though two jobs are dealt
+    batches up to trial 25; the former checkpoint rule looked first at 25."""
     result = run(SIG, "schnorr-nonce-reuse", NONCE_REUSE, "toy", max_trials=1000, seed="s", jobs=2)
     assert result.estimate.verdict is Verdict.BROKEN
-    assert result.estimate.trials == 25
+    assert result.estimate.trials == 7 and result.estimate.method == "sequence"
+    with Engine(jobs=2) as engine:
+        former = engine.run(
+            SIG, "schnorr-nonce-reuse", NONCE_REUSE, "toy", max_trials=1000, seed="s", stopping="looks"
+        )
+    assert former.estimate.trials == 25 and former.estimate.verdict is Verdict.BROKEN
     assert result.expect == "broken"
     assert result.mean_queries == {"sign": 2.0}
     assert result.mean_exponentiations > 0 and result.mean_hashes > 0
@@ -141,10 +148,14 @@ def test_the_null_adversary_runs_until_bounded_and_the_cap_is_respected():
     with Engine(jobs=1) as engine:
         bounded = engine.run(DL, None, null, "toy", max_trials=1000, seed="s")
         capped = engine.run(DL, None, null, "toy", max_trials=40, seed="s")
+        fixed = engine.run(DL, None, null, "toy", max_trials=300, seed="s", stopping="fixed")
     assert bounded.estimate.verdict is Verdict.BOUNDED
-    assert bounded.estimate.trials == 200
+    assert bounded.estimate.trials == 148  # 0 wins of 148 first exclude 0.05 (test_confidence_sequence)
     assert capped.estimate.verdict is Verdict.INCONCLUSIVE
     assert capped.estimate.trials == 40
+    # A fixed run plays its whole budget, decided or not, and reports the exact interval.
+    assert fixed.estimate.trials == 300 and fixed.estimate.method == "exact"
+    assert fixed.estimate.verdict is Verdict.BOUNDED and fixed.estimate.looks == 1
 
 
 def test_thresholds_change_the_stopping_point():
@@ -174,7 +185,7 @@ def test_the_outcome_hook_sees_every_trial_once_in_order_whatever_the_job_count(
                 seed="h",
                 on_outcome=outcomes.append,
             )
-    assert results[1].estimate.looks > 1 and results[1].estimate.trials == 200
+    assert results[1].estimate.method == "sequence" and results[1].estimate.trials == 200
     assert [o.index for o in seen[1]] == list(range(200))
     assert _comparable(seen[1]) == _comparable(seen[2])
     assert 0 < sum(o.won for o in seen[1]) == results[1].estimate.wins < 200

@@ -4,7 +4,7 @@ tests of the verdict pipeline, the sequential targets, anytime validity and tria
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import functools
 import math
 import random
 import re
@@ -16,17 +16,18 @@ import numpy as np
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
-from scipy.stats import beta, binomtest
+from scipy.stats import binomtest
 
+from mpgames.measure import estimation
 from mpgames.measure.estimation import (
+    EXACT,
     Estimate,
     advantage,
     advantage_interval,
     clopper_pearson,
-    estimate,
     max_advantage,
 )
-from mpgames.measure.sequential import SequentialPlan, plan_trials, worst_width
+from mpgames.measure.sequential import SequentialPlan
 from mpgames.measure.verdicts import (
     DEFAULT_ALPHA,
     DEFAULT_EPS0,
@@ -37,6 +38,10 @@ from mpgames.measure.verdicts import (
     Verdict,
     decide_verdict,
 )
+
+# This file checks the exact method (Clopper–Pearson, per look) and the checkpoint rule;
+# tests/test_confidence_sequence.py checks the confidence sequence, every run's default.
+estimate = functools.partial(estimation.estimate, method=EXACT)
 
 ALPHAS = (0.05, 1e-3, 1e-3 / 7)
 
@@ -534,102 +539,6 @@ def test_anytime_validity_holds_and_naive_peeking_breaks_it() -> None:
 
 
 # --- planning -----------------------------------------------------------------------------------------
-
-
-def separated(kind: Kind, th: Thresholds, budget: int) -> bool:
-    """Brute force: every outcome of the budget's last look excludes eps0 or eps1."""
-    plan = SequentialPlan.for_budget(budget, th)
-    for wins in range(budget + 1):
-        adv = plan.decide(kind, wins, budget, choices_for(kind)).interval
-        if adv.lower <= th.eps0 and adv.upper >= th.eps1:
-            return False
-    return True
-
-
-def width_fits(kind: Kind, th: Thresholds, budget: int) -> bool:
-    """The planning criterion, restated: slope times the widest interval of the last look < eps1 − eps0."""
-    looks = SequentialPlan.for_budget(budget, th).looks
-    slope = 2 if kind is Kind.HIDDEN_BIT else 1
-    return slope * worst_width(budget, th.alpha / looks) < th.eps1 - th.eps0
-
-
-def all_widths(n: int, alpha: float) -> np.ndarray:
-    """Clopper–Pearson widths for k = 0..n, vectorised straight from the beta quantiles."""
-    k = np.arange(n + 1)
-    lower = np.where(k == 0, 0.0, beta.ppf(alpha / 2, np.maximum(k, 1), n - k + 1))
-    upper = np.where(k == n, 1.0, beta.ppf(1 - alpha / 2, k + 1, np.maximum(n - k, 1)))
-    return upper - lower
-
-
-@pytest.mark.parametrize("alpha", [0.3, *ALPHAS])
-def test_widest_interval_is_at_half_and_shrinks_with_n(alpha: float) -> None:
-    """The two facts `plan_trials` relies on, by brute force over every outcome for n up to 400."""
-    widest = []
-    for n in range(1, 401):
-        widths = all_widths(n, alpha)
-        assert widths[n // 2] == pytest.approx(widths.max(), abs=1e-12), n
-        widest.append(widths.max())
-    assert all(a > b for a, b in itertools.pairwise(widest))
-    for n in (1, 7, 150, 400):
-        assert worst_width(n, alpha) == pytest.approx(widest[n - 1], rel=1e-9)
-
-
-@pytest.mark.parametrize(
-    ("kind", "planned"), [(Kind.WIN_LOSE, 349), (Kind.GUESS_1_OF_N, 349), (Kind.HIDDEN_BIT, 1459)]
-)
-def test_plan_for_default_thresholds(kind: Kind, planned: int) -> None:
-    assert plan_trials(kind, TH, choices_for(kind)) == planned
-    assert separated(kind, TH, planned)
-    assert not width_fits(kind, TH, planned - 1)
-    assert all(width_fits(kind, TH, budget) for budget in range(planned, 3 * planned))  # crosses 2 bands
-
-
-@pytest.mark.parametrize(
-    ("kind", "th", "planned"),
-    [
-        (Kind.WIN_LOSE, Thresholds(eps0=0.15, eps1=0.45, alpha=0.1), 54),
-        (Kind.GUESS_1_OF_N, Thresholds(eps0=0.15, eps1=0.45, alpha=0.1), 54),
-        (Kind.HIDDEN_BIT, Thresholds(eps0=0.1, eps1=0.6, alpha=0.1), 78),
-    ],
-)
-def test_every_budget_from_the_plan_on_separates_by_brute_force(
-    kind: Kind, th: Thresholds, planned: int
-) -> None:
-    """Plans past a change in the number of looks (50 -> 51), checked over the next 20 budgets."""
-    assert plan_trials(kind, th, choices_for(kind)) == planned
-    assert all(separated(kind, th, budget) for budget in range(planned, planned + 21))
-    assert all(width_fits(kind, th, budget) for budget in range(planned, 4 * planned))
-    assert not width_fits(kind, th, planned - 1)
-
-
-def test_plan_skips_budgets_that_a_further_look_would_undo() -> None:
-    """200 trials in 4 looks fit a gap of 0.26, 201 in 5 looks do not: the plan must not stop at 200."""
-    th = Thresholds(eps0=0.05, eps1=0.31, alpha=1e-3)
-    assert width_fits(Kind.WIN_LOSE, th, 200)
-    assert not width_fits(Kind.WIN_LOSE, th, 201)
-    planned = plan_trials(Kind.WIN_LOSE, th)
-    assert planned == 205
-    assert all(width_fits(Kind.WIN_LOSE, th, budget) for budget in range(planned, 4 * planned))
-
-
-def test_exact_separation_comes_and_goes_which_is_why_the_plan_uses_widths() -> None:
-    th = Thresholds(eps0=0.15, eps1=0.45, alpha=0.1)
-    assert [separated(Kind.WIN_LOSE, th, n) for n in (34, 35, 36, 37)] == [True, False, False, True]
-
-
-def test_plan_grows_as_the_gap_narrows() -> None:
-    wide, narrow = Thresholds(eps0=0.05, eps1=0.5), Thresholds(eps0=0.05, eps1=0.1)
-    plans = [plan_trials(Kind.WIN_LOSE, th) for th in (wide, TH, narrow)]
-    assert plans == sorted(plans) and len(set(plans)) == 3
-
-
-def test_plan_refuses_thresholds_without_gap_or_out_of_reach() -> None:
-    with pytest.raises(ValueError, match="no gap"):
-        plan_trials(Kind.WIN_LOSE, Thresholds(eps0=0.1, eps1=0.1))
-    with pytest.raises(ValueError, match="could never be reached"):
-        plan_trials(Kind.GUESS_1_OF_N, Thresholds(eps1=0.7), n_choices=3)
-    with pytest.raises(ValueError, match="widen the gap"):
-        plan_trials(Kind.HIDDEN_BIT, Thresholds(eps0=0.2, eps1=0.2 + 1e-7))
 
 
 # --- records ------------------------------------------------------------------------------------------

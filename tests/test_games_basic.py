@@ -208,7 +208,7 @@ def test_default_suite_covers_both_outcomes_for_every_game():
     ("kind", "n_choices", "budget", "eps0"),
     [
         (Kind.WIN_LOSE, None, 400, 0.05),
-        (Kind.GUESS_1_OF_N, 3, 3200, 0.05),
+        (Kind.GUESS_1_OF_N, 3, 1600, 0.1),
         (Kind.GUESS_1_OF_N, 2, 1600, 0.1),
         (Kind.HIDDEN_BIT, None, 6400, 0.1),
     ],

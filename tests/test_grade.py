@@ -76,12 +76,12 @@ def test_the_worked_assignment_grades_its_three_sample_submissions(capsys, tmp_p
         result = task["result"]
         assert task["status"] == "failed" and result["lost_total"] == result["estimate"]["trials"]
         assert "trials lost" in task["reason"] and result["trust"] == "isolated"
-    assert graded["mallory"]["nonce-reuse"]["result"]["lost"] == {"SystemExit": 200}
+    assert graded["mallory"]["nonce-reuse"]["result"]["lost"] == {"SystemExit": 148}
     # Every task ran against its own fresh secret coins.
     keys = [t["result"]["run_key"] for s in graded.values() for t in s.values()]
     assert len(set(keys)) == len(keys) and all(len(k) == 64 for k in keys)
     report = (out_dir / "reports" / "mallory.md").read_text()
-    assert "Score: **0 / 30**" in report and "SystemExit 200" in report
+    assert "Score: **0 / 30**" in report and "SystemExit 148" in report
     scope = json.loads((out_dir / "gradescope" / "alice" / "results.json").read_text())
     assert scope["score"] == 30 and [t["status"] for t in scope["tests"]] == ["passed", "passed"]
     assert "| alice     | 10 passed | 20 passed     | 30 / 30 |" in out

@@ -77,10 +77,10 @@ def test_running_estimate_ends_at_the_runs_own_interval():
     won = [play_trial(spec, i).won for i in range(result.estimate.trials)]
     assert log.won == won  # the same trials as a replay of the run would give
     path = plots.running_estimate(result, won)
-    # The looks are the engine's checkpoints; the last one is the run's estimate.
-    assert [n for n, _, _ in path.looks] == [25, 50, 100, 200]
+    # The points are the checkpoints the engine dealt by and its last trial, with the run's estimate.
+    assert [n for n, _, _ in path.looks] == [25, 50, 100, 148]
     assert path.looks[-1][1:] == (result.estimate.interval.lower, result.estimate.interval.upper)
-    assert len(path.advantages) == 200 and path.advantages[-1] == result.estimate.advantage
+    assert len(path.advantages) == 148 and path.advantages[-1] == result.estimate.advantage
     with pytest.raises(ValueError, match="do not match"):
         plots.running_estimate(result, [*won[:-1], True])
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mpgames.measure.estimation import estimate
+from mpgames.measure.estimation import EXACT, estimate
 from mpgames.measure.records import INTERRUPTED, SCHEMA_VERSION, TIMED_OUT, Interruption, RunResult
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 from mpgames.reports import render
@@ -38,7 +38,7 @@ def make_result(
         "group": "toy-2039" if tier == "toy" else "rfc5114-2048-256",
         "expect": expect,
         "estimate": estimate(
-            kind, wins, trials, TH, n_choices=2 if kind is Kind.GUESS_1_OF_N else None, looks=7
+            kind, wins, trials, TH, n_choices=2 if kind is Kind.GUESS_1_OF_N else None, looks=7, method=EXACT
         ),
         "lost": {"BudgetExceeded": 2, "TimeoutError": 1} if trials - wins >= 3 else {},
         "seed": "seed-1",

@@ -139,7 +139,7 @@ def test_default_toml_is_generated_from_the_demo_suite():
 
 def test_entries_without_budgets_take_the_calibration_at_their_level():
     suite = load_suite(DEFAULT_SUITE)
-    assert suite.level == pytest.approx(suite.alpha / len(suite.entries))
+    assert suite.level == pytest.approx(suite.alpha / (2 * len(suite.entries)))
     for entry in suite.entries:
         budget, thresholds = demo_budget(entry.game.kind, entry.game.n_choices, suite.level)
         assert (entry.max_trials, entry.thresholds) == (budget, thresholds)
@@ -148,7 +148,7 @@ def test_entries_without_budgets_take_the_calibration_at_their_level():
 def test_game_filter_splits_alpha_over_the_entries_kept():
     suite = load_suite(DEFAULT_SUITE, ["ch.key-exposure"])
     assert {entry.game.id for entry in suite.entries} == {"ch.key-exposure"}
-    assert suite.level == pytest.approx(suite.alpha / len(suite.entries))
+    assert suite.level == pytest.approx(suite.alpha / (2 * len(suite.entries)))
 
 
 # -- the format ------------------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ def test_budget_settings_entry_over_defaults_over_calibration(tmp_path):
         + BSGS.replace('expect = "broken"', 'expect = "broken"\nmax_trials = 50\neps0 = 0.01')
     )
     null, bsgs = _load(tmp_path, text).entries
-    level = 0.01 / 2
+    level = 0.01 / 4  # two entries, each able to err either way
     calibrated_eps0 = demo_budget(Kind.WIN_LOSE, None, level)[1].eps0
     assert (null.max_trials, null.thresholds) == (300, Thresholds(calibrated_eps0, 0.3, level))
     assert (bsgs.max_trials, bsgs.thresholds) == (50, Thresholds(0.01, 0.3, level))
@@ -266,33 +266,46 @@ def test_missing_file_and_empty_filter(tmp_path):
 # -- Holm ------------------------------------------------------------------------------------------------
 
 ALPHA = 0.05
-# One look, 0 wins of 80: Adv < 0.0533 at 0.025 (inconclusive at eps0 = 0.05), < 0.0451 at 0.05.
-NEAR = estimate(Kind.WIN_LOSE, 0, 80, Thresholds(alpha=ALPHA / 2))
-PERFECT = estimate(Kind.WIN_LOSE, 80, 80, Thresholds(alpha=ALPHA / 2))
-MIDDLING = estimate(Kind.WIN_LOSE, 10, 80, Thresholds(alpha=ALPHA / 2))
+# Two entries carry four hypotheses (each can err either way): the first level is α/4, then α/3 once
+# one entry is decided (mpgames.measure.holm). 0 wins of 95: bounded at α/3, not at α/4.
+FIRST, SECOND = ALPHA / 4, ALPHA / 3
+NEAR = estimate(Kind.WIN_LOSE, 0, 95, Thresholds(alpha=FIRST))
+PERFECT = estimate(Kind.WIN_LOSE, 80, 80, Thresholds(alpha=FIRST))
+MIDDLING = estimate(Kind.WIN_LOSE, 10, 80, Thresholds(alpha=FIRST))
 
 
 def test_holm_decides_an_entry_once_the_others_are_decided():
-    assert NEAR.verdict is Verdict.INCONCLUSIVE  # Bonferroni at alpha/2 cannot decide it
+    assert NEAR.verdict is Verdict.INCONCLUSIVE  # Bonferroni at alpha/(2m) cannot decide it
     near, perfect = holm([NEAR, PERFECT], ALPHA)
-    assert perfect.verdict is Verdict.BROKEN and perfect.thresholds.alpha == ALPHA / 2
-    assert near.verdict is Verdict.BOUNDED and near.thresholds.alpha == ALPHA
+    assert perfect.verdict is Verdict.BROKEN and perfect.thresholds.alpha == FIRST
+    assert near.verdict is Verdict.BOUNDED and near.thresholds.alpha == SECOND
+    assert near.suite_alpha == perfect.suite_alpha == ALPHA
+    assert "at 95% suite-wide (n=95)" in near.describe()
+
+
+def test_holm_counts_both_directions_of_every_entry():
+    """Holm over the m entries alone would try the second entry at α/(m − 1) = α; over both
+    directions it is α/3, where 0 wins of 92 are not yet bounded (the opposite of the test above)."""
+    weaker = estimate(Kind.WIN_LOSE, 0, 92, Thresholds(alpha=FIRST))
+    near, _ = holm([weaker, PERFECT], ALPHA)
+    assert near.verdict is Verdict.INCONCLUSIVE and near.thresholds.alpha == SECOND
+    assert estimate(Kind.WIN_LOSE, 0, 92, Thresholds(alpha=ALPHA)).verdict is Verdict.BOUNDED
 
 
 def test_holm_keeps_alpha_split_while_another_entry_is_undecided():
     near, middling = holm([NEAR, MIDDLING], ALPHA)
     assert near.verdict is middling.verdict is Verdict.INCONCLUSIVE
-    assert near.thresholds.alpha == ALPHA / 2
+    assert near.thresholds.alpha == FIRST
 
 
 def test_an_entry_that_did_not_run_keeps_its_share():
     near, perfect, missing = holm([NEAR, PERFECT, None], ALPHA)
     assert missing is None and perfect.verdict is Verdict.BROKEN
-    assert near.verdict is Verdict.INCONCLUSIVE and near.thresholds.alpha == ALPHA / 2
+    assert near.verdict is Verdict.INCONCLUSIVE and near.thresholds.alpha == ALPHA / 5
 
 
 def test_holm_never_changes_a_decided_verdict():
-    decided = [PERFECT, estimate(Kind.WIN_LOSE, 0, 400, Thresholds(alpha=ALPHA / 2))]
+    decided = [PERFECT, estimate(Kind.WIN_LOSE, 0, 400, Thresholds(alpha=FIRST))]
     assert [e.verdict for e in holm(decided, ALPHA)] == [e.verdict for e in decided]
 
 

@@ -3,7 +3,8 @@
     mpgames list [--json]
     mpgames run GAME [--variant V] [--adversary A] [--tier T] [--group G] [--max-trials N] [--seed S]
                      [--jobs N] [--executor E [--scheduler ADDRESS]] [--time-limit SEC]
-                     [--eps0 E --eps1 E --alpha A] [--plan] [--json] [--out DIR [--plots]] [--save-wins DIR]
+                     [--eps0 E --eps1 E --alpha A] [--fixed N] [--plan] [--json] [--out DIR [--plots]]
+                     [--save-wins DIR]
     mpgames explain GAME [--latex]
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
@@ -50,12 +51,13 @@ from mpgames.cli import replay as cli_replay
 from mpgames.cli.explain import explain
 from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
-from mpgames.framework.engine import DEFAULT_TIME_LIMIT, Engine, TrialLog
+from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import EXECUTORS, LOCAL
 from mpgames.games.registry import get_game
+from mpgames.measure.estimation import SEQUENCE
+from mpgames.measure.planning import PLAN_LIMIT, PLAN_MISS, plan
 from mpgames.measure.records import Interruption, RunResult
-from mpgames.measure.sequential import plan_trials
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
 from mpgames.reports import render
 from mpgames.scheme.errors import InvalidGroupError
@@ -162,7 +164,14 @@ def _build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="play a game and estimate the advantage")
     trial_options(run)
     run.add_argument("--adversary", help="adversary id (default: the null and every reference adversary)")
-    run.add_argument("--max-trials", type=_positive_int, default=DEFAULT_MAX_TRIALS, help="trial cap")
+    budget = run.add_mutually_exclusive_group()
+    budget.add_argument("--max-trials", type=_positive_int, default=DEFAULT_MAX_TRIALS, help="trial cap")
+    budget.add_argument(
+        "--fixed",
+        type=_positive_int,
+        metavar="N",
+        help="play exactly N trials, no early stop, and report the exact (Clopper-Pearson) interval",
+    )
     executor_options(run)
     run.add_argument("--eps0", type=_probability, default=DEFAULT_EPS0, help="bounded iff Adv < eps0")
     run.add_argument("--eps1", type=_probability, default=DEFAULT_EPS1, help="broken iff Adv > eps1")
@@ -267,6 +276,7 @@ def _play(
                         group=group,
                         isolated=getattr(args, "isolated", False),
                         run_key=getattr(args, "run_key", None),
+                        stopping=FIXED if getattr(args, "fixed", None) is not None else SEQUENCE,
                     )
                 )
             except KeyboardInterrupt as exc:
@@ -314,6 +324,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     if not chosen:
         raise UsageError(f"no adversary targets {game.id}")
+    if args.fixed is not None:
+        args.max_trials = args.fixed
     entries = [
         SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
     ]
@@ -336,27 +348,40 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) -> int:
+    """What the run's budget decides for its game's kind (`mpgames.measure.planning`)."""
+    budget = args.max_trials if args.fixed is None else args.fixed
     try:
-        needed = plan_trials(game.kind, thresholds, game.n_choices)
+        planned = plan(game.kind, thresholds, budget, game.n_choices)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    record = {
-        "game": game.id,
-        "kind": game.kind.value,
-        "thresholds": thresholds.as_dict(),
-        "trials_needed": needed,
-        "max_trials": args.max_trials,
-        "enough": args.max_trials >= needed,
-    }
     if args.json:
-        print(json.dumps(record, indent=2))
+        print(json.dumps({"game": game.id, **planned.as_dict()}, indent=2))
         return 0
+    choices = f", n = {game.n_choices}" if game.n_choices else ""
+
+    def trials(n: int | None) -> str:
+        return f"more than {PLAN_LIMIT}" if n is None else str(n)
+
     print(
-        f"{game.id} ({game.kind.value}): {needed} trials tell Adv < {thresholds.eps0} from Adv > "
-        f"{thresholds.eps1} at alpha = {thresholds.alpha}, whatever the outcome."
+        f"{game.id} ({game.kind.value}{choices}), bounded if Adv < {thresholds.eps0}, broken if Adv > "
+        f"{thresholds.eps1}, alpha = {thresholds.alpha}:"
     )
-    verdict = "enough" if record["enough"] else f"not enough; pass --max-trials {needed}"
-    print(f"--max-trials {args.max_trials} is {verdict}. Runs far from the thresholds stop much earlier.")
+    print(
+        f"  Adv = 0 (a null adversary): decided bounded within {trials(planned.null_trials)} trials "
+        f"with probability at least {1 - PLAN_MISS:.0%}"
+    )
+    print(
+        f"  Adv = {planned.top_advantage:.3g} (an adversary that always wins): decided broken at "
+        f"{trials(planned.top_trials)} trials"
+    )
+    low, high = planned.band
+    spread = f"between {low} and {high}" if low > 0 else f"below {high}"
+    print(f"  at {budget} trials, advantages {spread} stay inconclusive (at their expected win counts)")
+    if planned.enough:
+        print(f"--max-trials {budget} is enough for both; runs far from the thresholds stop earlier.")
+    else:
+        needed = max(n for n in (planned.null_trials, planned.top_trials, budget) if n is not None)
+        print(f"--max-trials {budget} is not enough for both; pass --max-trials {needed}.")
     return 0
 
 

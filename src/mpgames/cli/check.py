@@ -55,7 +55,7 @@ from mpgames.cli import fuzz as cli_fuzz
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import LOCAL
-from mpgames.measure.estimation import Estimate
+from mpgames.measure.estimation import SEQUENCE, Estimate
 from mpgames.measure.holm import holm
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import Verdict
@@ -290,9 +290,11 @@ def run_entry(
     deadline: float | None = None,
     isolated: bool = False,
     run_key: bytes | None = None,
+    stopping: str = SEQUENCE,
 ) -> RunResult:
     """The run of one entry (game, variant, adversary, tier, budget) under a progress bar, its
-    outcomes going to `log`: what `run`, `check` and `demo` play for each entry."""
+    outcomes going to `log`: what `run`, `check` and `demo` play for each entry. `stopping` is the
+    engine's rule (`Engine.run`): "fixed" for `run --fixed N`."""
     label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.place}"
     with progress(entry.max_trials, label) as bar:
         return engine.run(
@@ -311,6 +313,7 @@ def run_entry(
             deadline=deadline,
             isolated=isolated,
             run_key=run_key,
+            stopping=stopping,
         )
 
 

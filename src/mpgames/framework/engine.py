@@ -15,16 +15,22 @@
   (`mpgames.framework.executors`: forked processes here, or a Dask cluster), split into a few batches
   per worker so that the per-task overhead stays far below the work; outcomes are read in index order
   and depend on the index only, so any executor and any job count give identical results.
-* `Engine.run(...)` checks the trials at the checkpoints of a `SequentialPlan` (the false-alarm
-  budget α spent over geometric checkpoints) and stops as soon as the verdict is decided, or at
-  `max_trials`. It returns a `RunResult`; an `on_outcome` hook sees every trial played, in index
-  order, in the calling process, whatever the job count (a `TrialLog` keeps what the command line
-  needs: each trial's win for the running plot, the first won trials, traced, for vectors).
+* `Engine.run(...)` deals trials in batches up to doubling checkpoints (25, 50, 100, … and
+  `max_trials`) and, by default, decides after every trial in index order on the confidence sequence
+  (`mpgames.measure.confidence_sequence`, valid at every trial): it stops at the first trial whose
+  count decides the verdict, dropping the outcomes of its batch past it, so where a run stops does not
+  depend on how its trials were dealt. `stopping="fixed"` plays exactly `max_trials` trials and reports
+  the exact interval (`run --fixed N`); `stopping="looks"` is the former rule, a look at each
+  checkpoint with α split over them (`mpgames.measure.sequential`), kept for comparison. It returns a
+  `RunResult`; an `on_outcome` hook sees every trial the run counts, in index order, in the calling
+  process, whatever the job count (a `TrialLog` keeps what the command line needs: each trial's win
+  for the running plot, the first won trials, traced, for vectors).
 * A run is cut short, with the trials it played and `stopped = "timed out"`, when its trials keep
   hitting the time limit (`timing_out`: from `TIMEOUT_SAMPLE` trials on, more than half of them; the
   trial at which that first holds is its last, whatever the job count) or when it passes its
-  wall-clock `deadline` (checked after every chunk of trials). Its estimate is a last look between
-  checkpoints (`SequentialPlan.decide(final=True)`), and it is never judged against its expectation.
+  wall-clock `deadline` (checked after every batch of trials). Its estimate is the rule's at the trials
+  played (under the checkpoint rule, a last look that spends the next checkpoint's share), and it is
+  never judged against its expectation.
 * SIGINT or SIGTERM (`Interrupted`; a `KeyboardInterrupt` counts as SIGINT) ends the workers at once
   (`Engine.terminate`) and propagates with the record of the trials completed. Workers ignore SIGINT,
   which a terminal sends to the whole process group: the parent stops them.
@@ -69,7 +75,9 @@ from mpgames.framework.isolation.host import (
 )
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import RUN_KEY_BYTES, SeedPath, new_run_key
-from mpgames.measure.estimation import Estimate
+from mpgames.measure import confidence_sequence
+from mpgames.measure.estimation import EXACT, SEQUENCE, Estimate
+from mpgames.measure.estimation import estimate as estimate_of
 from mpgames.measure.records import INTERRUPTED, ISOLATED, TIMED_OUT, TRUSTED, RunResult
 from mpgames.measure.sequential import SequentialPlan
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
@@ -80,6 +88,13 @@ from mpgames.scheme.metering import metered
 # Per-trial time limit of an adversary, in seconds, unless the caller sets one: generous for any
 # toy-tier attack and for budgeted standard-tier attackers, short enough to end a runaway loop.
 DEFAULT_TIME_LIMIT = 10.0
+# Stopping rules of `Engine.run` (module notes): the confidence sequence after every trial, a fixed
+# number of trials, or the former checkpoints with α split over them.
+FIXED, LOOKS = "fixed", "looks"
+STOPPING_RULES = (SEQUENCE, FIXED, LOOKS)
+# `_play_to`'s answer when the rule decided the run.
+_DECIDED = "decided"
+
 # Chunks per worker in one batch: enough to balance uneven trials, few enough that the cost of a
 # task (pickling, a pipe round trip: well under a millisecond) stays small next to the trials.
 CHUNKS_PER_JOB = 4
@@ -321,8 +336,13 @@ class Engine:
         run_key: bytes | None = None,
         deadline: float | None = None,
         memory_limit: int = MEMORY_BYTES,
+        stopping: str = SEQUENCE,
     ) -> RunResult:
         """Play the game against the adversary until the verdict is decided or `max_trials` is reached.
+
+        `stopping` is the rule (module notes): "sequence" decides after every trial on the confidence
+        sequence; "fixed" plays exactly `max_trials` trials and reports the exact interval; "looks"
+        is the former rule, checkpoints with α split over them (kept for comparison).
 
         `on_outcome` is called with every trial's outcome, in index order, as the batches come in;
         `tracing` records the trials' transcripts (a cost: only for a hook that needs them).
@@ -347,17 +367,20 @@ class Engine:
             memory_limit=memory_limit,
         )
         _check_positive(max_trials, "max_trials", integer=True)
+        if stopping not in STOPPING_RULES:
+            raise UsageError(f"unknown stopping rule {stopping!r}; choose one of {', '.join(STOPPING_RULES)}")
         thresholds = Thresholds() if thresholds is None else thresholds
         plan = SequentialPlan.for_budget(max_trials, thresholds)
+        rule = _Rule(spec, plan, stopping)
         started = time.perf_counter()
         outcomes: list[TrialOutcome] = []
         try:
-            estimate, stopped = self._sequential(spec, plan, outcomes, deadline, progress, on_outcome)
+            estimate, stopped = self._sequential(rule, outcomes, deadline, progress, on_outcome)
         except KeyboardInterrupt as exc:
             self.terminate()
             interrupted = Interrupted.of(exc)
             if outcomes:
-                last = _last_look(spec, plan, outcomes)
+                last = rule.last_look(outcomes)
                 interrupted.partial = summarize_run(
                     spec, outcomes, last, time.perf_counter() - started, stopped=INTERRUPTED
                 )
@@ -366,25 +389,28 @@ class Engine:
 
     def _sequential(
         self,
-        spec: TrialSpec,
-        plan: SequentialPlan,
+        rule: _Rule,
         outcomes: list[TrialOutcome],
         deadline: float | None,
         progress: Progress | None,
         on_outcome: OutcomeHook | None,
     ) -> tuple[Estimate, str | None]:
-        """Play into `outcomes` up to each checkpoint in turn: the estimate of the look at which the run
-        ends, and why it stopped early (None if it did not)."""
+        """Play into `outcomes`, a batch up to each checkpoint in turn, until the rule decides: the
+        estimate at the trial where the run ends, and why it stopped early (None if it did not)."""
+        spec, plan = rule.spec, rule.plan
         for checkpoint in plan.checkpoints:
-            stopped = self._play_to(spec, checkpoint, outcomes, deadline, progress, on_outcome)
+            stopped = self._play_to(spec, checkpoint, outcomes, deadline, progress, on_outcome, rule.decided)
+            if stopped == _DECIDED:
+                return rule.estimate(outcomes), None
             if stopped is not None:
-                return _last_look(spec, plan, outcomes), stopped
-            estimate = plan.decide(spec.game.kind, _wins(outcomes), checkpoint, spec.game.n_choices)
-            if estimate.verdict is not Verdict.INCONCLUSIVE:
-                break
+                return rule.last_look(outcomes), stopped
+            if rule.stopping == LOOKS:
+                estimate = plan.decide(spec.game.kind, _wins(outcomes), checkpoint, spec.game.n_choices)
+                if estimate.verdict is not Verdict.INCONCLUSIVE:
+                    return estimate, None
             if checkpoint < plan.max_trials and _past(deadline):
-                return estimate, TIMED_OUT
-        return estimate, None
+                return rule.last_look(outcomes), TIMED_OUT
+        return rule.estimate(outcomes), None
 
     def _play_to(
         self,
@@ -394,20 +420,30 @@ class Engine:
         deadline: float | None,
         progress: Progress | None,
         on_outcome: OutcomeHook | None,
+        decided: Callable[[TrialOutcome, int], bool] | None = None,
     ) -> str | None:
-        """Play trials len(outcomes), …, stop−1 into `outcomes`; TIMED_OUT if cut short on the way."""
+        """Play trials len(outcomes), …, stop−1 into `outcomes`; TIMED_OUT if cut short on the way,
+        `_DECIDED` at the first trial after which `decided(outcome, trials)` holds (later outcomes of
+        its batch are dropped, so where a run stops does not depend on how its trials were dealt)."""
         timeouts = sum(outcome.error == TIMEOUT_KIND for outcome in outcomes)
         with closing(self._parts(spec, len(outcomes), stop)) as parts:
             for part in parts:
+                stopped, before = None, len(outcomes)
                 for outcome in part:
                     outcomes.append(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
                     timeouts += outcome.error == TIMEOUT_KIND
                     if timing_out(timeouts, len(outcomes)):
-                        return TIMED_OUT
+                        stopped = TIMED_OUT
+                    elif decided is not None and decided(outcome, len(outcomes)):
+                        stopped = _DECIDED
+                    if stopped is not None:
+                        break
                 if progress is not None:
-                    progress(len(part))
+                    progress(len(outcomes) - before)
+                if stopped is not None:
+                    return stopped
                 if len(outcomes) < stop and _past(deadline):
                     return TIMED_OUT
         return None
@@ -417,9 +453,39 @@ def _wins(outcomes: Sequence[TrialOutcome]) -> int:
     return sum(outcome.won for outcome in outcomes)
 
 
-def _last_look(spec: TrialSpec, plan: SequentialPlan, outcomes: Sequence[TrialOutcome]) -> Estimate:
-    """The estimate of a run cut short between checkpoints (it spends the next checkpoint's share)."""
-    return plan.decide(spec.game.kind, _wins(outcomes), len(outcomes), spec.game.n_choices, final=True)
+class _Rule:
+    """A run's stopping rule (module notes): what decides it after each trial, and its estimates."""
+
+    def __init__(self, spec: TrialSpec, plan: SequentialPlan, stopping: str) -> None:
+        self.spec, self.plan, self.stopping = spec, plan, stopping
+        self._kind, self._choices = spec.game.kind, spec.game.n_choices
+        self._wins = 0
+        self.decided = self._decided if stopping == SEQUENCE else None
+
+    def _decided(self, outcome: TrialOutcome, trials: int) -> bool:
+        """After each trial, in index order: has the confidence sequence decided a verdict?"""
+        self._wins += outcome.won
+        thresholds = self.plan.thresholds
+        test = confidence_sequence.sequence_test(
+            self._kind, self._choices, self._wins, trials, thresholds.alpha
+        )
+        return test.verdict(self._kind, self._choices, thresholds) is not Verdict.INCONCLUSIVE
+
+    def estimate(self, outcomes: Sequence[TrialOutcome]) -> Estimate:
+        """The estimate of a run that ended where its rule says (decided, or at max_trials)."""
+        if self.stopping == LOOKS:
+            return self.last_look(outcomes)
+        method = SEQUENCE if self.stopping == SEQUENCE else EXACT
+        kind, wins, trials = self._kind, _wins(outcomes), len(outcomes)
+        return estimate_of(kind, wins, trials, self.plan.thresholds, n_choices=self._choices, method=method)
+
+    def last_look(self, outcomes: Sequence[TrialOutcome]) -> Estimate:
+        """The estimate of a run cut short (time limit, interruption). Under the checkpoint rule it
+        spends the next checkpoint's share; the confidence sequence holds at any trial; a fixed run
+        cut short reports its exact interval at the trials it played."""
+        if self.stopping != LOOKS:
+            return self.estimate(outcomes)
+        return self.plan.decide(self._kind, _wins(outcomes), len(outcomes), self._choices, final=True)
 
 
 @dataclass

@@ -19,10 +19,24 @@ Method.
       end of the advantage is 0; otherwise it is the image of the end nearer to 1/2).
 
     The verdict compares the advantage interval with the thresholds (`mpgames.measure.verdicts`).
-    The interval is two-sided (α/2 per end), so 0 wins of 1000 at 95 % reads "Adv < 0.0037", a little
-    above the one-sided rule of thumb 3/n; wording rounds bounds outward to two significant digits.
-    A sequential run splits α over its looks (`mpgames.measure.sequential`, "Anytime validity"), and
-    `estimate` reports the simultaneous level 1 − α.
+
+    Two methods give the interval of p (`Estimate.method`):
+
+    - ``sequence`` (the default of every run that may stop early): the beta-binomial mixture
+      confidence sequence of `mpgames.measure.confidence_sequence`, valid at every trial at once. In
+      a few lines: for the true p, the mixture likelihood ratio M_n(p) is a martingale that starts
+      at 1, so by Ville's inequality it ever reaches 1/α with probability at most α; the interval
+      is every p0 with M_n(p0) < 1/α, so it misses the true p at *some* n with probability at most
+      α. Hence the interval at whatever trial a run stops — decided, timed out, interrupted, or
+      rerun with a larger budget — is right with probability 1 − α.
+    - ``exact``: Clopper–Pearson at α/looks, the inversion of two one-sided binomial tests (computed
+      with ``scipy.stats.beta``), whose coverage is at least the nominal level for every p and n. A
+      run of a fixed number of trials (`--fixed N`) has one look; the former sequential rule
+      (`mpgames.measure.sequential`: α split over the K checkpoints of one plan) is ``exact`` with
+      K looks, kept for comparison. Its interval is two-sided (α/2 per end), so 0 wins of 1000 at
+      95 % reads "Adv < 0.0037", a little above the one-sided rule of thumb 3/n.
+
+    Wording rounds bounds outward to two significant digits; `estimate` reports the level 1 − α.
 
 Heuristics admitted.
     - Trials are assumed independent and identically distributed. The engine derives each trial's seed by
@@ -31,11 +45,13 @@ Heuristics admitted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from mpgames.measure.confidence_sequence import sequence_test
 from mpgames.measure.verdicts import (
     Interval,
     Kind,
@@ -47,6 +63,10 @@ from mpgames.measure.verdicts import (
     parse_kind,
 )
 from mpgames.scheme.integers import checked_int
+
+# The interval methods (module notes).
+SEQUENCE, EXACT = "sequence", "exact"
+METHODS = (SEQUENCE, EXACT)
 
 
 def _check_count(value: int, name: str) -> int:
@@ -132,9 +152,9 @@ def _percent(confidence: float) -> str:
 class Estimate:
     """One run's measurement: counts, point estimates, the advantage interval and the verdict.
 
-    `interval` is the interval of the advantage at the run's simultaneous level 1 − alpha (computed at
-    alpha/looks per look, see `mpgames.measure.sequential`); `looks` is the number of looks alpha was
-    split over.
+    `interval` is the interval of the advantage at level 1 − alpha, by `method` (module notes):
+    the confidence sequence, valid at every trial, or exact Clopper–Pearson at alpha/looks per look
+    (`looks` is 1 but for the former checkpoint rule of `mpgames.measure.sequential`).
     """
 
     kind: Kind
@@ -147,12 +167,20 @@ class Estimate:
     verdict: Verdict
     thresholds: Thresholds
     looks: int
+    method: str = SEQUENCE
+    # Set on a suite's entries by Holm (`mpgames.measure.holm`): the suite's α, whose 1 − α is what
+    # the printed level states — every verdict of the suite right at once — where the interval's own
+    # level depends on the other entries.
+    suite_alpha: float | None = None
 
     def describe(self) -> str:
         """Honest one-line wording: a bound when the interval touches an end, never a bare 0."""
         if self.trials == 0:
             return "Adv not estimated (n=0)"
-        where = f"at {_percent(self.interval.confidence)} (n={self.trials})"
+        if self.suite_alpha is None:
+            where = f"at {_percent(self.interval.confidence)} (n={self.trials})"
+        else:
+            where = f"at {_percent(1 - self.suite_alpha)} suite-wide (n={self.trials})"
         low, high = self.interval.lower, self.interval.upper
         if low <= 0:
             bound = _rounded(high, ROUND_CEILING)
@@ -163,7 +191,7 @@ class Estimate:
         return f"Adv = {point} in [{_rounded(low, ROUND_FLOOR)}, {_rounded(high, ROUND_CEILING)}] {where}"
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: the inputs (kind, counts, thresholds, looks) and everything derived from them."""
+        """JSON-ready: the inputs (kind, counts, thresholds, method, looks) and all derived from them."""
         return {
             "kind": self.kind.value,
             "wins": self.wins,
@@ -175,6 +203,8 @@ class Estimate:
             "verdict": self.verdict.value,
             "thresholds": self.thresholds.as_dict(),
             "looks": self.looks,
+            "method": self.method,
+            "suite_alpha": self.suite_alpha,
             "describe": self.describe(),
         }
 
@@ -189,6 +219,8 @@ class Estimate:
                 Thresholds(**data["thresholds"]),
                 n_choices=data["n_choices"],
                 looks=data["looks"],
+                # Records written before the confidence sequence existed are exact.
+                method=data.get("method", EXACT),
             )
             recorded = data["verdict"]
         except (KeyError, TypeError) as exc:
@@ -197,7 +229,10 @@ class Estimate:
             raise ValueError(
                 f"estimate record says {recorded!r} but its counts give {rebuilt.verdict.value!r}"
             )
-        return rebuilt
+        suite_alpha = data.get("suite_alpha")
+        if suite_alpha is not None:
+            check_probability_level(suite_alpha, "suite_alpha")
+        return dataclasses.replace(rebuilt, suite_alpha=suite_alpha)
 
 
 def estimate(
@@ -208,11 +243,13 @@ def estimate(
     *,
     n_choices: int | None = None,
     looks: int = 1,
+    method: str = SEQUENCE,
 ) -> Estimate:
     """Estimate the advantage from `wins` of `trials` and decide the verdict.
 
-    The interval is Clopper–Pearson at alpha/looks, reported at the simultaneous level 1 − alpha that
-    holds across all `looks` looks of a sequential run (`mpgames.measure.sequential`).
+    `method` "sequence": the confidence sequence at level 1 − alpha (valid whenever the run stopped);
+    "exact": Clopper–Pearson at alpha/looks, reported at the simultaneous level 1 − alpha that holds
+    across the `looks` looks of the checkpoint rule (`mpgames.measure.sequential`).
     """
     kind = parse_kind(kind)
     check_choices(kind, n_choices)
@@ -220,9 +257,24 @@ def estimate(
         raise ValueError(f"thresholds must be a Thresholds record, got {type(thresholds).__name__}")
     check_reachable(kind, thresholds, n_choices)
     looks = checked_int(looks, "looks", minimum=1, error=ValueError)
-    per_look = clopper_pearson(wins, trials, thresholds.alpha / looks)
-    success_interval = Interval(per_look.lower, per_look.upper, 1 - thresholds.alpha)
+    if method not in METHODS:
+        raise ValueError(f"unknown interval method {method!r}; expected one of {list(METHODS)}")
+    if method == SEQUENCE:
+        if looks != 1:
+            raise ValueError("the confidence sequence takes no looks: it holds at every trial")
+        wins = _check_count(wins, "wins")
+        trials = _check_count(trials, "trials")
+        if wins > trials:
+            raise ValueError(f"wins ({wins}) cannot exceed trials ({trials})")
+        test = sequence_test(kind, n_choices, wins, trials, thresholds.alpha)
+        success_interval = test.interval()
+        verdict = test.verdict(kind, n_choices, thresholds)
+    else:
+        per_look = clopper_pearson(wins, trials, thresholds.alpha / looks)
+        success_interval = Interval(per_look.lower, per_look.upper, 1 - thresholds.alpha)
     adv_interval = advantage_interval(kind, success_interval, n_choices)
+    if method == EXACT:
+        verdict = decide_verdict(adv_interval, thresholds) if trials else Verdict.INCONCLUSIVE
     success = wins / trials if trials else 0.0
     return Estimate(
         kind=kind,
@@ -232,7 +284,8 @@ def estimate(
         success=success,
         advantage=advantage(kind, success, n_choices),
         interval=adv_interval,
-        verdict=decide_verdict(adv_interval, thresholds) if trials else Verdict.INCONCLUSIVE,
+        verdict=verdict,
         thresholds=thresholds,
         looks=looks,
+        method=method,
     )

@@ -1,5 +1,7 @@
-"""Sequential stopping and trial planning (harness spec §7 "Measurement": anytime-valid sequential
-stopping, and `--plan`).
+"""The former sequential rule: fixed checkpoints with α split over them (harness spec §7 "Measurement").
+Runs now stop on the confidence sequence (`mpgames.measure.confidence_sequence`), which holds at every
+trial; this rule stays for comparison (`Engine.run(stopping="looks")`, the benchmark of
+docs/benchmarks.md "Estimation") and for the checkpoints the engine deals its batches by.
 
 Notes
 =====
@@ -16,23 +18,9 @@ Anytime validity (sequential stopping).
     trials a null adversary needs grow with ln(2K/α) instead of ln(2/α), about 25 % more at K = 7.
     Reported intervals carry the simultaneous level 1 − α. A look forced by a time limit before the next
     checkpoint spends that checkpoint's share, which stays valid as long as the interruption does not
-    depend on the outcomes.
-
-Planning (``--plan``).
-    ``plan_trials`` returns the smallest budget N such that the last look of any budget N' ≥ N
-    *separates* ε0 from ε1: whatever the win count, the advantage interval is narrower than ε1 − ε0, so it
-    excludes ε0 or ε1 and the run rejects at least one of "Adv ≤ ε0" and "Adv ≥ ε1" at confidence 1 − α.
-    The width test is sufficient, not necessary: the advantage map stretches the interval of p by at most
-    its slope (1, or 2 for hidden-bit), and the widest Clopper–Pearson interval over all outcomes of n
-    trials is the one at k = ⌊n/2⌋, whose width decreases with n at a fixed level; both facts are checked
-    against brute force in the tests. Budgets with the same number of looks share that level. The next
-    band of budgets starts at twice the trials with one look more: doubling n narrows the widest interval
-    by about √2, the extra look widens it by √(ln(2(K+1)/α) / ln(2K/α)) < √2, so once the first budget of
-    the following band passes the test, all later budgets do (also checked in the tests). We do not search
-    for the smallest n at which every interval happens to exclude ε0 or ε1: because of the binomial
-    lattice that property comes and goes as n grows (with ε0 = 0.15, ε1 = 0.45, α = 0.1, 34 trials
-    separate where 35 and 36 do not), so such an answer would not survive running a few more trials. An
-    adversary far from the thresholds is decided much earlier, which is what the sequential rule exploits.
+    depend on the outcomes. The guarantee holds at one plan's looks only: a rerun with a larger
+    `max_trials` replays the same trials under a second plan, whose looks spend α again, so the
+    two runs together may err with probability up to 2α. The confidence sequence has no such limit.
 
 Constants.
     See the comments beside ``DEFAULT_ALPHA``, ``DEFAULT_EPS0`` and ``DEFAULT_EPS1``
@@ -50,8 +38,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from mpgames.measure.estimation import Estimate, check_reachable, clopper_pearson, estimate
-from mpgames.measure.verdicts import Kind, Thresholds, check_choices, parse_kind
+from mpgames.measure.estimation import EXACT, Estimate, estimate
+from mpgames.measure.verdicts import Kind, Thresholds
 from mpgames.scheme.integers import checked_int
 
 # First look. The null target (bounded below 0.05 at α = 10⁻³ within 200 trials, K = 7 looks for a
@@ -65,9 +53,6 @@ DEFAULT_FIRST = 25
 # Checkpoints double: the number of looks grows only as log2(max_trials / first), so Bonferroni costs
 # ln(K), while a run overshoots the trials it needed by at most a factor of 2.
 GROWTH = 2
-
-# `plan_trials` gives up beyond this budget: the gap between ε0 and ε1 is then too narrow to be useful.
-PLAN_LIMIT = 10**9
 
 
 @dataclass(frozen=True)
@@ -122,55 +107,6 @@ class SequentialPlan:
                 f"{trials} trials is not a checkpoint of this plan {self.checkpoints}; "
                 "pass final=True for a last look cut short by a time limit"
             )
-        return estimate(kind, wins, trials, self.thresholds, n_choices=n_choices, looks=self.looks)
-
-
-# Largest slope of each advantage map (its Lipschitz constant): the advantage interval is at most this
-# many times as wide as the interval of p it comes from.
-_SLOPE = {Kind.WIN_LOSE: 1, Kind.GUESS_1_OF_N: 1, Kind.HIDDEN_BIT: 2}
-
-
-def worst_width(n: int, alpha: float) -> float:
-    """Width of the widest Clopper–Pearson interval over all outcomes of n trials: the one at k = ⌊n/2⌋."""
-    widest = clopper_pearson(n // 2, n, alpha)
-    return widest.upper - widest.lower
-
-
-def plan_trials(
-    kind: Kind | str, thresholds: Thresholds, n_choices: int | None = None, *, first: int = DEFAULT_FIRST
-) -> int:
-    """Smallest budget from which every last look tells eps0 from eps1 at alpha (module notes).
-
-    A budget fits when slope · worst_width(budget, alpha/looks) < eps1 − eps0. Budgets with the same
-    number of looks share the per-look level, so fitting is monotone among them; we find the first band
-    of budgets (first·2^(j−1), first·2^j] whose top fits and such that the next band, which has one look
-    more, fits from its start, then the smallest fitting budget inside it by bisection.
-    """
-    kind = parse_kind(kind)
-    check_choices(kind, n_choices)
-    check_reachable(kind, thresholds, n_choices)
-    if thresholds.eps0 == thresholds.eps1:
-        raise ValueError("eps0 == eps1 leaves no gap between the thresholds: no trial count separates them")
-    first = checked_int(first, "first", minimum=1, error=ValueError)
-    gap = thresholds.eps1 - thresholds.eps0
-
-    def fits(budget: int) -> bool:
-        looks = SequentialPlan.for_budget(budget, thresholds, first).looks
-        return _SLOPE[kind] * worst_width(budget, thresholds.alpha / looks) < gap
-
-    band_low, band_top = 0, first
-    while not (fits(band_top) and fits(band_top + 1)):
-        if band_top >= PLAN_LIMIT:
-            raise ValueError(
-                f"telling eps0 = {thresholds.eps0} from eps1 = {thresholds.eps1} at alpha = "
-                f"{thresholds.alpha} needs more than {PLAN_LIMIT} trials; widen the gap"
-            )
-        band_low, band_top = band_top, band_top * GROWTH
-    low, high = band_low + 1, band_top
-    while low < high:
-        mid = (low + high) // 2
-        if fits(mid):
-            high = mid
-        else:
-            low = mid + 1
-    return low
+        return estimate(
+            kind, wins, trials, self.thresholds, n_choices=n_choices, looks=self.looks, method=EXACT
+        )

@@ -23,21 +23,20 @@ from mpgames.scheme.integers import checked_int
 
 # One run's false-verdict budget. A wrong verdict in CI is not a flake that goes away (seeds are fixed,
 # so it would persist until the code changes), so we make it rare: 10⁻³ per run. It costs little:
-# trials grow with ln(2K/α), about 2.6 times the trials of α = 0.05. Suites split their own budget.
+# trials grow with ln(2/α), about 2.5 times the trials of α = 0.05. Suites split their own budget.
 DEFAULT_ALPHA = 1e-3
 
 # "Bounded" claims Adv < ε0. 0.05 is the smallest round value a null adversary reaches within a few
-# hundred trials (0 wins of n bounds Adv by about ln(2K/α)/n ≈ 9.5/n), which keeps a standard-tier entry
-# of a CI suite within seconds. It also sits well above the inherent 1/q success of random guessing in
-# the toy groups used for calibration (q = 1019 gives 0.001); the smallest toy groups (q = 11) are too
-# small for a null adversary to come out bounded, as they should be.
+# hundred trials (0 wins of n bound Adv by about ln(2/α)/n ≈ 7.6/n: 148 trials), which keeps a
+# standard-tier entry of a CI suite within seconds. It also sits well above the inherent 1/q success of
+# random guessing in the toy groups used for calibration (q = 1019 gives 0.001); the smallest toy groups
+# (q = 11) are too small for a null adversary to come out bounded, as they should be.
 DEFAULT_EPS0 = 0.05
 
 # "Broken" claims Adv > ε1. A quarter above the baseline is far beyond any chance effect yet low enough
-# that a perfect attack is certified at the first look for every kind (hidden-bit: ≈ 0.37 > 0.25 at
-# n = 25), and the gap ε1 − ε0 = 0.2 keeps `plan_trials` moderate: 349 trials for win-lose, 1459 for
-# hidden-bit (its advantage doubles the spread of p); ε1 = 0.1 would need 6008 and 24579. An attack whose
-# advantage lies between ε0 and ε1 is reported inconclusive, with its interval, never as broken.
+# that a perfect attack is certified within a few dozen trials for every kind (win-lose 7, hidden-bit
+# 21, guess-1-of-2 35: `mpgames run GAME --plan`). An attack whose advantage lies between ε0 and ε1 is
+# reported inconclusive, with its interval, never as broken.
 DEFAULT_EPS1 = 0.25
 
 

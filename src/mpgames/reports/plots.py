@@ -3,8 +3,8 @@
 * `advantage_plot`: one row per run, the advantage with its interval, coloured by verdict, against the
   thresholds ε0 and ε1 the verdict was decided with;
 * `running_plot`: the running estimate of each run against the number of trials, with the interval
-  at every sequential look the engine made (the looks share α, mpgames.measure.sequential notes), ending at
-  the look that decided the verdict;
+  at doubling checkpoints (the confidence sequence holds at each), ending at the trial that decided
+  the verdict;
 * `wall_plot`: the success of budgeted generic attacks against the size of q, with exact intervals,
   next to the success the budget predicts: flat while the budget covers √q, then falling as B²/q.
 
@@ -159,8 +159,9 @@ class RunningEstimate:
 def running_estimate(result: RunResult, won: Sequence[bool]) -> RunningEstimate:
     """Recompute a run's path from its per-trial outcomes (`won[i]`: trial i was won).
 
-    The looks are those the engine made: the checkpoints of the sequential plan up to the last trial,
-    each with the interval at the run's per-look level (α split over `estimate.looks` looks).
+    The points shown are the checkpoints the engine dealt its batches by (25, 50, 100, … trials) and
+    the run's last trial, each with the interval the run's method gives there: the confidence
+    sequence (valid at every trial) or the exact interval at the run's per-look level.
     """
     est = result.estimate
     if len(won) != est.trials or sum(map(bool, won)) != est.wins:
@@ -173,7 +174,13 @@ def running_estimate(result: RunResult, won: Sequence[bool]) -> RunningEstimate:
     looks = []
     for n in SequentialPlan.for_budget(est.trials, est.thresholds).checkpoints:
         at = estimate(
-            est.kind, wins_after[n - 1], n, est.thresholds, n_choices=est.n_choices, looks=est.looks
+            est.kind,
+            wins_after[n - 1],
+            n,
+            est.thresholds,
+            n_choices=est.n_choices,
+            looks=est.looks,
+            method=est.method,
         )
         looks.append((n, at.interval.lower, at.interval.upper))
     return RunningEstimate(result, advantages, tuple(looks))
@@ -204,7 +211,7 @@ def running_plot(path: str | Path, runs: Sequence[RunningEstimate]) -> Path:
         axes.errorbar(points, centre, yerr=errors, fmt="s", color=colour, capsize=4, markersize=4)
     _threshold_lines(axes, [run.result for run in runs], vertical=False)
     axes.set_xscale("log")
-    axes.set_xlabel("trials (log scale); squares: the sequential looks, with their intervals")
+    axes.set_xlabel("trials (log scale); squares: the interval at doubling checkpoints and at the end")
     axes.set_ylabel("advantage (running estimate)")
     first = runs[0].result
     axes.set_title(f"Running estimate: {first.game} · {first.variant} ({first.tier})")

@@ -194,9 +194,9 @@ def summary_markdown(
         "",
         table(results, "github", interruption),
         "",
-        "Intervals are exact (Clopper–Pearson) at the stated level, which holds simultaneously over the "
-        "sequential looks of a run; a verdict is wrong with probability at most α. Inconclusive means "
-        "the interval straddles a threshold: no claim either way.",
+        "Intervals come from a confidence sequence, right at every trial at once, so they hold wherever "
+        "a run stopped (a `--fixed` run's are exact Clopper–Pearson intervals); a verdict is wrong with "
+        "probability at most α. Inconclusive means the interval straddles a threshold: no claim either way.",
         "",
     ]
     return "\n".join(lines)

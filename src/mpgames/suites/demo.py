@@ -20,8 +20,9 @@ So the table shows, side by side, the harness certifying a break and certifying 
 
 Trial budgets follow from the game's kind. A null adversary sits at the baseline success 1/n
 (guess-1-of-n) or 1/2 (hidden-bit), so its advantage is bounded only once the interval of p is
-narrow around that baseline: a win-lose game needs 200 trials, a guess-1-of-3 game about 3,200, a
-hidden-bit game about 25,000 (its advantage |2p − 1| doubles the spread of p). `demo_budget` picks,
+narrow around that baseline: a win-lose game needs 148 trials, a guess-1-of-3 game about 3,800, a
+hidden-bit game about 18,000 (its advantage |2p − 1| doubles the spread of p; `mpgames run GAME
+--plan`). `demo_budget` picks,
 per game, the smallest budget at which a zero-advantage adversary that runs two standard deviations
 above its baseline still comes out bounded: first at the default ε0 = 0.05 within
 `STRICT_BUDGET_LIMIT` trials, otherwise at `RELAXED_EPS0` = 0.1 (ε1 and α unchanged; the summary lists
@@ -42,13 +43,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from mpgames.framework.base import AdversaryLike, Game
+from mpgames.measure.estimation import estimate
 from mpgames.measure.records import place
-from mpgames.measure.sequential import SequentialPlan
 from mpgames.measure.verdicts import DEFAULT_ALPHA, Kind, Thresholds, Verdict
 
 # Budgets tried, smallest first (sequential stopping ends most entries much earlier). The smallest
-# is twice the 200 trials that bound a win-lose null adversary, so that one chance win on a toy
-# group still leaves a decided verdict (bound ≈ 0.027 at n = 400).
+# is more than twice the 148 trials that bound a win-lose null adversary, so that one chance win on a
+# toy group still leaves a decided verdict (bound ≈ 0.036 at n = 400).
 BUDGETS = (400, 800, 1600, 3200, 6400)
 DEMO_MAX_TRIALS = BUDGETS[0]
 STRICT_BUDGET_LIMIT = 3200
@@ -63,8 +64,7 @@ def _bounded_when_unlucky(kind: Kind, n_choices: int | None, budget: int, thresh
     baseline = 0.5 if kind is Kind.HIDDEN_BIT else 1 / n_choices if n_choices else 0.0
     spread = math.sqrt(budget * baseline * (1 - baseline))
     wins = min(budget, math.ceil(baseline * budget + UNLUCKY_SIGMAS * spread))
-    plan = SequentialPlan.for_budget(budget, thresholds)
-    return plan.decide(kind, wins, budget, n_choices).verdict is Verdict.BOUNDED
+    return estimate(kind, wins, budget, thresholds, n_choices=n_choices).verdict is Verdict.BOUNDED
 
 
 def demo_budget(

@@ -45,6 +45,7 @@ from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
 from mpgames.games.registry import all_games, get_game
 from mpgames.measure.estimation import max_advantage
+from mpgames.measure.holm import first_level
 from mpgames.measure.records import EXPECTATIONS
 from mpgames.measure.verdicts import Kind, Thresholds
 from mpgames.scheme.errors import InvalidGroupError
@@ -118,8 +119,8 @@ class Suite:
 
     @property
     def level(self) -> float:
-        """The first Holm level α/m: every entry is played at it (module notes)."""
-        return self.alpha / len(self.entries)
+        """The first Holm level α/(2m): every entry is played at it (`mpgames.measure.holm`)."""
+        return first_level(self.alpha, len(self.entries))
 
     def parameters(self) -> dict[str, Any]:
         """JSON-ready description of the suite for a run's manifest."""
@@ -281,7 +282,7 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
         numbered = [(n, raw) for n, raw in numbered if isinstance(raw, dict) and raw.get("game") in wanted]
         if not numbered:
             tomlcheck.fail(where, f"no entry plays {', '.join(sorted(wanted))}")
-    level = alpha / len(numbered)
+    level = first_level(alpha, len(numbered))
     entries = tuple(
         _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent, entry_seconds)
         for n, raw in numbered
