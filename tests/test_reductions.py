@@ -33,7 +33,7 @@ from mpgames.games.ring_uf import RingForgery
 from mpgames.games.rings import RING_SIZE
 from mpgames.games.rom import SIG_HASH_BUDGET, RingUnforgeabilityRom, SchnorrEufCmaRom
 from mpgames.games.sig_euf_cma import SchnorrEufCma
-from mpgames.measure.estimation import estimate
+from mpgames.measure.estimation import clopper_pearson, estimate
 from mpgames.measure.verdicts import Thresholds
 from mpgames.reductions.base import BoundParameters, Reduction
 from mpgames.reductions.collision import CollisionToDl
@@ -68,6 +68,9 @@ def test_a_tight_reduction_wins_whenever_its_reference_attack_does(name, trials)
     assert row.outer.estimate.wins == row.inner.estimate.wins
     assert row.status is Relation.NOT_CONTRADICTED  # tight: sampling cannot confirm it with margin
     assert row.outer.lost_total == 0
+    # A reduction plays a fixed number of trials: its intervals are exact Clopper–Pearson ones.
+    exact = clopper_pearson(trials, trials, row.outer.estimate.thresholds.alpha)
+    assert row.outer.estimate.method == "exact" and row.outer.estimate.interval.lower == exact.lower
 
 
 @pytest.mark.parametrize("name", ["cr-dl", "ring-dl", "ds-extract"])

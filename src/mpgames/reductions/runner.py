@@ -49,7 +49,7 @@ from mpgames.adversaries.base import Adversary
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, TrialSpec, make_spec, play_trial, summarize_run
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
-from mpgames.measure.estimation import Estimate, estimate
+from mpgames.measure.estimation import EXACT, Estimate, estimate
 from mpgames.measure.records import SCHEMA_VERSION, RunResult
 from mpgames.measure.verdicts import DEFAULT_ALPHA, Kind, Thresholds
 from mpgames.reductions.base import BoundParameters, Reduction
@@ -142,7 +142,7 @@ def tightness(
     outer_run, outer_outcomes = _play(outer_spec, trials, thresholds)
     # ε: the inner event the relation speaks of, and the query counts its bound depends on.
     counted = sum(reduction.counts(outcome) for outcome in inner_outcomes)
-    epsilon = estimate(Kind.WIN_LOSE, counted, trials, thresholds)
+    epsilon = estimate(Kind.WIN_LOSE, counted, trials, thresholds, method=EXACT)
     max_queries = {
         name: max(outcome.query_count(name) for outcome in inner_outcomes)
         for name in reduction.inner_game.budgets
@@ -183,7 +183,7 @@ def _play(spec: TrialSpec, trials: int, thresholds: Thresholds) -> tuple[RunResu
     started = time.perf_counter()
     outcomes = [play_trial(spec, index) for index in range(trials)]
     wins = sum(outcome.won for outcome in outcomes)
-    result = estimate(spec.game.kind, wins, trials, thresholds, n_choices=spec.game.n_choices)
+    result = estimate(spec.game.kind, wins, trials, thresholds, n_choices=spec.game.n_choices, method=EXACT)
     return summarize_run(spec, outcomes, result, time.perf_counter() - started), outcomes
 
 
