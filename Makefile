@@ -26,6 +26,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.harness_bench
 	$(BIN)/python -m benchmarks.isolation_bench
 	$(BIN)/python -m benchmarks.curve_bench
+	$(BIN)/python -m benchmarks.estimation_bench
+	$(BIN)/python -m benchmarks.memory_bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -22,9 +22,11 @@
   depend on how its trials were dealt. `stopping="fixed"` plays exactly `max_trials` trials and reports
   the exact interval (`run --fixed N`); `stopping="looks"` is the former rule, a look at each
   checkpoint with α split over them (`mpgames.measure.sequential`), kept for comparison. It returns a
-  `RunResult`; an `on_outcome` hook sees every trial the run counts, in index order, in the calling
-  process, whatever the job count (a `TrialLog` keeps what the command line needs: each trial's win
-  for the running plot, the first won trials, traced, for vectors).
+  `RunResult` built from the run's counts (`mpgames.framework.tally.Tally`): a run keeps no outcome,
+  so its memory does not grow with its trials. An `on_outcome` hook sees every trial the run counts,
+  in index order, in the calling process, whatever the job count (a `TrialLog` keeps what the command
+  line needs: each trial's win, one byte a trial, for the running plot, and the first won trials,
+  traced, for vectors).
 * A run is cut short, with the trials it played and `stopped = "timed out"`, when its trials keep
   hitting the time limit (`timing_out`: from `TIMEOUT_SAMPLE` trials on, more than half of them; the
   trial at which that first holds is its last, whatever the job count) or when it passes its
@@ -43,7 +45,7 @@ import itertools
 import os
 import time
 import typing
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -51,7 +53,6 @@ from types import TracebackType
 from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import (
-    TIMEOUT_KIND,
     AdversaryFault,
     ChallengerBug,
     Interrupted,
@@ -75,6 +76,7 @@ from mpgames.framework.isolation.host import (
 )
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import RUN_KEY_BYTES, SeedPath, new_run_key
+from mpgames.framework.tally import Tally
 from mpgames.measure import confidence_sequence
 from mpgames.measure.estimation import EXACT, SEQUENCE, Estimate
 from mpgames.measure.estimation import estimate as estimate_of
@@ -373,84 +375,79 @@ class Engine:
         plan = SequentialPlan.for_budget(max_trials, thresholds)
         rule = _Rule(spec, plan, stopping)
         started = time.perf_counter()
-        outcomes: list[TrialOutcome] = []
+        tally = Tally()
         try:
-            estimate, stopped = self._sequential(rule, outcomes, deadline, progress, on_outcome)
+            estimate, stopped = self._sequential(rule, tally, deadline, progress, on_outcome)
         except KeyboardInterrupt as exc:
             self.terminate()
             interrupted = Interrupted.of(exc)
-            if outcomes:
-                last = rule.last_look(outcomes)
+            if tally.trials:
+                last = rule.last_look(tally)
                 interrupted.partial = summarize_run(
-                    spec, outcomes, last, time.perf_counter() - started, stopped=INTERRUPTED
+                    spec, tally, last, time.perf_counter() - started, stopped=INTERRUPTED
                 )
             raise interrupted from None
-        return summarize_run(spec, outcomes, estimate, time.perf_counter() - started, stopped=stopped)
+        return summarize_run(spec, tally, estimate, time.perf_counter() - started, stopped=stopped)
 
     def _sequential(
         self,
         rule: _Rule,
-        outcomes: list[TrialOutcome],
+        tally: Tally,
         deadline: float | None,
         progress: Progress | None,
         on_outcome: OutcomeHook | None,
     ) -> tuple[Estimate, str | None]:
-        """Play into `outcomes`, a batch up to each checkpoint in turn, until the rule decides: the
+        """Play into `tally`, a batch up to each checkpoint in turn, until the rule decides: the
         estimate at the trial where the run ends, and why it stopped early (None if it did not)."""
         spec, plan = rule.spec, rule.plan
         for checkpoint in plan.checkpoints:
-            stopped = self._play_to(spec, checkpoint, outcomes, deadline, progress, on_outcome, rule.decided)
+            stopped = self._play_to(spec, checkpoint, tally, deadline, progress, on_outcome, rule.decided)
             if stopped == _DECIDED:
-                return rule.estimate(outcomes), None
+                return rule.estimate(tally), None
             if stopped is not None:
-                return rule.last_look(outcomes), stopped
+                return rule.last_look(tally), stopped
             if rule.stopping == LOOKS:
-                estimate = plan.decide(spec.game.kind, _wins(outcomes), checkpoint, spec.game.n_choices)
+                estimate = plan.decide(spec.game.kind, tally.wins, checkpoint, spec.game.n_choices)
                 if estimate.verdict is not Verdict.INCONCLUSIVE:
                     return estimate, None
             if checkpoint < plan.max_trials and _past(deadline):
-                return rule.last_look(outcomes), TIMED_OUT
-        return rule.estimate(outcomes), None
+                return rule.last_look(tally), TIMED_OUT
+        return rule.estimate(tally), None
 
     def _play_to(
         self,
         spec: TrialSpec,
         stop: int,
-        outcomes: list[TrialOutcome],
+        tally: Tally,
         deadline: float | None,
         progress: Progress | None,
         on_outcome: OutcomeHook | None,
-        decided: Callable[[TrialOutcome, int], bool] | None = None,
+        decided: Callable[[Tally], bool] | None = None,
     ) -> str | None:
-        """Play trials len(outcomes), …, stop−1 into `outcomes`; TIMED_OUT if cut short on the way,
-        `_DECIDED` at the first trial after which `decided(outcome, trials)` holds (later outcomes of
-        its batch are dropped, so where a run stops does not depend on how its trials were dealt)."""
-        timeouts = sum(outcome.error == TIMEOUT_KIND for outcome in outcomes)
-        with closing(self._parts(spec, len(outcomes), stop)) as parts:
+        """Count trials tally.trials, …, stop−1 into `tally`; TIMED_OUT if cut short on the way,
+        `_DECIDED` at the first trial after which `decided(tally)` holds (later outcomes of its batch
+        are dropped, so where a run stops does not depend on how its trials were dealt). Outcomes are
+        not kept: `on_outcome` sees each one."""
+        with closing(self._parts(spec, tally.trials, stop)) as parts:
             for part in parts:
-                stopped, before = None, len(outcomes)
+                stopped, before = None, tally.trials
                 for outcome in part:
-                    outcomes.append(outcome)
+                    tally.add(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
-                    timeouts += outcome.error == TIMEOUT_KIND
-                    if timing_out(timeouts, len(outcomes)):
+                    if timing_out(tally.timeouts, tally.trials):
                         stopped = TIMED_OUT
-                    elif decided is not None and decided(outcome, len(outcomes)):
+                    elif decided is not None and decided(tally):
                         stopped = _DECIDED
                     if stopped is not None:
                         break
                 if progress is not None:
-                    progress(len(outcomes) - before)
+                    progress(tally.trials - before)
                 if stopped is not None:
                     return stopped
-                if len(outcomes) < stop and _past(deadline):
+                if tally.trials < stop and _past(deadline):
                     return TIMED_OUT
         return None
-
-
-def _wins(outcomes: Sequence[TrialOutcome]) -> int:
-    return sum(outcome.won for outcome in outcomes)
 
 
 class _Rule:
@@ -459,33 +456,31 @@ class _Rule:
     def __init__(self, spec: TrialSpec, plan: SequentialPlan, stopping: str) -> None:
         self.spec, self.plan, self.stopping = spec, plan, stopping
         self._kind, self._choices = spec.game.kind, spec.game.n_choices
-        self._wins = 0
         self.decided = self._decided if stopping == SEQUENCE else None
 
-    def _decided(self, outcome: TrialOutcome, trials: int) -> bool:
+    def _decided(self, tally: Tally) -> bool:
         """After each trial, in index order: has the confidence sequence decided a verdict?"""
-        self._wins += outcome.won
         thresholds = self.plan.thresholds
         test = confidence_sequence.sequence_test(
-            self._kind, self._choices, self._wins, trials, thresholds.alpha
+            self._kind, self._choices, tally.wins, tally.trials, thresholds.alpha
         )
         return test.verdict(self._kind, self._choices, thresholds) is not Verdict.INCONCLUSIVE
 
-    def estimate(self, outcomes: Sequence[TrialOutcome]) -> Estimate:
+    def estimate(self, tally: Tally) -> Estimate:
         """The estimate of a run that ended where its rule says (decided, or at max_trials)."""
         if self.stopping == LOOKS:
-            return self.last_look(outcomes)
+            return self.last_look(tally)
         method = SEQUENCE if self.stopping == SEQUENCE else EXACT
-        kind, wins, trials = self._kind, _wins(outcomes), len(outcomes)
+        kind, wins, trials = self._kind, tally.wins, tally.trials
         return estimate_of(kind, wins, trials, self.plan.thresholds, n_choices=self._choices, method=method)
 
-    def last_look(self, outcomes: Sequence[TrialOutcome]) -> Estimate:
+    def last_look(self, tally: Tally) -> Estimate:
         """The estimate of a run cut short (time limit, interruption). Under the checkpoint rule it
         spends the next checkpoint's share; the confidence sequence holds at any trial; a fixed run
         cut short reports its exact interval at the trials it played."""
         if self.stopping != LOOKS:
-            return self.estimate(outcomes)
-        return self.plan.decide(self._kind, _wins(outcomes), len(outcomes), self._choices, final=True)
+            return self.estimate(tally)
+        return self.plan.decide(self._kind, tally.wins, tally.trials, self._choices, final=True)
 
 
 @dataclass
@@ -498,15 +493,21 @@ class TrialLog:
     """
 
     keep: int = 0
-    won: list[bool] = field(default_factory=list)
     wins: list[TrialOutcome] = field(default_factory=list)
+    # One byte a trial (a million trials: a megabyte), not a list of objects.
+    _won: bytearray = field(default_factory=bytearray, repr=False)
 
     @property
     def tracing(self) -> bool:
         return self.keep > 0
 
+    @property
+    def won(self) -> list[bool]:
+        """Every counted trial's win, in index order."""
+        return [bool(flag) for flag in self._won]
+
     def __call__(self, outcome: TrialOutcome) -> None:
-        self.won.append(outcome.won)
+        self._won.append(outcome.won)
         if outcome.won and not outcome.lost_by_fault and len(self.wins) < self.keep:
             self.wins.append(outcome)
 
@@ -574,22 +575,15 @@ def _spec_group(game: type[Game], tier: str, group: str | Group | None) -> str |
 
 def summarize_run(
     spec: TrialSpec,
-    outcomes: Sequence[TrialOutcome],
+    tally: Tally,
     estimate: Estimate,
     seconds: float,
     *,
     stopped: str | None = None,
 ) -> RunResult:
-    """The run's record: the estimate, lost trials by type, mean costs and queries, and why it stopped
-    early (`RunResult.stopped`)."""
-    n = len(outcomes)
-    lost: dict[str, int] = {}
-    queries: dict[str, int] = {}
-    for outcome in outcomes:
-        if outcome.error is not None:
-            lost[outcome.error] = lost.get(outcome.error, 0) + 1
-        for name, used in outcome.queries:
-            queries[name] = queries.get(name, 0) + used
+    """The run's record from its counts: the estimate, lost trials by type, mean costs and queries,
+    and why it stopped early (`RunResult.stopped`)."""
+    n = tally.trials
     return RunResult(
         game=spec.game.id,
         variant=spec.variant,
@@ -598,12 +592,12 @@ def summarize_run(
         group=spec.group_name,
         expect=spec.adversary.expected_verdict(spec.variant, spec.tier),
         estimate=estimate,
-        lost=dict(sorted(lost.items())),
+        lost=dict(sorted(tally.lost.items())),
         seed=spec.seed,
         seconds=seconds,
-        mean_exponentiations=sum(o.exponentiations for o in outcomes) / n,
-        mean_hashes=sum(o.hashes for o in outcomes) / n,
-        mean_queries={name: total / n for name, total in queries.items()},
+        mean_exponentiations=tally.exponentiations / n,
+        mean_hashes=tally.hashes / n,
+        mean_queries=tally.mean_queries(),
         trust=TRUSTED if spec.isolated is None else ISOLATED,
         run_key=None if spec.run_key is None else spec.run_key.hex(),
         stopped=stopped,

@@ -49,6 +49,7 @@ from mpgames.adversaries.base import Adversary
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, TrialSpec, make_spec, play_trial, summarize_run
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.tally import Tally
 from mpgames.measure.estimation import EXACT, Estimate, estimate
 from mpgames.measure.records import SCHEMA_VERSION, RunResult
 from mpgames.measure.verdicts import DEFAULT_ALPHA, Kind, Thresholds
@@ -184,7 +185,7 @@ def _play(spec: TrialSpec, trials: int, thresholds: Thresholds) -> tuple[RunResu
     outcomes = [play_trial(spec, index) for index in range(trials)]
     wins = sum(outcome.won for outcome in outcomes)
     result = estimate(spec.game.kind, wins, trials, thresholds, n_choices=spec.game.n_choices, method=EXACT)
-    return summarize_run(spec, outcomes, result, time.perf_counter() - started), outcomes
+    return summarize_run(spec, Tally.of(outcomes), result, time.perf_counter() - started), outcomes
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -1,0 +1,43 @@
+"""A run's running counts (harness §7 "Measurement", §9 reports): what its record needs of its trials —
+trials, wins, timeouts, faults by type, operation and query totals — kept as counters, so that a run
+holds constant memory however many trials it plays. Outputs that need more of each trial (the wins for
+a running plot, traced wins for vectors) ask for it through the engine's `on_outcome` hook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mpgames.framework.errors import TIMEOUT_KIND
+from mpgames.framework.outcome import TrialOutcome
+
+
+class Tally:
+    """Counters over the trials of one run, in the order they were counted."""
+
+    __slots__ = ("exponentiations", "hashes", "lost", "queries", "timeouts", "trials", "wins")
+
+    def __init__(self) -> None:
+        self.trials = self.wins = self.timeouts = self.exponentiations = self.hashes = 0
+        self.lost: dict[str, int] = {}
+        self.queries: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, outcomes: Iterable[TrialOutcome]) -> Tally:
+        tally = cls()
+        for outcome in outcomes:
+            tally.add(outcome)
+        return tally
+
+    def add(self, outcome: TrialOutcome) -> None:
+        self.trials += 1
+        self.wins += outcome.won
+        self.exponentiations += outcome.exponentiations
+        self.hashes += outcome.hashes
+        if outcome.error is not None:
+            self.lost[outcome.error] = self.lost.get(outcome.error, 0) + 1
+            self.timeouts += outcome.error == TIMEOUT_KIND
+        for name, used in outcome.queries:
+            self.queries[name] = self.queries.get(name, 0) + used
+
+    def mean_queries(self) -> dict[str, float]:
+        return {name: total / self.trials for name, total in self.queries.items()}
