@@ -15,7 +15,7 @@ from mpgames.cli import main
 from mpgames.framework.engine import Engine
 from mpgames.games.registry import get_game
 from mpgames.measure.confidence_sequence import SequenceTest, baseline
-from mpgames.measure.planning import PLAN_MISS, bounded_counts, null_stop_probabilities, plan
+from mpgames.measure.planning import PLAN_MISS, bounded_counts, null_stop_probabilities, null_trials, plan
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict
 
 KINDS = [(Kind.WIN_LOSE, None), (Kind.GUESS_1_OF_N, 3), (Kind.HIDDEN_BIT, None)]
@@ -133,3 +133,10 @@ def test_the_plan_on_the_command_line_and_a_run_of_its_budget(capsys):
 
     (row,) = json.loads(capsys.readouterr().out)["results"]
     assert row["estimate"]["verdict"] == "bounded"
+
+
+def test_a_plan_beyond_its_limit_says_so():
+    """A gap too narrow for the limit: the plan reports no budget rather than a wrong one."""
+    narrow = Thresholds(eps0=0.01, eps1=0.05, alpha=0.001)
+    assert null_trials(Kind.HIDDEN_BIT, None, narrow, limit=300) is None
+    assert null_trials(Kind.HIDDEN_BIT, None, LOOSE, limit=100_000) is not None

@@ -359,29 +359,37 @@ def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) ->
         return 0
     choices = f", n = {game.n_choices}" if game.n_choices else ""
 
-    def trials(n: int | None) -> str:
-        return f"more than {PLAN_LIMIT}" if n is None else str(n)
+    def decided(verdict: str, n: int | None, at: str) -> str:
+        if n is None:
+            return f"not decided {verdict} within {PLAN_LIMIT} trials, the plan's limit"
+        return f"decided {verdict} {at} {n} trials"
 
     print(
         f"{game.id} ({game.kind.value}{choices}), bounded if Adv < {thresholds.eps0}, broken if Adv > "
         f"{thresholds.eps1}, alpha = {thresholds.alpha}:"
     )
     print(
-        f"  Adv = 0 (a null adversary): decided bounded within {trials(planned.null_trials)} trials "
-        f"with probability at least {1 - PLAN_MISS:.0%}"
+        f"  Adv = 0 (a null adversary): {decided('bounded', planned.null_trials, 'within')}"
+        + ("" if planned.null_trials is None else f" with probability at least {1 - PLAN_MISS:.0%}")
     )
     print(
-        f"  Adv = {planned.top_advantage:.3g} (an adversary that always wins): decided broken at "
-        f"{trials(planned.top_trials)} trials"
+        f"  Adv = {planned.top_advantage:.3g} (an adversary that always wins): "
+        f"{decided('broken', planned.top_trials, 'at')}"
     )
     low, high = planned.band
     spread = f"between {low} and {high}" if low > 0 else f"below {high}"
     print(f"  at {budget} trials, advantages {spread} stay inconclusive (at their expected win counts)")
+    needed = (planned.null_trials, planned.top_trials)
     if planned.enough:
         print(f"--max-trials {budget} is enough for both; runs far from the thresholds stop earlier.")
+    elif None in needed:
+        print(
+            "No budget within the plan's limit decides both: widen the gap of eps0 and eps1, or raise alpha."
+        )
     else:
-        needed = max(n for n in (planned.null_trials, planned.top_trials, budget) if n is not None)
-        print(f"--max-trials {budget} is not enough for both; pass --max-trials {needed}.")
+        print(
+            f"--max-trials {budget} is not enough for both; pass --max-trials {max(n for n in needed if n)}."
+        )
     return 0
 
 

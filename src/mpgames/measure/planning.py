@@ -47,7 +47,7 @@ from mpgames.scheme.integers import checked_int
 # A null run's plan may leave this probability of not being decided by its budget.
 PLAN_MISS = 0.01
 # The plan gives up beyond this many trials: the gap is then too narrow for the budget to be useful.
-PLAN_LIMIT = 200_000
+PLAN_LIMIT = 50_000
 
 
 def _verdict(kind: Kind, choices: int | None, wins: int, trials: int, thresholds: Thresholds) -> Verdict:
