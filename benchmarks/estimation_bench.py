@@ -28,6 +28,7 @@ from mpgames.adversaries.registry import get_adversary
 from mpgames.framework.engine import LOOKS, Engine
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import SEQUENCE
+from mpgames.measure.holm import first_level
 from mpgames.measure.verdicts import Thresholds
 from mpgames.suites.files import load_default_suite
 
@@ -47,11 +48,14 @@ def demo_trials(engine: Engine) -> dict[str, dict[str, float]]:
     """Trials and seconds of the whole demo suite under each rule, entry by entry on the same seeds."""
     suite = load_default_suite()
     m = len(suite.entries)
-    rules = ((SEQUENCE, SEQUENCE, 2 * m), (LOOKS, LOOKS, m), (SAME_LEVEL, SEQUENCE, m))
+    rules = (
+        (SEQUENCE, SEQUENCE, first_level(suite.alpha, m)),
+        (LOOKS, LOOKS, suite.alpha / m),
+        (SAME_LEVEL, SEQUENCE, suite.alpha / m),
+    )
     totals = {name: {"trials": 0.0, "seconds": 0.0} for name, _, _ in rules}
     for entry in suite.entries:
-        for name, rule, share in rules:
-            level = suite.alpha / share
+        for name, rule, level in rules:
             started = time.perf_counter()
             result = engine.run(
                 entry.game,

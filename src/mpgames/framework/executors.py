@@ -184,22 +184,21 @@ class DaskExecutor:
                 raise UsageError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
         self.workers = max(1, sum(self._client.nthreads().values()))
         self._run = uuid.uuid4().hex
-        self._payloads: dict[int, tuple[TrialSpec, bytes]] = {}
+        self._payload_of: tuple[TrialSpec, bytes] | None = None
 
     def _payload(self, spec: TrialSpec) -> bytes:
         """The spec pickled once per run: classes of importable modules by reference, those of an
         adversary whose package is not on sys.path (a "file.py:Class" plugin, imported under a name of
         its own) by value, since the workers could not import it."""
-        cached = self._payloads.get(id(spec))
-        if cached is not None and cached[0] is spec:
-            return cached[1]
+        if self._payload_of is not None and self._payload_of[0] is spec:
+            return self._payload_of[1]
         import cloudpickle  # type: ignore[import-untyped]
 
         module = sys.modules.get(spec.adversary.__module__)
         if module is not None and _not_on_path(module.__name__):
             cloudpickle.register_pickle_by_value(module)
         payload: bytes = cloudpickle.dumps(spec)
-        self._payloads = {id(spec): (spec, payload)}
+        self._payload_of = (spec, payload)
         return payload
 
     def submit(self, spec: TrialSpec, start: int, stop: int) -> Batch:

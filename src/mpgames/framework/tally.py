@@ -14,10 +14,10 @@ from mpgames.framework.outcome import TrialOutcome
 class Tally:
     """Counters over the trials of one run, in the order they were counted."""
 
-    __slots__ = ("exponentiations", "hashes", "lost", "queries", "timeouts", "trials", "wins")
+    __slots__ = ("exponentiations", "hashes", "lost", "queries", "trials", "wins")
 
     def __init__(self) -> None:
-        self.trials = self.wins = self.timeouts = self.exponentiations = self.hashes = 0
+        self.trials = self.wins = self.exponentiations = self.hashes = 0
         self.lost: dict[str, int] = {}
         self.queries: dict[str, int] = {}
 
@@ -35,9 +35,13 @@ class Tally:
         self.hashes += outcome.hashes
         if outcome.error is not None:
             self.lost[outcome.error] = self.lost.get(outcome.error, 0) + 1
-            self.timeouts += outcome.error == TIMEOUT_KIND
         for name, used in outcome.queries:
             self.queries[name] = self.queries.get(name, 0) + used
+
+    @property
+    def timeouts(self) -> int:
+        """Trials lost to the time limit."""
+        return self.lost.get(TIMEOUT_KIND, 0)
 
     def mean_queries(self) -> dict[str, float]:
         return {name: total / self.trials for name, total in self.queries.items()}

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from mpgames.measure.confidence_sequence import SequenceTest, baseline
+from mpgames.measure.confidence_sequence import baseline, sequence_test
 from mpgames.measure.estimation import advantage, check_reachable, max_advantage
 from mpgames.measure.verdicts import Kind, Thresholds, Verdict, check_choices, parse_kind
 from mpgames.scheme.integers import checked_int
@@ -51,9 +51,7 @@ PLAN_LIMIT = 50_000
 
 
 def _verdict(kind: Kind, choices: int | None, wins: int, trials: int, thresholds: Thresholds) -> Verdict:
-    return SequenceTest(wins, trials, baseline(kind, choices), thresholds.alpha).verdict(
-        kind, choices, thresholds
-    )
+    return sequence_test(kind, choices, wins, trials, thresholds.alpha).verdict(kind, choices, thresholds)
 
 
 def bounded_counts(

@@ -26,19 +26,18 @@ Field: TypeAlias = "bytes | str | int | Sequence[Field]"
 
 U64_MAX = 2**64 - 1
 _LEN_BYTES = 4
-_U64_BYTES = 8
+U64_LEN = 8
 # A u64 field's length prefix and value, then a byte field's length prefix (see `enc_u64_bytes`).
 _U64_BYTES_HEADER = struct.Struct(">IQI")
 # u64_bytes_header(8, n, length) = [8]_4 || [n]_8 || [length]_4: what `enc(n, data)` puts before a
 # `data` of `length` bytes for a u64 n (struct's errors outside those ranges; `enc_u64_bytes` is the
 # checked form). One C call: a chain step's layout at the speed of the hash.
 u64_bytes_header = _U64_BYTES_HEADER.pack
-U64_LEN = _U64_BYTES
 
 
 def u64(n: int) -> bytes:
     """8-byte unsigned big-endian encoding of a small integer (index, counter, amount, time)."""
-    return checked_int(n, "a small integer (u64)", minimum=0, maximum=U64_MAX).to_bytes(_U64_BYTES, "big")
+    return checked_int(n, "a small integer (u64)", minimum=0, maximum=U64_MAX).to_bytes(U64_LEN, "big")
 
 
 def field_bytes(f: Field) -> bytes:

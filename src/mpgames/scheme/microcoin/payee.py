@@ -75,8 +75,7 @@ class Channel:
                 type(cid) is bytes
                 and type(index) is int
                 and type(word) is bytes
-                and cid == self._cid
-                and j_last < index <= self._n
+                and self._refusal(cid, index) is None
                 and len(word) == self._word_len
             ):
                 last = self._last  # (cid, j_last, w_last): a PayWordCoin in every PayWord channel
