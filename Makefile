@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.curve_bench
 	$(BIN)/python -m benchmarks.estimation_bench
 	$(BIN)/python -m benchmarks.memory_bench
+	$(BIN)/python -m benchmarks.loop_bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

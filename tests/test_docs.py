@@ -118,7 +118,11 @@ def test_the_tutorial_shows_the_example_adversary_as_committed():
     ("group", "row"),
     [
         (["--group", "toy-2039"], "| 7        | Adv ≥ 0.27 at 99.9% (n=7) | broken    | broken ✓   |"),
-        ([], "| 148      | Adv < 0.050 at 99.9% (n=148) | bounded   | broken ✗ contradicted |"),
+        (
+            [],
+            "| 380      | Adv = 0.0079 in [0.000080, 0.050] at 99.9% (n=380) | bounded   "
+            "| broken ✗ contradicted |",
+        ),
     ],
 )
 def test_the_example_adversary_is_measured_as_the_tutorial_says(capsys, group, row):

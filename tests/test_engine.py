@@ -12,7 +12,6 @@ from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.registry import get_adversary
 from mpgames.framework.engine import Engine, TrialLog, make_spec, play_trial, run
 from mpgames.framework.errors import ChallengerBug, UsageError
-from mpgames.framework.seeds import SeedPath
 from mpgames.framework.view import View
 from mpgames.games.registry import get_game
 from mpgames.measure.verdicts import Thresholds, Verdict
@@ -31,26 +30,6 @@ def _spec(seed: str = "s", *, variant: str = "schnorr-nonce-reuse", tracing: boo
 
 def _comparable(outcomes):
     return [outcome.comparable() for outcome in outcomes]
-
-
-# -- seeds -------------------------------------------------------------------------------------------
-
-
-def test_every_component_of_the_seed_path_changes_the_trial_seed():
-    base = SeedPath("s", "dl", "subgroup", "dl.bsgs", "toy", "toy-64-20")
-    seeds = {base.trial_seed(0), base.trial_seed(1)}
-    for field in dataclasses.fields(SeedPath):
-        seeds.add(dataclasses.replace(base, **{field.name: "other"}).trial_seed(0))
-    assert len(seeds) == 2 + len(dataclasses.fields(SeedPath))
-
-
-def test_challenger_and_adversary_streams_are_independent_and_reproducible():
-    path = SeedPath("s", "dl", "subgroup", "dl.bsgs", "toy", "toy-64-20")
-    challenger, adversary = path.streams(3)
-    again, _ = path.streams(3)
-    first = challenger.randbytes(16)
-    assert first == again.randbytes(16)
-    assert first != adversary.randbytes(16)
 
 
 # -- determinism -------------------------------------------------------------------------------------

@@ -29,12 +29,12 @@ from mpgames.framework.errors import (
     TrialTimeout,
 )
 from mpgames.framework.oracles import Oracle, Query
-from mpgames.framework.timelimit import call_with_limit
+from mpgames.framework.timelimit import TICK_SECONDS, call_with_limit, ticking_clock
 from mpgames.framework.view import View
 from mpgames.games.registry import all_games
 from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.groups import Group, named_group
-from mpgames.scheme.randomness import RandomSource, SeededRandom
+from mpgames.scheme.randomness import HashStream, RandomSource, SeededRandom
 from mpgames.scheme.schnorr import PublicKey, SecretKey, keygen
 
 SECRET_BITS = 8
@@ -280,7 +280,9 @@ PRIVATE_VALUES = {
     "nested secret key": lambda: (1, (2, _secret_key())),
     "secret key in a mapping": lambda: {"k": _secret_key()},
     "secret key in a record": lambda: Query(args=(), answer=_secret_key()),
+    "secret key in a record in a tuple": lambda: (3, Query(args=(1,), answer=[_secret_key()])),
     "random generator": lambda: SeededRandom(7),
+    "a trial's generator": lambda: HashStream(bytes(32), b"challenger"),
     "the game": GuessTheSecret,
     "plain function": lambda: len,
     "closure": lambda: lambda m: m,
@@ -544,6 +546,55 @@ def test_a_swallowed_alarm_fires_again():
 
     start = time.perf_counter()
     with pytest.raises(TrialTimeout):
+        call_with_limit(stubborn, 0.02)
+    assert swallowed and time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("ticking", [False, True], ids=["per call", "ticking clock"])
+def test_a_loop_is_interrupted_soon_after_its_limit(ticking):
+    """Per call the timer is armed for the limit; under a batch's ticking clock the handler sees the
+    deadline pass at the next tick. Either way a busy loop and a sleep end within a tick or two of it."""
+    clock = ticking_clock() if ticking else contextlib.nullcontext()
+
+    def spin() -> None:
+        while True:
+            pass
+
+    with clock:
+        for stage in (spin, lambda: time.sleep(5)):
+            start = time.perf_counter()
+            with pytest.raises(TrialTimeout):
+                call_with_limit(stage, 0.05)
+            assert 0.05 <= time.perf_counter() - start < 0.05 + 10 * TICK_SECONDS
+
+
+def test_a_ticking_clock_never_raises_between_stages_and_is_put_back():
+    """Ticks between stages find no deadline: challenger code runs on, however long; a stage that
+    returns in time is not timed out by a tick after it; the handler and timer are restored."""
+    handler = signal.getsignal(signal.SIGALRM)
+    with ticking_clock():
+        assert signal.getitimer(signal.ITIMER_REAL)[1] == pytest.approx(TICK_SECONDS)
+        assert call_with_limit(lambda: 7, 0.02) == 7
+        time.sleep(0.1)  # ten ticks, no stage running, past the stage's deadline
+        with ticking_clock():  # nested: the outer clock times it
+            assert call_with_limit(lambda: 8, 0.02) == 8
+        assert signal.getitimer(signal.ITIMER_REAL)[1] == pytest.approx(TICK_SECONDS)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_a_swallowed_alarm_fires_again_at_the_next_tick():
+    swallowed: list[TrialTimeout] = []
+
+    def stubborn() -> None:
+        try:
+            time.sleep(1)
+        except TrialTimeout as exc:
+            swallowed.append(exc)
+        time.sleep(1)
+
+    start = time.perf_counter()
+    with ticking_clock(), pytest.raises(TrialTimeout):
         call_with_limit(stubborn, 0.02)
     assert swallowed and time.perf_counter() - start < 0.5
 

@@ -17,6 +17,7 @@ from mpgames.framework import engine
 from mpgames.framework.base import Game, Variant, budget_table, variant_table
 from mpgames.framework.context import TrialContext
 from mpgames.framework.oracles import Oracle
+from mpgames.framework.seeds import SEEDS
 from mpgames.framework.view import View
 from mpgames.fuzz.plan import (
     AnswerOf,
@@ -264,7 +265,7 @@ def test_a_vector_whose_plan_is_not_one_of_the_game_is_one_line_and_status_2(cap
     edit(plan)
     vector = {
         "schema": SCHEMA, "game": "ring.anon", "variant": "aos", "adversary": "fuzz.plan", "tier": "toy",
-        "group": "toy-2039", "seed": "f", "trial": 0, "parameters": {}, "transcript": [],
+        "group": "toy-2039", "seed": "f", "seeds": SEEDS, "trial": 0, "parameters": {}, "transcript": [],
         "transcript_digest": transcript_digest(()),
         "note": {"bugType": "WEAK_PARAMETERS", "description": "", "effect": ""}, "plan": plan,
     }  # fmt: skip

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from kat import expected_error, kat, kat_cases
 
+from mpgames.scheme import groups
 from mpgames.scheme.curves import Curve, validate_curve
 from mpgames.scheme.errors import InvalidElementError, InvalidGroupError, InvalidScalarError
 from mpgames.scheme.groups import GROUP_NAMES, Group, default_group, named_group, toy_group, validate_group
+from mpgames.scheme.metering import metered
 
 ELEMENTS = kat("groups")["elements"]
 
@@ -156,3 +158,22 @@ def test_scalar_and_secret_ranges(toy: Group) -> None:
     for bad in (0, -1, q, False, True):
         with pytest.raises(InvalidScalarError):
             toy.check_secret(bad)
+
+
+def test_the_membership_cache_forgets_its_oldest_member_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounded at MEMBER_CACHE_SIZE: a member known again costs no exponentiation, the oldest one is
+    the one forgotten when a new one arrives, and a forgotten one is checked (and counted) again."""
+    monkeypatch.setattr(groups, "MEMBER_CACHE_SIZE", 3)
+    monkeypatch.setattr(groups, "_MEMBERS", {})
+    group = named_group("toy-2039")
+    first, second, third, fourth = (group.gexp(x) for x in (1, 2, 3, 4))
+
+    def checks(y: int) -> int:
+        with metered() as ops:
+            assert group.is_element(y)
+        return ops.exponentiations
+
+    assert [checks(y) for y in (second, third, fourth)] == [0, 0, 0]
+    assert checks(first) == 1  # forgotten when the fourth arrived; remembered again now
+    assert [checks(y) for y in (first, third, fourth)] == [0, 0, 0]
+    assert checks(second) == 1  # the oldest when the first came back, so forgotten then

@@ -68,7 +68,7 @@ def test_a_server_takes_trials_after_it_validated_several_groups() -> None:
     try:
         for name in ("toy-64-20", "toy-2039", "toy-64-20"):
             server.prepare(named_group(name))
-        for seed in (b"first", b"second"):
+        for seed in (bytes([1]) * 32, bytes([2]) * 32):  # two trials' adversary keys
             with server.trial(seed, Limits(5.0)) as trial:
                 trial.built(lambda *args, **kwargs: None)
     finally:

@@ -64,12 +64,15 @@ def _null(reduction: type[Reduction]) -> type:
 @pytest.mark.parametrize(("name", "trials"), [("cr-dl", 40), ("mc0-dl", 40), ("ds-extract", 25)])
 def test_a_tight_reduction_wins_whenever_its_reference_attack_does(name, trials):
     row = tightness(get_reduction(name), _reference(name), trials=trials, seed="r")
-    assert row.inner.estimate.wins == trials  # the generic attack always works on the toy tier
-    assert row.outer.estimate.wins == row.inner.estimate.wins
+    # The generic attack works on the toy tier, alone and inside the reduction (which plays it on
+    # coins of its own): always for the BSGS ones, ds-extract's birthday search with probability
+    # about 1 − e^−6 (mpgames.adversaries.micropay).
+    wins = row.outer.estimate.wins
+    assert min(row.inner.estimate.wins, wins) >= trials - 1
     assert row.status is Relation.NOT_CONTRADICTED  # tight: sampling cannot confirm it with margin
     assert row.outer.lost_total == 0
     # A reduction plays a fixed number of trials: its intervals are exact Clopper–Pearson ones.
-    exact = clopper_pearson(trials, trials, row.outer.estimate.thresholds.alpha)
+    exact = clopper_pearson(wins, trials, row.outer.estimate.thresholds.alpha)
     assert row.outer.estimate.method == "exact" and row.outer.estimate.interval.lower == exact.lower
 
 
@@ -97,9 +100,12 @@ def test_the_schnorr_fork_succeeds_at_the_worst_case_rate_the_forking_lemma_allo
     assert row.status is not Relation.VIOLATED and measured.upper < 0.5  # the loss is real
 
 
-def test_the_ring_fork_extracts_from_an_honestly_signing_forger_every_time():
+def test_the_ring_fork_extracts_from_an_honestly_signing_forger_almost_every_time():
+    """The forger always forges; a fork fails where the rerun's fresh answers make it hinge on
+    another query, or repeat the first answer (about 1 % of the trials on toy-2039)."""
     row = tightness(get_reduction("ring-dl"), _reference("ring-dl"), trials=40, seed="r")
-    assert row.outer.estimate.wins == row.inner.estimate.wins == 40
+    assert row.inner.estimate.wins == 40
+    assert 38 <= row.outer.estimate.wins <= 40
     assert row.inner.group == row.outer.group == "toy-2039"  # both runs over the ring games' toy group
     assert row.bound == pytest.approx(1 / (RING_SIZE + RING_SIZE) - 1 / 1019)
     assert row.status is Relation.HOLDS

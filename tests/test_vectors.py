@@ -16,10 +16,12 @@ import pytest
 from mpgames import cli
 from mpgames.adversaries.registry import all_adversaries
 from mpgames.framework.outcome import TraceEntry
+from mpgames.framework.seeds import SEEDS, SEEDS_V1
 from mpgames.games.registry import get_game
 from mpgames.vectors import (
     MAX_SAVED_WINS,
     SCHEMA,
+    SCHEMA_V1,
     VectorError,
     WinVector,
     bug_type,
@@ -100,6 +102,33 @@ def test_vectors_are_validated_when_read(tmp_path):
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     with pytest.raises(VectorError, match="not valid JSON"):
         load_vector(tmp_path / "bad.json")
+
+
+V1_VECTOR = Path(__file__).parent / "vectors" / "wins-v1" / "dl_subgroup_dl.bsgs_toy_svectors_t0.json"
+
+
+def test_a_v1_vector_replays_with_the_first_seed_derivation():
+    """Saved before the seed derivation changed, it still replays: its trial is played with v1."""
+    vector = load_vector(V1_VECTOR)
+    assert vector.seeds == SEEDS_V1 and vector.spec().seeds == SEEDS_V1
+    assert check_vector(vector) == []
+    # The same trial under the current derivation is another trial: its transcript differs.
+    current = dataclasses.replace(vector, seeds=SEEDS)
+    assert any(problem.startswith("transcript differs at step 1") for problem in check_vector(current))
+    # Written again, it is a v2 vector that keeps its derivation.
+    assert WinVector.from_dict(vector.as_dict()).seeds == SEEDS_V1
+
+
+def test_the_seed_derivation_of_a_vector_is_validated():
+    data = _vector_data()
+    assert data["schema"] == SCHEMA and data["seeds"] == SEEDS
+    for value in (3, "2", True, None):
+        with pytest.raises(VectorError, match="seeds must be one of 1, 2"):
+            WinVector.from_dict({**data, "seeds": value})
+    with pytest.raises(VectorError, match="missing key 'seeds'"):
+        WinVector.from_dict({k: v for k, v in data.items() if k != "seeds"})
+    with pytest.raises(VectorError, match="a v1 vector has no 'seeds' key"):
+        WinVector.from_dict({**data, "schema": SCHEMA_V1})
 
 
 def _replay(capsys, *argv) -> tuple[int, str, str]:
@@ -209,3 +238,31 @@ def test_check_save_wins_keeps_the_wins_of_attacks_not_lucky_guesses(capsys, tmp
     assert cli.main(["check", str(suite), "--jobs", "1", "--save-wins", str(tmp_path / "wins")]) == 0
     assert f"wrote {MAX_SAVED_WINS} vector(s)" in capsys.readouterr().err
     assert {load_vector(p).adversary for p in (tmp_path / "wins").iterdir()} == {"dl.bsgs"}
+
+
+def test_replay_seeds_plays_a_trial_of_an_older_run(capsys):
+    """`mpgames replay --seeds 1` plays the trial a run of the first derivation played: the v1
+    vector's transcript, step for step."""
+    vector = load_vector(V1_VECTOR)
+    argv = ["replay", "dl", "--adversary", "dl.bsgs", "--trial", "0", "--seed", "vectors", "--trace"]
+    assert cli.main([*argv, "--seeds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert all(f". {entry.format()}" in out for entry in vector.transcript)
+    assert cli.main(argv) == 0
+    assert vector.transcript[0].format() not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["dl", "--adversary", "dl.bsgs", "--trial", "0", "--seeds", "3"], "--seeds: '3' is not one of 1, 2"),
+        (["--vector", str(V1_VECTOR), "--seeds", "1"], "give it without --seeds"),
+    ],
+)
+def test_replay_refuses_a_bad_seeds_option(capsys, argv, message):
+    try:
+        status = cli.main(["replay", *argv])
+    except SystemExit as exited:  # argparse's own refusal
+        status = exited.code
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1, err

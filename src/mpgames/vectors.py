@@ -1,7 +1,8 @@
 """Regression vectors: won trials saved as JSON and replayed forever (harness §6, last bullet).
 
 A vector holds what is needed to play one trial again — game, variant, adversary, tier, group, run
-seed and trial index — with the parameters that shape the trial (the game's oracle budgets, the
+seed, seed derivation (`seeds`, mpgames.framework.seeds; a v1 vector, which has none, was played
+with derivation 1) and trial index — with the parameters that shape the trial (the game's oracle budgets, the
 group's fingerprint, the adversary's time limit), its transcript, the SHA-256 digest of the
 canonical transcript, and a note in the style of Project Wycheproof:
 
@@ -45,7 +46,7 @@ from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TraceEntry, TrialOutcome
-from mpgames.framework.seeds import RUN_KEY_BYTES
+from mpgames.framework.seeds import RUN_KEY_BYTES, SEEDS, SEEDS_V1, checked_derivation
 from mpgames.fuzz.adversary import PlanAdversary, plan_adversary
 from mpgames.fuzz.serial import PlanError, plan_data, read_plan
 from mpgames.games.registry import get_game
@@ -54,7 +55,10 @@ from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.integers import checked_int
 
-SCHEMA = "mpgames/win-vector/v1"
+# The schema written, and the one before it, still read: a v1 vector was played with the first seed
+# derivation and has no "seeds" key (mpgames.framework.seeds).
+SCHEMA = "mpgames/win-vector/v2"
+SCHEMA_V1 = "mpgames/win-vector/v1"
 DIGEST_DOMAIN = b"mpgames/transcript/v1"
 
 # Won trials saved per run, the first ones by index: enough to pin an attack, few enough that a
@@ -65,7 +69,7 @@ BUG_TYPES = ("KNOWN_WEAKNESS", "WEAK_PARAMETERS", "UNEXPECTED_WIN")
 
 _FIELDS = ("schema", "game", "variant", "adversary", "tier", "group", "seed", "trial")
 _KEYS = (*_FIELDS, "parameters", "transcript", "transcript_digest", "note")
-_OPTIONAL_KEYS = ("plan",)
+_OPTIONAL_KEYS = ("plan", "seeds")
 _NOTE_KEYS = ("bugType", "description", "effect")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
@@ -129,6 +133,8 @@ class WinVector:
     effect: str
     # The plan of an attack-search win (mpgames.fuzz.serial data); None for a registered adversary.
     plan: Mapping[str, Any] | None = None
+    # The seed derivation the trial was played with.
+    seeds: int = SEEDS
 
     @property
     def digest(self) -> str:
@@ -153,6 +159,7 @@ class WinVector:
             description=spec.game.variant(spec.variant).description,
             effect=spec.adversary.label,
             plan=plan_data(spec.adversary.plan) if issubclass(spec.adversary, PlanAdversary) else None,
+            seeds=spec.seeds,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -164,6 +171,7 @@ class WinVector:
             "tier": self.tier,
             "group": self.group,
             "seed": self.seed,
+            "seeds": self.seeds,
             "trial": self.trial,
             "parameters": dict(self.parameters),
             "transcript": [{"step": entry.step, "data": dict(entry.data)} for entry in self.transcript],
@@ -187,8 +195,19 @@ class WinVector:
         unknown = [key for key in data if key not in (*_KEYS, *_OPTIONAL_KEYS)]
         if unknown:  # it would be dropped, so the vector would not be the file
             raise fail(f"unknown key {unknown[0]!r}")
-        if data["schema"] != SCHEMA:
-            raise fail(f"schema is {data['schema']!r}; this reader knows {SCHEMA!r}")
+        if data["schema"] == SCHEMA_V1:
+            if "seeds" in data:
+                raise fail("a v1 vector has no 'seeds' key: it was played with seed derivation 1")
+            seeds = SEEDS_V1
+        elif data["schema"] == SCHEMA:
+            if "seeds" not in data:
+                raise fail("missing key 'seeds'")
+            try:
+                seeds = checked_derivation(data["seeds"], "seeds")
+            except UsageError as exc:
+                raise fail(str(exc)) from None
+        else:
+            raise fail(f"schema is {data['schema']!r}; this reader knows {SCHEMA!r} and {SCHEMA_V1!r}")
         for key in _FIELDS[1:-1]:
             if not isinstance(data[key], str) or not data[key]:
                 raise fail(f"{key} must be a non-empty string")
@@ -230,6 +249,7 @@ class WinVector:
             description=note["description"],
             effect=note["effect"],
             plan=data.get("plan"),
+            seeds=seeds,
         )
         if vector.plan is not None:
             try:
@@ -260,6 +280,7 @@ class WinVector:
             group=self.group,
             tracing=True,
             run_key=None if run_key is None else parse_run_key(run_key),
+            seeds=self.seeds,
         )
 
     def filename(self) -> str:

@@ -17,7 +17,7 @@ FD. The program is a fork server:
 3. ("prepare", group, modules) validates a group and imports the challenger's modules (the game's,
    whose view records each trial decodes) once, so that every trial's process has them (the spare
    forked before is replaced by one that has them): ("prepared"), then ("spare", pid);
-4. ("trial", seed, cpu_seconds, memory_bytes) comes with the socket of that trial (SCM_RIGHTS): it
+4. ("trial", seeds, seed, cpu_seconds, memory_bytes) comes with the socket of that trial (SCM_RIGHTS): it
    hands both to the spare, forks the next spare and announces it, waits for the trial's process
    to end, kills and reaps whatever it left behind, and answers ("exited", pid, status). Only then
    does it read the next request, so no trial starts while anything of the last one runs.
@@ -26,9 +26,10 @@ Every process of the server is non-dumpable, so that a trial's process cannot tr
 memory of, the server or the spare that plays the next trial. A trial's process starts from the
 state the server had after loading the class (nothing carries from one trial to the next), in a
 process group of its own, under CPU-time, memory, file-size and core-dump limits; it gets its
-seed only when its trial starts. It builds the adversary, plays each ("stage", name, view) it is sent with the
-adversary's own generator (seeded with `seed`), forwards each oracle call to the challenger as
-("query", name, args) and returns ("output", value, printed) or ("fault", type, detail, printed).
+seed only when its trial starts. It builds the adversary, plays each ("stage", name, view) it is
+sent with the adversary's own generator (built from `seed` by the seed derivation `seeds`),
+forwards each oracle call to the challenger as ("query", name, args) and returns
+("output", value, printed) or ("fault", type, detail, printed).
 What the adversary prints is captured (at most `PRINT_LIMIT` characters) and sent with it.
 """
 
@@ -53,10 +54,11 @@ from mpgames.adversaries.base import Adversary, defines_stage
 from mpgames.framework import errors, wire
 from mpgames.framework.errors import UsageError
 from mpgames.framework.isolation.channel import Channel, ChannelClosed
+from mpgames.framework.seeds import SEED_DERIVATIONS, adversary_stream
 from mpgames.games.registry import load_reference
 from mpgames.scheme import errors as scheme_errors
 from mpgames.scheme.groups import Group
-from mpgames.scheme.randomness import SeededRandom
+from mpgames.scheme.randomness import RandomSource
 
 # prctl(2) options and capset(2)'s header version (linux/prctl.h, linux/capability.h).
 PR_SET_NO_NEW_PRIVS = 38
@@ -320,11 +322,17 @@ def _child(control: Channel, link: Channel, cls: type) -> None:
         except ChannelClosed:  # discarded, or the server ended
             return
         link.close()
-        if not (isinstance(request, tuple) and len(request) == 3 and type(request[0]) is bytes):
+        if not (
+            isinstance(request, tuple)
+            and len(request) == 4
+            and type(request[0]) is int
+            and request[0] in SEED_DERIVATIONS
+            and type(request[1]) is bytes
+        ):
             return
-        seed, cpu_seconds, memory_bytes = request
+        seeds, seed, cpu_seconds, memory_bytes = request
         _limit(cpu_seconds, memory_bytes)
-        _play(Channel(socket.socket(fileno=trial_fd)), cls, seed)
+        _play(Channel(socket.socket(fileno=trial_fd)), cls, adversary_stream(seeds, seed))
     finally:
         os._exit(0)
 
@@ -338,10 +346,9 @@ def _limit(cpu_seconds: float | None, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _play(channel: Channel, cls: type, seed: bytes) -> None:
+def _play(channel: Channel, cls: type, rng: RandomSource) -> None:
     printed = _Printed()
     sys.stdout = sys.stderr = printed
-    rng = SeededRandom(seed)
     try:
         adversary = cls()
     except BaseException as exc:

@@ -54,6 +54,7 @@ from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import EXECUTORS, LOCAL
+from mpgames.framework.seeds import SEED_DERIVATIONS, SEEDS
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import SEQUENCE
 from mpgames.measure.planning import PLAN_LIMIT, PLAN_MISS, plan
@@ -95,6 +96,7 @@ def _number(convert: Callable[[str], Any], check: Callable[[Any], bool], wanted:
 
 _positive_int = _number(int, lambda v: v > 0, "a positive integer")
 _index = _number(int, lambda v: v >= 0, "a non-negative integer")
+_derivation = _number(int, lambda v: v in SEED_DERIVATIONS, f"one of {', '.join(map(str, SEED_DERIVATIONS))}")
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number of seconds")
 _probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
 
@@ -193,6 +195,11 @@ def _build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--trial", type=_index, help="trial index (required without --vector)")
     replay.add_argument("--vector", type=Path, help="replay a saved win vector instead (docs/suites.md)")
     replay.add_argument("--trace", action="store_true", help="print the transcript step by step")
+    replay.add_argument(
+        "--seeds",
+        type=_derivation,
+        help=f"seed derivation of the run (default: {SEEDS}; a result's `seeds`, docs/games-framework.md)",
+    )
     replay.add_argument(
         "--submission",
         action="store_true",

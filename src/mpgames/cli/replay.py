@@ -15,6 +15,7 @@ from mpgames.framework.base import Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.seeds import SEEDS
 from mpgames.games.registry import get_game
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import named_group
@@ -37,6 +38,7 @@ def replay(args: argparse.Namespace) -> int:
     trial = {"GAME": args.game, "--adversary": args.adversary, "--trial": args.trial}
     if args.vector is not None:
         fixed = {**trial, "--variant": args.variant, "--tier": args.tier, "--group": args.group}
+        fixed["--seeds"] = args.seeds
         given = [name for name, value in fixed.items() if value is not None]
         if given:
             raise UsageError(f"--vector fixes the trial: give it without {', '.join(given)}")
@@ -61,6 +63,7 @@ def replay(args: argparse.Namespace) -> int:
         tracing=True,
         isolated=args.isolated,
         run_key=args.run_key,
+        seeds=SEEDS if args.seeds is None else args.seeds,
     )
     outcome = play_trial(spec, args.trial)
     if args.json:
@@ -96,6 +99,7 @@ def _spec_record(spec: TrialSpec) -> dict[str, Any]:
         "tier": spec.tier,
         "group": spec.group_name,
         "seed": spec.seed,
+        "seeds": spec.seeds,
     }
 
 

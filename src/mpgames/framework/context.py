@@ -60,6 +60,26 @@ class TrialContext:
     # Marks the context as challenger state: a `View` refuses to carry it.
     is_challenger_object = True
 
+    __slots__ = (
+        "_adversary_rng",
+        "_adversary_seconds",
+        "_boundary",
+        "_budgets",
+        "_bug",
+        "_fault",
+        "_oracles",
+        "_phase",
+        "_time_limit",
+        "_tracing",
+        "_transcript",
+        "group",
+        "index",
+        "output_summary",
+        "rng",
+        "tier",
+        "variant",
+    )
+
     def __init__(
         self,
         *,
@@ -184,7 +204,8 @@ class TrialContext:
             raise ChallengerBug(
                 f"stage {phase!r} reads its output as {returns}, not as its declared {declared.output}"
             )
-        self.trace(f"adversary {phase}", view=view.names())
+        if self._tracing:
+            self.trace(f"adversary {phase}", view=view.names())
         remaining = self._time_left()
         self._phase = phase
         start = time.perf_counter()
@@ -221,7 +242,8 @@ class TrialContext:
             raise AdversaryFault(self._fault)
         if returns is not None:
             self.output_summary = summary
-        self._record(f"adversary {phase} output", (("output", self.output_summary),))
+        if self._tracing:
+            self._record(f"adversary {phase} output", (("output", self.output_summary),))
         return output
 
     def judge(self, predicate: Callable[..., bool], *args: object) -> bool:
@@ -233,7 +255,8 @@ class TrialContext:
             raise AdversaryFault(exc) from exc
         if not isinstance(won, bool):
             raise ChallengerBug(f"win predicate {predicate.__name__} returned {type(won).__name__}, not bool")
-        self.trace("judge", predicate=predicate.__name__, won=won)
+        if self._tracing:
+            self.trace("judge", predicate=predicate.__name__, won=won)
         return won
 
     # -- the oracle host protocol ----------------------------------------------------------------

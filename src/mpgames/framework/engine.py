@@ -75,8 +75,9 @@ from mpgames.framework.isolation.host import (
     server_for,
 )
 from mpgames.framework.outcome import TrialOutcome
-from mpgames.framework.seeds import RUN_KEY_BYTES, SeedPath, new_run_key
+from mpgames.framework.seeds import RUN_KEY_BYTES, SEEDS, SeedPath, checked_derivation, new_run_key
 from mpgames.framework.tally import Tally
+from mpgames.framework.timelimit import ticking_clock
 from mpgames.measure import confidence_sequence
 from mpgames.measure.estimation import EXACT, SEQUENCE, Estimate
 from mpgames.measure.estimation import estimate as estimate_of
@@ -128,6 +129,8 @@ class TrialSpec:
     run_key: bytes | None = None
     # The address space of an isolated trial's process, in bytes.
     memory_limit: int = MEMORY_BYTES
+    # The seed derivation the trials are played with (mpgames.framework.seeds).
+    seeds: int = SEEDS
 
     @property
     def group_name(self) -> str:
@@ -140,7 +143,9 @@ class TrialSpec:
 
     @property
     def seed_path(self) -> SeedPath:
-        return SeedPath(self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group_name)
+        return SeedPath(
+            self.seed, self.game.id, self.variant, self.adversary.id, self.tier, self.group_name, self.seeds
+        )
 
 
 def score_fault(game: type[Game], ctx: TrialContext) -> bool:
@@ -164,45 +169,77 @@ def score_fault(game: type[Game], ctx: TrialContext) -> bool:
     return guess == 0
 
 
+class TrialPlayer:
+    """Plays trials of the run `spec`: what every trial shares (the seed path and its key, the
+    group, the variant, the boundary) is worked out once, when the player is made."""
+
+    def __init__(self, spec: TrialSpec) -> None:
+        self.spec = spec
+        self._seeds = spec.seed_path
+        self._group = spec.resolved_group()
+        self._variant = spec.game.variant(spec.variant)
+        self._boundary = spec.game.boundary()
+
+    def play(self, index: int) -> TrialOutcome:
+        """Play trial `index`."""
+        spec = self.spec
+        challenger_rng, adversary_rng = self._seeds.streams(index, spec.run_key)
+        ctx = TrialContext(
+            variant=self._variant,
+            tier=spec.tier,
+            group=self._group,
+            index=index,
+            rng=challenger_rng,
+            adversary_rng=adversary_rng,
+            budgets=spec.game.budgets,
+            boundary=self._boundary,
+            time_limit=spec.time_limit,
+            tracing=spec.tracing,
+        )
+        start = time.perf_counter()
+        with metered() as ops:
+            try:
+                won, error = self._experiment(ctx, index), None
+            except AdversaryFault as fault:
+                ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
+                won, error = score_fault(spec.game, ctx), fault.kind
+        if not isinstance(won, bool):
+            raise ChallengerBug(f"{spec.game.id}.experiment returned {type(won).__name__}, not bool")
+        return TrialOutcome(
+            index=index,
+            won=won,
+            output=ctx.output_summary,
+            queries=ctx.query_counts(),
+            exponentiations=ops.exponentiations,
+            hashes=ops.hashes,
+            seconds=time.perf_counter() - start,
+            error=error,
+            transcript=ctx.transcript,
+        )
+
+    def _experiment(self, ctx: TrialContext, index: int) -> object:
+        """The game's experiment against a fresh adversary: an isolated trial's process is ended
+        when the experiment ends."""
+        spec = self.spec
+        if spec.isolated is None:
+            return spec.game().experiment(ctx, ctx.instantiate(spec.adversary))
+        with contextlib.ExitStack() as stack:
+            adversary = ctx.instantiate(_isolated_trial(spec, index, ctx, stack))
+            return spec.game().experiment(ctx, adversary)
+
+
 def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
     """Play trial `index` of the run described by `spec`."""
-    challenger_rng, adversary_rng = spec.seed_path.streams(index, spec.run_key)
-    ctx = TrialContext(
-        variant=spec.game.variant(spec.variant),
-        tier=spec.tier,
-        group=spec.resolved_group(),
-        index=index,
-        rng=challenger_rng,
-        adversary_rng=adversary_rng,
-        budgets=spec.game.budgets,
-        boundary=spec.game.boundary(),
-        time_limit=spec.time_limit,
-        tracing=spec.tracing,
-    )
-    start = time.perf_counter()
-    with metered() as ops, contextlib.ExitStack() as stack:
-        try:
-            if spec.isolated is None:
-                adversary: object = ctx.instantiate(spec.adversary)
-            else:
-                adversary = ctx.instantiate(_isolated_trial(spec, index, ctx, stack))
-            won, error = spec.game().experiment(ctx, adversary), None
-        except AdversaryFault as fault:
-            ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
-            won, error = score_fault(spec.game, ctx), fault.kind
-    if not isinstance(won, bool):
-        raise ChallengerBug(f"{spec.game.id}.experiment returned {type(won).__name__}, not bool")
-    return TrialOutcome(
-        index=index,
-        won=won,
-        output=ctx.output_summary,
-        queries=ctx.query_counts(),
-        exponentiations=ops.exponentiations,
-        hashes=ops.hashes,
-        seconds=time.perf_counter() - start,
-        error=error,
-        transcript=ctx.transcript,
-    )
+    return TrialPlayer(spec).play(index)
+
+
+def play_trials(spec: TrialSpec, start: int, stop: int) -> Generator[TrialOutcome, None, None]:
+    """Outcomes of trials start, …, stop−1 of the run `spec`, in index order: one player for them
+    all and, for trusted trials, one clock (`mpgames.framework.timelimit.ticking_clock`)."""
+    player = TrialPlayer(spec)
+    with ticking_clock() if spec.isolated is None else contextlib.nullcontext():
+        for index in range(start, stop):
+            yield player.play(index)
 
 
 def _isolated_trial(
@@ -220,7 +257,11 @@ def _isolated_trial(
 
     def construct() -> RemoteAdversary:
         trial = stack.enter_context(
-            server.trial(spec.seed_path.adversary_seed(index), Limits(spec.time_limit, spec.memory_limit))
+            server.trial(
+                spec.seed_path.adversary_seed(index),
+                Limits(spec.time_limit, spec.memory_limit),
+                seeds=spec.seeds,
+            )
         )
         return trial.construct()
 
@@ -297,8 +338,9 @@ class Engine:
         dropped (`TrialExecutor.drop`)."""
         count = stop - start
         if self.executor == LOCAL and (self.jobs == 1 or count < 2):
-            for index in range(start, stop):
-                yield [play_trial(spec, index)]
+            with closing(play_trials(spec, start, stop)) as outcomes:
+                for outcome in outcomes:
+                    yield [outcome]
             return
         pool = self._executor()
         batches = min(count, pool.workers * CHUNKS_PER_JOB)
@@ -525,12 +567,14 @@ def make_spec(
     isolated: bool = False,
     run_key: bytes | None = None,
     memory_limit: int = MEMORY_BYTES,
+    seeds: int = SEEDS,
 ) -> TrialSpec:
     """Validate a run's parameters (`UsageError` naming the problem) and fix them in a `TrialSpec`.
 
     `group` is a group's name (the tier's default if None) or a `Group`, which must belong to `tier`.
     An isolated run's adversary is loaded by its `source_reference()`; its coins come from
-    `run_key`, or from a fresh one.
+    `run_key`, or from a fresh one. `seeds` is the seed derivation (mpgames.framework.seeds): the
+    current one, or an older one to replay a trial played with it.
     """
     chosen = game.variant(variant)
     isolated = isolated or adversary.isolated_only
@@ -551,6 +595,7 @@ def make_spec(
         isolated=adversary.source_reference() if isolated else None,
         run_key=_checked_run_key(run_key, isolated),
         memory_limit=memory_limit,
+        seeds=checked_derivation(seeds),
     )
 
 
@@ -602,6 +647,7 @@ def summarize_run(
         run_key=None if spec.run_key is None else spec.run_key.hex(),
         stopped=stopped,
         group_chosen=spec.group_name != spec.game.groups.get(spec.tier),
+        seeds=spec.seeds,
     )
 
 

@@ -66,9 +66,9 @@ class TrialExecutor(Protocol):
 
 def play_range(spec: TrialSpec, start: int, stop: int) -> list[TrialOutcome]:
     """Outcomes of trials start, …, stop−1 of the run `spec`, in index order."""
-    from mpgames.framework.engine import play_trial
+    from mpgames.framework.engine import play_trials
 
-    return [play_trial(spec, index) for index in range(start, stop)]
+    return list(play_trials(spec, start, stop))
 
 
 def _worker_signals() -> None:

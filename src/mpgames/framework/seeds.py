@@ -1,19 +1,29 @@
 """Per-trial seeds (harness §6 "Randomness and reproducibility").
 
-The seed of trial i is SHA-256 over the length-prefixed encoding of (run seed, game id, variant,
-adversary id, tier, group name, i). The challenger and the adversary each get their own
-`SeededRandom` stream from it, so an adversary that draws more or fewer random numbers cannot shift
-the challenger's keys. The trial's outcome therefore depends on these inputs only: the same on any
-machine, in any order, with any number of worker processes.
+A trial's randomness is derived from its seed path (run seed, game id, variant, adversary id, tier,
+group name) and its index i alone. The challenger and the adversary each get their own stream, so
+an adversary that draws more or fewer random numbers cannot shift the challenger's keys. The
+trial's outcome therefore depends on these inputs only: the same on any machine, in any order,
+with any executor and any number of workers. The group name joins the tuple because a tier may be
+played over several groups (`--group`).
 
-The group name joins the spec's tuple because a tier may be played over several groups (`--group`).
+The derivation is versioned (`SEEDS`): runs, vectors and replays record the version they were
+played with, and every version stays playable, so a saved trial replays forever.
 
-Secret coins (harness §6a, isolated runs): with a run key K, a secret of 32 bytes drawn with
-`secrets`, the challenger's stream of trial i comes from HMAC-SHA-256(K, the same fields) instead,
-so that an adversary who knows the run seed (it is public: on the command line, in reports)
-cannot recompute the challenger's keys. The adversary's stream stays derived from the seed, so its
-behaviour is reproducible from the seed alone; the run's manifest records K after the run, and
-`mpgames replay --run-key` replays any trial exactly.
+* **v2** (the current one): the path key K = SHA-256("mpgames/trial-seed/v2" ‖ enc(path)), once per
+  run; the trial key k_i = BLAKE2b-256(enc(i)) keyed with K, one keyed hash per trial; the two
+  streams are `HashStream(k_i, "challenger")` and `HashStream(k_i, "adversary")` (counter-mode
+  BLAKE2b, mpgames.scheme.randomness): a trial's set-up costs three short hashes.
+* **v1**: the trial seed s_i = SHA-256("mpgames/trial-seed/v1" ‖ enc(path, i)); the streams are
+  `SeededRandom(s_i ‖ "/challenger")` and `SeededRandom(s_i ‖ "/adversary")` (Python's Mersenne
+  Twister, whose 624-word set-up cost more than the toy games it seeded).
+
+Secret coins (harness §6a, isolated runs): with a run key R, a secret of 32 bytes drawn with
+`secrets`, the challenger's stream of trial i is keyed by HMAC-SHA-256(R, "mpgames/challenger-coins/vN"
+‖ enc(path, i)) instead, so that an adversary who knows the run seed (it is public: on the command
+line, in reports) cannot recompute the challenger's keys. The adversary's stream stays derived
+from the seed, so its behaviour is reproducible from the seed alone; the run's manifest records R
+after the run, and `mpgames replay --run-key` replays any trial exactly.
 """
 
 from __future__ import annotations
@@ -22,12 +32,19 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 
-from mpgames.scheme.encoding import enc
-from mpgames.scheme.randomness import SeededRandom
+from mpgames.framework.errors import UsageError
+from mpgames.scheme.encoding import enc, enc_u64
+from mpgames.scheme.randomness import HashStream, RandomSource, SeededRandom
 
-DOMAIN = b"mpgames/trial-seed/v1"
-KEYED_DOMAIN = b"mpgames/challenger-coins/v1"
+# The seed derivations, oldest first; runs are played with the last one.
+SEEDS_V1, SEEDS_V2 = 1, 2
+SEED_DERIVATIONS = (SEEDS_V1, SEEDS_V2)
+SEEDS = SEEDS_V2
+_DOMAIN = {SEEDS_V1: b"mpgames/trial-seed/v1", SEEDS_V2: b"mpgames/trial-seed/v2"}
+_KEYED_DOMAIN = {SEEDS_V1: b"mpgames/challenger-coins/v1", SEEDS_V2: b"mpgames/challenger-coins/v2"}
+_CHALLENGER, _ADVERSARY = b"challenger", b"adversary"
 # Bytes of a run key.
 RUN_KEY_BYTES = 32
 
@@ -37,9 +54,25 @@ def new_run_key() -> bytes:
     return secrets.token_bytes(RUN_KEY_BYTES)
 
 
+def checked_derivation(value: object, what: str = "seed derivation") -> int:
+    """`value` if it names a seed derivation this harness plays, else a `UsageError`."""
+    if type(value) is not int or value not in SEED_DERIVATIONS:
+        known = ", ".join(str(version) for version in SEED_DERIVATIONS)
+        raise UsageError(f"{what} must be one of {known}, got {value!r}")
+    return value
+
+
+def adversary_stream(derivation: int, material: bytes) -> RandomSource:
+    """The adversary's generator from what `SeedPath.adversary_seed` gave (an isolated adversary's
+    process builds it from the bytes its host sends)."""
+    if checked_derivation(derivation) == SEEDS_V1:
+        return SeededRandom(material)
+    return HashStream(material, _ADVERSARY)
+
+
 @dataclass(frozen=True)
 class SeedPath:
-    """Everything a trial seed is derived from, except the trial index."""
+    """Everything a trial's randomness is derived from, except the trial index."""
 
     seed: str
     game: str
@@ -47,24 +80,48 @@ class SeedPath:
     adversary: str
     tier: str
     group: str
+    derivation: int = SEEDS
+
+    def __post_init__(self) -> None:
+        checked_derivation(self.derivation)
+
+    @cached_property
+    def _path(self) -> bytes:
+        return enc(self.seed, self.game, self.variant, self.adversary, self.tier, self.group)
+
+    @cached_property
+    def _path_key(self) -> bytes:
+        return hashlib.sha256(_DOMAIN[SEEDS_V2] + self._path).digest()
 
     def _fields(self, index: int) -> bytes:
-        return enc(self.seed, self.game, self.variant, self.adversary, self.tier, self.group, index)
+        return self._path + enc(index)
 
     def trial_seed(self, index: int) -> bytes:
-        """The 32-byte seed of trial `index`."""
-        return hashlib.sha256(DOMAIN + self._fields(index)).digest()
+        """The 32-byte seed (v1) or key (v2) of trial `index`."""
+        if self.derivation == SEEDS_V1:
+            return hashlib.sha256(_DOMAIN[SEEDS_V1] + self._fields(index)).digest()
+        return hashlib.blake2b(enc_u64(index), key=self._path_key, digest_size=32).digest()
 
     def adversary_seed(self, index: int) -> bytes:
-        """What the adversary's generator of trial `index` is seeded with."""
-        return self.trial_seed(index) + b"/adversary"
+        """What the adversary's generator of trial `index` is built from (`adversary_stream`)."""
+        if self.derivation == SEEDS_V1:
+            return self.trial_seed(index) + b"/adversary"
+        return self.trial_seed(index)
 
-    def challenger_seed(self, index: int, run_key: bytes | None = None) -> bytes:
-        """What the challenger's generator of trial `index` is seeded with: from the seed, or keyed."""
-        if run_key is None:
-            return self.trial_seed(index) + b"/challenger"
-        return hmac.digest(run_key, KEYED_DOMAIN + self._fields(index), "sha256")
+    def challenger_stream(self, index: int, run_key: bytes | None = None) -> RandomSource:
+        """The challenger's generator of trial `index`: from the seed, or keyed by a run key."""
+        if run_key is not None:
+            key = hmac.digest(run_key, _KEYED_DOMAIN[self.derivation] + self._fields(index), "sha256")
+            return SeededRandom(key) if self.derivation == SEEDS_V1 else HashStream(key, _CHALLENGER)
+        if self.derivation == SEEDS_V1:
+            return SeededRandom(self.trial_seed(index) + b"/challenger")
+        return HashStream(self.trial_seed(index), _CHALLENGER)
 
-    def streams(self, index: int, run_key: bytes | None = None) -> tuple[SeededRandom, SeededRandom]:
+    def streams(self, index: int, run_key: bytes | None = None) -> tuple[RandomSource, RandomSource]:
         """(challenger stream, adversary stream) of trial `index`."""
-        return SeededRandom(self.challenger_seed(index, run_key)), SeededRandom(self.adversary_seed(index))
+        if self.derivation == SEEDS_V2 and run_key is None:
+            key = self.trial_seed(index)
+            return HashStream(key, _CHALLENGER), HashStream(key, _ADVERSARY)
+        return self.challenger_stream(index, run_key), adversary_stream(
+            self.derivation, self.adversary_seed(index)
+        )

@@ -35,16 +35,19 @@ import dataclasses
 import functools
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from mpgames.framework.errors import ChallengerBug
 from mpgames.framework.oracles import Oracle
-from mpgames.scheme.randomness import SeededRandom, SystemRandom
+from mpgames.scheme.randomness import HashStream, SeededRandom, SystemRandom
 from mpgames.scheme.schnorr import SecretKey
 
 # Types that are never public: secrets, generators and the challenger's own objects.
-_SECRET_TYPES: tuple[type, ...] = (SecretKey, SeededRandom, SystemRandom)
+_SECRET_TYPES: tuple[type, ...] = (SecretKey, SeededRandom, SystemRandom, HashStream)
+# Exact types whose values are immutable and hold nothing but themselves: public as they are, and
+# kept without a copy (a subclass of one is checked and copied like any other value).
+_PLAIN_TYPES = frozenset({int, bool, str, bytes, float, type(None)})
 # Callables that could close over the challenger's state (an Oracle is the sanctioned wrapper).
 _CALLABLE_TYPES: tuple[type, ...] = (
     types.FunctionType,
@@ -60,16 +63,17 @@ class View(Mapping[str, object]):
 
     def __post_init__(self) -> None:
         declared = oracle_fields(type(self))
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            _refuse_private(field.name, value)
-            if field.name in declared:
-                _check_oracle(type(self), field.name, value, declared[field.name])
-            object.__setattr__(self, field.name, copy.deepcopy(value))
+        for name in field_names(type(self)):
+            value = getattr(self, name)
+            if name in declared:
+                _check_oracle(type(self), name, value, declared[name])  # kept: the challenger's handle
+            elif type(value) not in _PLAIN_TYPES:
+                _refuse_private(name, value)
+                object.__setattr__(self, name, _copy(value))
 
     def names(self) -> tuple[str, ...]:
         """The names of its fields, in order."""
-        return tuple(field.name for field in dataclasses.fields(self))
+        return field_names(type(self))
 
     def __getitem__(self, name: str) -> object:
         if name not in self.names():
@@ -85,6 +89,18 @@ class View(Mapping[str, object]):
     def oracles(self) -> tuple[Oracle[..., object], ...]:
         """The oracles it holds, in field order."""
         return tuple(getattr(self, name) for name in oracle_fields(type(self)))
+
+
+# The field names of each dataclass, worked out once.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a dataclass, in order."""
+    known = _FIELD_NAMES.get(cls)
+    if known is None:
+        known = _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return known
 
 
 # An oracle's declared argument types and answer type.
@@ -125,20 +141,57 @@ def _check_oracle(cls: type, name: str, value: object, declared: OracleTypes) ->
         )
 
 
+# What `_refuse_private` does with a value, by its class (worked out once per class, `_kind_of`).
+_PLAIN, _ORACLE, _SECRET, _CALLABLE, _COLLECTION, _MAPPING, _RECORD, _OTHER = range(8)
+_KINDS: dict[type, int] = {}
+
+
+def _kind_of(cls: type) -> int:
+    kind = _KINDS.get(cls)
+    if kind is None:
+        if cls in _PLAIN_TYPES:
+            kind = _PLAIN
+        elif issubclass(cls, Oracle):
+            kind = _ORACLE
+        elif issubclass(cls, _SECRET_TYPES):
+            kind = _SECRET
+        elif issubclass(cls, _CALLABLE_TYPES):
+            kind = _CALLABLE
+        elif issubclass(cls, tuple | list | frozenset | set):
+            kind = _COLLECTION
+        elif issubclass(cls, Mapping):
+            kind = _MAPPING
+        elif dataclasses.is_dataclass(cls) and not issubclass(cls, type):
+            kind = _RECORD
+        else:
+            kind = _OTHER
+        _KINDS[cls] = kind
+    return kind
+
+
 def _refuse_private(name: str, value: object) -> None:
     """Raise `TypeError` if `value` (or anything inside a container) must not reach the adversary."""
-    if isinstance(value, Oracle):
+    kind = _kind_of(type(value))
+    if kind in (_PLAIN, _ORACLE):
         return
-    if isinstance(value, _SECRET_TYPES) or getattr(value, "is_challenger_object", False):
+    if kind == _SECRET or getattr(value, "is_challenger_object", False):
         raise TypeError(f"view entry {name!r} would expose a {type(value).__name__} to the adversary")
-    if isinstance(value, _CALLABLE_TYPES):
+    if kind == _CALLABLE:
         raise TypeError(f"view entry {name!r} is a plain callable; wrap challenger code in an Oracle")
-    if isinstance(value, tuple | list | frozenset | set):
-        for item in value:
+    if kind == _COLLECTION:
+        items: Iterable[object] = typing.cast("Iterable[object]", value)
+    elif kind == _MAPPING:
+        items = typing.cast("Mapping[object, object]", value).values()
+    elif kind == _RECORD:
+        items = [getattr(value, field) for field in field_names(type(value))]
+    else:
+        return
+    for item in items:
+        if type(item) not in _PLAIN_TYPES:
             _refuse_private(name, item)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            _refuse_private(name, item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            _refuse_private(name, getattr(value, field.name))
+
+
+def _copy(value: object) -> object:
+    """A deep copy of a view's value (its own `__deepcopy__` called directly, as `copy.deepcopy` would)."""
+    copier = getattr(value, "__deepcopy__", None)
+    return copy.deepcopy(value) if copier is None else copier({})

@@ -25,7 +25,10 @@ from mpgames.measure.verdicts import Kind, Verdict
 from mpgames.scheme.integers import checked_int
 
 # Version of the JSON layout of results.json and manifest.json; bump on any incompatible change.
-SCHEMA_VERSION = 2
+# Version 3 added `seeds`, the seed derivation of the run's trials; a version-2 record, which has
+# none, is read as played with derivation 1 (mpgames.framework.seeds).
+SCHEMA_VERSION = 3
+_SEEDS_OF_VERSION_2 = 1
 TRUSTED, ISOLATED = "trusted", "isolated"
 TRUST_MODES = (TRUSTED, ISOLATED)
 
@@ -91,6 +94,9 @@ class RunResult:
     # True iff the run asked for a group other than the game's group for its tier (`--group`, a
     # suite entry's `group`): the table then names it beside the tier.
     group_chosen: bool = False
+    # The seed derivation its trials were played with (mpgames.framework.seeds): what
+    # `mpgames replay --seeds` takes to play one of them again.
+    seeds: int = 2
 
     def __post_init__(self) -> None:
         for name in ("game", "variant", "adversary", "group", "seed"):
@@ -126,6 +132,7 @@ class RunResult:
             raise ValueError("run_key must be 64 hexadecimal digits or None")
         if type(self.group_chosen) is not bool:
             raise ValueError(f"group_chosen must be a bool, got {type(self.group_chosen).__name__}")
+        object.__setattr__(self, "seeds", checked_int(self.seeds, "seeds", minimum=1, error=ValueError))
 
     @property
     def place(self) -> str:
@@ -163,6 +170,7 @@ class RunResult:
             "lost": dict(self.lost),
             "lost_total": self.lost_total,
             "seed": self.seed,
+            "seeds": self.seeds,
             "seconds": self.seconds,
             "mean_exponentiations": self.mean_exponentiations,
             "mean_hashes": self.mean_hashes,
@@ -183,12 +191,18 @@ class RunResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
-        """Read back `as_dict` output of the same schema version; the estimate is recomputed."""
+        """Read back `as_dict` output of this schema version or the one before; the estimate is
+        recomputed."""
         if not isinstance(data, Mapping):
             raise ValueError(f"a run result must be a JSON object, got {type(data).__name__}")
         version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"run result has schema version {version!r}; this reader knows {SCHEMA_VERSION}")
+        if version == SCHEMA_VERSION - 1 and "seeds" not in data:
+            data = {**data, "seeds": _SEEDS_OF_VERSION_2}
+        elif version != SCHEMA_VERSION:
+            raise ValueError(
+                f"run result has schema version {version!r}; this reader knows {SCHEMA_VERSION - 1} "
+                f"and {SCHEMA_VERSION}"
+            )
         fields = dataclasses.fields(cls)
         missing = [f.name for f in fields if f.name not in data and f.default is dataclasses.MISSING]
         if missing:

@@ -27,7 +27,9 @@ Field: TypeAlias = "bytes | str | int | Sequence[Field]"
 U64_MAX = 2**64 - 1
 _LEN_BYTES = 4
 U64_LEN = 8
-# A u64 field's length prefix and value, then a byte field's length prefix (see `enc_u64_bytes`).
+# A u64 field's length prefix and value (see `enc_u64`), then a byte field's length prefix (see
+# `enc_u64_bytes`).
+_U64_FIELD = struct.Struct(">IQ")
 _U64_BYTES_HEADER = struct.Struct(">IQI")
 # u64_bytes_header(8, n, length) = [8]_4 || [n]_8 || [length]_4: what `enc(n, data)` puts before a
 # `data` of `length` bytes for a u64 n (struct's errors outside those ranges; `enc_u64_bytes` is the
@@ -61,6 +63,17 @@ def enc(*fields: Field) -> bytes:
         parts.append(len(data).to_bytes(_LEN_BYTES, "big"))
         parts.append(data)
     return b"".join(parts)
+
+
+def enc_u64(n: int) -> bytes:
+    """enc(n), laid out in one call for an exact `int` n in the u64 range (a trial index); any other
+    argument goes through `enc` (its errors too). The layout is `enc`'s: [8]_4 || [n]_8."""
+    if type(n) is int:
+        try:
+            return _U64_FIELD.pack(U64_LEN, n)
+        except struct.error:  # n outside [0, U64_MAX]: enc refuses it
+            pass
+    return enc(n)
 
 
 def enc_u64_bytes(n: int, data: bytes) -> bytes:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -69,8 +70,9 @@ MEMBER_CACHE_SIZE = 4096
 Parameters = tuple[int, int, int, str, "tuple[int, int] | None"]
 # The parameters -> the first Group with them that passed validation in this process.
 _VALIDATED: dict[Parameters, Group] = {}
-# (p, q, curve) -> {y: True} for every y known to be an element (insertion-ordered: FIFO).
-_MEMBERS: dict[tuple[int, int, tuple[int, int] | None], dict[int, bool]] = {}
+# (p, q, curve) -> {y: True} for every y known to be an element, oldest first (an OrderedDict drops
+# its oldest in constant time; a dict's first key is found past the holes its deletions left).
+_MEMBERS: dict[tuple[int, int, tuple[int, int] | None], OrderedDict[int, bool]] = {}
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -79,10 +81,12 @@ def _is_int(value: object) -> TypeGuard[int]:
 
 
 def _remember_member(key: tuple[int, int, tuple[int, int] | None], y: int) -> None:
-    members = _MEMBERS.setdefault(key, {})
+    members = _MEMBERS.get(key)
+    if members is None:
+        members = _MEMBERS[key] = OrderedDict()
     if y not in members:
         if len(members) >= MEMBER_CACHE_SIZE:
-            del members[next(iter(members))]
+            members.popitem(last=False)
         members[y] = True
 
 

@@ -7,9 +7,7 @@ module-level mutable state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -36,12 +34,15 @@ def count_hash(n: int = 1) -> None:
         counts.hashes += n
 
 
-@contextmanager
-def metered() -> Iterator[OpCounts]:
+class metered:
     """Count the group exponentiations and hash calls made inside the block."""
-    counts = OpCounts()
-    token = _ACTIVE.set(counts)
-    try:
-        yield counts
-    finally:
-        _ACTIVE.reset(token)
+
+    __slots__ = ("_counts", "_token")
+
+    def __enter__(self) -> OpCounts:
+        self._counts = OpCounts()
+        self._token: Token[OpCounts | None] = _ACTIVE.set(self._counts)
+        return self._counts
+
+    def __exit__(self, *exc: object) -> None:
+        _ACTIVE.reset(self._token)

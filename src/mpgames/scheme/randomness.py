@@ -1,13 +1,17 @@
 """Injectable randomness (spec §2.4, harness §6).
 
 Production code draws from the operating system through `secrets`; games and tests inject a
-`SeededRandom` so that every trial is reproducible. Every function of the scheme that needs
-randomness takes an optional `rng` argument and falls back to `SYSTEM_RANDOM`.
+`SeededRandom` (Python's Mersenne Twister, seeded through SHA-256) so that every trial is
+reproducible, and the trials of a run draw from a `HashStream` (BLAKE2b in counter mode under a
+32-byte key), which costs one keyed hash to start where a Mersenne Twister costs the set-up of its
+624-word state (mpgames.framework.seeds). Every function of the scheme that needs randomness takes
+an optional `rng` argument and falls back to `SYSTEM_RANDOM`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 import random
 import secrets
 from typing import Protocol
@@ -56,6 +60,63 @@ class SeededRandom:
     def fork(self, label: str) -> SeededRandom:
         """An independent child stream, e.g. one for the challenger and one for the adversary."""
         return SeededRandom(self.randbytes(32) + label.encode())
+
+
+class HashStream:
+    """Deterministic generator of the trials of a run (harness §6): block j is
+    BLAKE2b-512(u64(j), key, person), the blocks read in order as one byte stream.
+
+    `randbytes(n)` takes the next n bytes of the stream; `randbelow(n)` takes the next
+    ⌈b/8⌉ bytes for b = bit length of n − 1, keeps their b high bits, and draws again while the
+    value is ≥ n (rejection sampling: exactly uniform, fewer than two draws on average). The key is
+    a trial's 32-byte key, the personalisation (at most 16 bytes) the side it serves, so that two
+    sides of one trial read independent streams.
+    """
+
+    __slots__ = ("_counter", "_key", "_person", "_pool")
+
+    KEY_BYTES = 32
+
+    def __init__(self, key: bytes, person: bytes) -> None:
+        if type(key) is not bytes or len(key) != self.KEY_BYTES:
+            raise ValueError(f"a stream key is {self.KEY_BYTES} bytes")
+        if type(person) is not bytes or len(person) > hashlib.blake2b.PERSON_SIZE:
+            raise ValueError(f"a stream's personalisation is at most {hashlib.blake2b.PERSON_SIZE} bytes")
+        self._key = key
+        self._person = person
+        self._counter = 0
+        self._pool = b""
+
+    def randbytes(self, n: int) -> bytes:
+        n = operator.index(n)
+        if n < 0:
+            raise ValueError("randbytes needs a non-negative count")
+        pool = self._pool
+        if len(pool) < n:
+            blocks = [pool]
+            have = len(pool)
+            while have < n:
+                block = hashlib.blake2b(
+                    self._counter.to_bytes(8, "big"), key=self._key, person=self._person
+                ).digest()
+                self._counter += 1
+                blocks.append(block)
+                have += len(block)
+            pool = b"".join(blocks)
+        self._pool = pool[n:]
+        return pool[:n]
+
+    def randbelow(self, n: int) -> int:
+        n = operator.index(n)
+        if n <= 0:
+            raise ValueError("randbelow needs a positive bound")
+        bits = (n - 1).bit_length()
+        size = (bits + 7) // 8
+        excess = 8 * size - bits
+        while True:
+            value = int.from_bytes(self.randbytes(size), "big") >> excess
+            if value < n:
+                return value
 
 
 SYSTEM_RANDOM = SystemRandom()

@@ -6,7 +6,7 @@ open file, and reads the class's `profile`. Before it starts one, the challenger
 itself non-dumpable, so that a process of the same user can neither ptrace it nor read its
 `/proc/PID/mem`; a server started as root gives up root before it loads the adversary.
 
-`server.trial(seed, time_limit)` gives a `RemoteTrial`: one forked process of the server with a
+`server.trial(seed, limits, seeds=)` gives a `RemoteTrial`: one forked process of the server with a
 socket of its own. The server forks it ahead, while the trial before runs, and announces it
 ("spare"); the trial takes it without a round trip, and its end ("exited") is read later, when the
 server's next notice is needed, so neither the fork nor the reaping is on a trial's critical path.
@@ -44,6 +44,7 @@ from mpgames.framework import wire
 from mpgames.framework.errors import AdversaryRaised, BudgetExceeded, ChallengerBug, PhaseError, UsageError
 from mpgames.framework.isolation.channel import Channel, ChannelClosed, ChannelTimeout, FrameTooLarge
 from mpgames.framework.oracles import Oracle
+from mpgames.framework.seeds import SEEDS
 from mpgames.framework.view import View
 from mpgames.scheme.errors import SchemeError
 from mpgames.scheme.groups import Group
@@ -166,8 +167,9 @@ class AdversaryServer:
             self._spare = None  # replaced: the next "spare" has the group validated
             self._prepared.add(key)
 
-    def trial(self, seed: bytes, limits: Limits) -> RemoteTrial:
-        """A fresh process of the adversary for one trial, its generator seeded with `seed`."""
+    def trial(self, seed: bytes, limits: Limits, *, seeds: int = SEEDS) -> RemoteTrial:
+        """A fresh process of the adversary for one trial, its generator built from `seed` by the
+        seed derivation `seeds` (mpgames.framework.seeds.adversary_stream)."""
         while self._spare is None:
             if self._reply(CONTROL_SECONDS, "forking a trial") is not None:
                 self.close()
@@ -179,7 +181,7 @@ class AdversaryServer:
         ours, theirs = socket.socketpair()
         try:
             self._control.send(
-                "trial", seed, limits.cpu_seconds, limits.memory_bytes, timeout=CONTROL_SECONDS
+                "trial", seeds, seed, limits.cpu_seconds, limits.memory_bytes, timeout=CONTROL_SECONDS
             )
             self._control.send_fd(theirs.fileno())
         except (ChannelClosed, ChannelTimeout, OSError) as exc:
