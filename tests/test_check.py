@@ -307,3 +307,43 @@ def test_a_malformed_fuzz_table_is_one_line_and_status_2(capsys, tmp_path, table
     suite = _write(tmp_path, CALIBRATION.read_text(encoding="utf-8") + "\n" + table)
     status, _, err = _check(capsys, suite)
     assert status == 2 and message in err and err.count("\n") == 1, err
+
+
+# -- what the command line overrides ---------------------------------------------------------------------
+
+
+def test_check_selects_entries_and_overrides_seed_trials_and_time_limit(capsys):
+    status, out, err = _check(
+        capsys, CALIBRATION, "--json", "--entry", "1", "--entry", "2", "--seed", "other",
+        "--max-trials", "300", "--time-limit", "2.5",
+    )  # fmt: skip
+    assert status == 0, err
+    document = json.loads(out)
+    meta = document["meta"]
+    assert [e["entry"] for e in meta["entries"]] == [1, 2]
+    assert meta["seed"] == "other" and meta["time_limit"] == 2.5
+    assert [e["max_trials"] for e in meta["entries"]] == [200, 300]  # lowered to 300, never raised
+    # α is split over the two entries kept: each is played at α/(2·2).
+    assert {e["level"] for e in meta["entries"]} == {meta["alpha"] / 4}
+    whole = json.loads(_check(capsys, CALIBRATION, "--json")[1])["meta"]
+    assert whole["seed"] != "other" and len(whole["entries"]) == 3
+    assert {e["level"] for e in whole["entries"]} == {whole["alpha"] / 6}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--entry", "9"], "there is no entry 9: the file has entries 1 to 3"),
+        (["--entry", "1"], "no entry chosen expects 'broken'"),
+        (["--game", "ch.cr"], "no entry plays ch.cr"),
+        (["--seed", ""], "seed must be a non-empty string"),
+        (["--max-trials", "0"], "--max-trials"),
+    ],
+)
+def test_check_overrides_are_checked(capsys, argv, message):
+    try:
+        status = cli.main(["check", str(CALIBRATION), *argv])
+    except SystemExit as exited:  # argparse's own refusal
+        status = exited.code
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1, err

@@ -284,7 +284,8 @@ BARE_ZERO = re.compile(r"(?<![\d.])-?0(?![\d.])")
         (Kind.WIN_LOSE, 30, 30, 1e-3, None, "Adv ≥ 0.77 at 99.9% (n=30)"),
         (Kind.WIN_LOSE, 400, 1000, 0.05, None, "Adv = 0.40 in [0.36, 0.44] at 95% (n=1000)"),
         (Kind.HIDDEN_BIT, 0, 100, 0.05, None, "Adv ≥ 0.92 at 95% (n=100)"),
-        (Kind.GUESS_1_OF_N, 0, 1000, 0.05, 3, "Adv < -0.32 at 95% (n=1000)"),
+        (Kind.GUESS_1_OF_N, 0, 1000, 0.05, 3, "Adv: below chance at 95% (n=1000)"),
+        (Kind.GUESS_1_OF_N, 320, 1000, 0.05, 3, "Adv < 0.017 at 95% (n=1000)"),
     ],
 )
 def test_wording(
@@ -305,7 +306,9 @@ def test_wording_never_bare_zero_and_rounds_outward(kind: Kind, wk: tuple[int, i
     assert not BARE_ZERO.search(text.removesuffix(f"(n={trials})"))
     numbers = [Decimal(x) for x in NUMBER.findall(text.split(" at ")[0])]
     low, high = Decimal(repr(est.interval.lower)), Decimal(repr(est.interval.upper))
-    if text.startswith("Adv <") or text.startswith("Adv ≤"):
+    if text.startswith("Adv: below chance"):  # the whole interval below 0, and no number printed
+        assert high <= 0 and not numbers
+    elif text.startswith("Adv <") or text.startswith("Adv ≤"):
         assert numbers[0] >= high
     elif text.startswith("Adv ≥"):
         assert numbers[0] <= low

@@ -29,7 +29,8 @@ process group of its own, under CPU-time, memory, file-size and core-dump limits
 seed only when its trial starts. It builds the adversary, plays each ("stage", name, view) it is
 sent with the adversary's own generator (built from `seed` by the seed derivation `seeds`),
 forwards each oracle call to the challenger as ("query", name, args) and returns
-("output", value, printed) or ("fault", type, detail, printed).
+("output", value, printed) or ("fault", type, message, printed, frames), its own frames
+(mpgames.framework.faults) as (file, line, function) triples.
 What the adversary prints is captured (at most `PRINT_LIMIT` characters) and sent with it.
 """
 
@@ -53,6 +54,7 @@ from mpgames.adversaries import plugins
 from mpgames.adversaries.base import Adversary, defines_stage
 from mpgames.framework import errors, wire
 from mpgames.framework.errors import UsageError
+from mpgames.framework.faults import report_of
 from mpgames.framework.isolation.channel import Channel, ChannelClosed
 from mpgames.framework.seeds import SEED_DERIVATIONS, adversary_stream
 from mpgames.games.registry import load_reference
@@ -352,7 +354,8 @@ def _play(channel: Channel, cls: type, rng: RandomSource) -> None:
     try:
         adversary = cls()
     except BaseException as exc:
-        channel.send("fault", type(exc).__name__, _describe(exc), printed.take())
+        kind, text, frames = _fault(exc)
+        channel.send("fault", kind, text, printed.take(), frames)
         return
     channel.send("constructed", printed.take())
     while True:
@@ -368,8 +371,19 @@ def _play(channel: Channel, cls: type, rng: RandomSource) -> None:
             output = getattr(adversary, stage)(view, rng)
             reply = wire.encode(("output", output, printed.take()))
         except BaseException as exc:
-            reply = wire.encode(("fault", type(exc).__name__, _describe(exc), printed.take()))
+            kind, text, frames = _fault(exc)
+            reply = wire.encode(("fault", kind, text, printed.take(), frames))
         channel.send_bytes(reply)
+
+
+def _fault(exc: BaseException) -> tuple[str, str, tuple[tuple[str, int, str], ...]]:
+    """(type, message, the adversary's own frames) of a fault (mpgames.framework.faults)."""
+    report = report_of(exc)
+    return (
+        report.kind,
+        report.message,
+        tuple((frame.file, frame.line, frame.function) for frame in report.frames),
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -54,6 +54,7 @@ from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import EXECUTORS, LOCAL
+from mpgames.framework.faults import FaultReport, Frame
 from mpgames.framework.seeds import SEED_DERIVATIONS, SEEDS
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import SEQUENCE
@@ -142,11 +143,19 @@ def _build_parser() -> argparse.ArgumentParser:
             help="adversary seconds per trial",
         )
         p.add_argument("--json", action="store_true", help="machine-readable output")
+        traceback_option(p)
         trust_options(p)
         p.add_argument(
             "--run-key",
             type=_run_key,
             help="the challenger's coins from this key (64 hex digits; to reproduce an isolated run)",
+        )
+
+    def traceback_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--traceback",
+            action="store_true",
+            help="show the adversary's own frames where its trials faulted (the first of each fault type)",
         )
 
     def executor_options(p: argparse.ArgumentParser) -> None:
@@ -217,6 +226,7 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", help="suite seed (default: the seed of src/mpgames/suites/default.toml)")
     executor_options(demo)
     demo.add_argument("--json", action="store_true", help="machine-readable output")
+    traceback_option(demo)
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     cli_plot.add_plots_option(demo)
     cli_plot.add_wall_command(commands, _positive_int, _probability)
@@ -226,6 +236,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--junit", type=Path, help="write JUnit XML here")
     executor_options(check)
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    traceback_option(check)
     check.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     check.add_argument("--save-wins", type=Path, help="write each won trial as a JSON vector here")
     check.add_argument(
@@ -235,6 +246,23 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--entry-seconds", type=_positive_float, help="wall-clock cap of every entry (overrides the file's)"
+    )
+    check.add_argument("--game", action="append", help="only the entries of this game (repeatable)")
+    check.add_argument(
+        "--entry",
+        type=_positive_int,
+        action="append",
+        metavar="N",
+        help="only entry N of the file, counted from 1 (repeatable; α is split over the entries kept)",
+    )
+    check.add_argument("--seed", help="suite seed (overrides the file's)")
+    check.add_argument(
+        "--max-trials",
+        type=_positive_int,
+        help="cap on every entry's trials (lowers the file's, never raises)",
+    )
+    check.add_argument(
+        "--time-limit", type=_positive_float, help="adversary seconds per trial (overrides the file's)"
     )
     check.add_argument(
         "--suite-seconds",
@@ -314,6 +342,22 @@ def _report(
         print(render.to_json(results, meta, interruption))
     else:
         print(render.table(results, interruption=interruption))
+        if args.traceback:
+            print(fault_tracebacks(results))
+
+
+def fault_tracebacks(results: Sequence[RunResult]) -> str:
+    """`--traceback`: for each run, the first fault of each type with the adversary's own frames."""
+    sections = []
+    for result in results:
+        for kind, report in result.faults.items():
+            frames = tuple(Frame(f["file"], f["line"], f["function"]) for f in report["frames"])
+            lines = FaultReport(kind, report["message"], frames).traceback_lines()
+            sections.append(
+                f"{result.adversary} against {result.game} {result.variant}, trial {report['trial']}:\n"
+                + "\n".join(lines)
+            )
+    return "\n\n".join(sections) if sections else "no trial faulted"
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -59,6 +59,7 @@ from mpgames.measure.estimation import SEQUENCE, Estimate
 from mpgames.measure.holm import holm
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import Verdict
+from mpgames.suites import tomlcheck
 from mpgames.suites.demo import SuiteEntry
 from mpgames.suites.files import FuzzSection, Suite, entry_record, load_default_suite, load_suite
 from mpgames.vectors import MAX_SAVED_WINS
@@ -104,8 +105,13 @@ class EntryRun:
         return self.result is not None and self.result.stopped is not None
 
     @property
+    def all_faulted(self) -> bool:
+        """Whether the adversary faulted in every trial it played: an error, never a pass."""
+        return self.result is not None and self.result.all_faulted
+
+    @property
     def status(self) -> str:
-        if self.result is None or self.cut_short:
+        if self.result is None or self.cut_short or self.all_faulted:
             return ERROR
         met = self.result.expectation_met
         return INCONCLUSIVE if met is None else PASSED if met else FAILED
@@ -190,7 +196,9 @@ class CheckReport:
     def summary(self) -> str:
         counts = ", ".join(f"{self.count(s)} {s}" for s in (PASSED, FAILED, INCONCLUSIVE))
         cut = sum(run.cut_short for run in self.runs)
-        counts += f", {self.count(ERROR) - cut} did not run" + (f", {cut} cut short" if cut else "")
+        faulted = sum(run.all_faulted and not run.cut_short for run in self.runs)
+        counts += f", {self.count(ERROR) - cut - faulted} did not run" + (f", {cut} cut short" if cut else "")
+        counts += f", {faulted} faulted in every trial" if faulted else ""
         if self.interruption is not None:
             verdict, why = "INCOMPLETE", f" ({self.interruption.describe()})"
         elif self.calibration_shown:
@@ -274,8 +282,21 @@ def _play_entry(
         print(f"entry {number} ({run.name}) did not run: {run.error}", file=sys.stderr)
         return run
     vectors = () if save_wins is None else _save(save_wins, [(entry, result, log)], suite.time_limit)
-    stopped = None if result.stopped is None else _cut_short(result, entry)
-    return EntryRun(number, entry, result, stopped, vectors=tuple(map(str, vectors)))
+    if result.stopped is not None:
+        error: str | None = _cut_short(result, entry)
+    elif result.all_faulted:
+        error = f"every one of its {result.estimate.trials} trials faulted ({_faults(result)})"
+    else:
+        error = None
+    return EntryRun(number, entry, result, error, vectors=tuple(map(str, vectors)))
+
+
+def _faults(result: RunResult) -> str:
+    return "; ".join(
+        f"{kind} {result.lost[kind]}, first in trial {report['trial']}"
+        + (f" at {report['at']}" if report["at"] else "")
+        for kind, report in result.faults.items()
+    )
 
 
 def run_entry(
@@ -461,8 +482,19 @@ def _conclude(report: CheckReport, args: argparse.Namespace, show: Report, extra
     )
 
 
-def _capped(suite: Suite, args: argparse.Namespace) -> Suite:
-    """The suite with the caps of `--entry-seconds` (every entry's) and `--suite-seconds`, if given."""
+def _overridden(suite: Suite, args: argparse.Namespace) -> Suite:
+    """The suite with what the command line overrides: `--seed`, `--time-limit`, `--max-trials`
+    (a cap on every entry's), `--entry-seconds` (every entry's cap) and `--suite-seconds`."""
+    if args.seed is not None:
+        suite = dataclasses.replace(suite, seed=tomlcheck.seed(args.seed, "--seed"))
+    if args.time_limit is not None:
+        suite = dataclasses.replace(suite, time_limit=args.time_limit)
+    if args.max_trials is not None:
+        entries = tuple(
+            dataclasses.replace(entry, max_trials=min(entry.max_trials, args.max_trials))
+            for entry in suite.entries
+        )
+        suite = dataclasses.replace(suite, entries=entries)
     if args.entry_seconds is not None:
         entries = tuple(dataclasses.replace(entry, seconds=args.entry_seconds) for entry in suite.entries)
         suite = dataclasses.replace(suite, entries=entries, entry_seconds=args.entry_seconds)
@@ -473,7 +505,7 @@ def _capped(suite: Suite, args: argparse.Namespace) -> Suite:
 
 def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     """`mpgames check SUITE` (module docstring)."""
-    suite = _capped(load_suite(args.suite), args)
+    suite = _overridden(load_suite(args.suite, args.game, args.entry), args)
     runs, interruption = play_suite(
         suite,
         jobs=args.jobs,

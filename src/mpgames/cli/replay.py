@@ -77,6 +77,12 @@ def replay(args: argparse.Namespace) -> int:
         for number, entry in enumerate(outcome.transcript, 1):
             print(f"  {number:2}. {entry.format()}")
     print(_outcome_line(outcome))
+    if outcome.fault is not None:
+        print(
+            "\n".join(outcome.fault.traceback_lines())
+            if args.traceback
+            else f"fault: {outcome.fault.summary()} (--traceback shows the frames)"
+        )
     return 0
 
 

@@ -54,6 +54,7 @@ from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import (
     AdversaryFault,
+    AdversaryRaised,
     ChallengerBug,
     Interrupted,
     UsageError,
@@ -67,6 +68,7 @@ from mpgames.framework.executors import (
     check_executor,
     make_executor,
 )
+from mpgames.framework.faults import FaultReport, checked_frames, message_of, report_of
 from mpgames.framework.isolation.host import (
     MEMORY_BYTES,
     Limits,
@@ -197,12 +199,14 @@ class TrialPlayer:
             tracing=spec.tracing,
         )
         start = time.perf_counter()
+        report: FaultReport | None = None
         with metered() as ops:
             try:
-                won, error = self._experiment(ctx, index), None
+                won = self._experiment(ctx, index)
             except AdversaryFault as fault:
-                ctx.trace("adversary fault", error=fault.kind, detail=str(fault.cause))
-                won, error = score_fault(spec.game, ctx), fault.kind
+                report = fault_report(fault.cause)
+                ctx.trace("adversary fault", error=report.kind, detail=report.message, at=report.at or "-")
+                won = score_fault(spec.game, ctx)
         if not isinstance(won, bool):
             raise ChallengerBug(f"{spec.game.id}.experiment returned {type(won).__name__}, not bool")
         return TrialOutcome(
@@ -213,8 +217,9 @@ class TrialPlayer:
             exponentiations=ops.exponentiations,
             hashes=ops.hashes,
             seconds=time.perf_counter() - start,
-            error=error,
+            error=None if report is None else report.kind,
             transcript=ctx.transcript,
+            fault=report,
         )
 
     def _experiment(self, ctx: TrialContext, index: int) -> object:
@@ -226,6 +231,14 @@ class TrialPlayer:
         with contextlib.ExitStack() as stack:
             adversary = ctx.instantiate(_isolated_trial(spec, index, ctx, stack))
             return spec.game().experiment(ctx, adversary)
+
+
+def fault_report(cause: BaseException) -> FaultReport:
+    """The report of a fault: from the exception here, or from what an isolated adversary's process
+    sent (its frames taken as external input)."""
+    if isinstance(cause, AdversaryRaised):
+        return FaultReport(cause.kind, message_of(cause), checked_frames(cause.frames) or ())
+    return report_of(cause)
 
 
 def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
@@ -638,6 +651,15 @@ def summarize_run(
         expect=spec.adversary.expected_verdict(spec.variant, spec.tier),
         estimate=estimate,
         lost=dict(sorted(tally.lost.items())),
+        faults={
+            kind: {
+                "trial": index,
+                "message": report.message,
+                "at": report.at,
+                "frames": report.as_dict()["frames"],
+            }
+            for kind, (index, report) in sorted(tally.first_faults.items())
+        },
         seed=spec.seed,
         seconds=seconds,
         mean_exponentiations=tally.exponentiations / n,

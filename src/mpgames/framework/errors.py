@@ -95,7 +95,9 @@ class AdversaryFault(Exception):
 
     def __init__(self, cause: BaseException) -> None:
         self.cause = cause
-        super().__init__(f"{fault_kind(cause)}: {cause}")
+        # Its type's name only: the cause's message may be the adversary's code (its class's
+        # `__str__`), read under a time limit where a fault is reported (mpgames.framework.faults).
+        super().__init__(fault_kind(cause))
 
     @property
     def kind(self) -> str:
@@ -103,11 +105,13 @@ class AdversaryFault(Exception):
 
 
 class AdversaryRaised(Exception):
-    """An exception raised in an isolated adversary's process, known by its type's name only."""
+    """An exception raised in an isolated adversary's process, known by its type's name, its message
+    and the frames of the adversary's code its process reported (mpgames.framework.faults.Frame)."""
 
-    def __init__(self, kind: str, detail: str) -> None:
+    def __init__(self, kind: str, detail: str, frames: tuple[object, ...] = ()) -> None:
         super().__init__(detail)
         self.kind = kind
+        self.frames = frames
 
 
 class ChallengerBug(Exception):

@@ -3,7 +3,8 @@
 A `TrialOutcome` says whether the trial is scored as won, summarises the adversary's output, counts
 the queries per oracle, the exponentiations and hash calls (challenger and adversary together, from
 `mpgames.scheme.metering`), the wall time, and, for a trial in which the adversary faulted (it raised, timed
-out, overran a budget, or handed in a malformed output), the fault's type name (`error`).
+out, overran a budget, or handed in a malformed output), the fault's type name (`error`) and its
+report (`fault`: message and the adversary's own frames, mpgames.framework.faults).
 
 A fault carries no information (harness §6a, `mpgames.framework.engine.score_fault`): a faulted trial is a
 loss in a win-lose game, but in a hidden-bit or guess-1-of-n game it is scored as the challenger's uniform
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+
+from mpgames.framework.faults import FaultReport
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class TrialOutcome:
     seconds: float
     error: str | None = None  # fault type name of a faulted trial, e.g. "BudgetExceeded"
     transcript: tuple[TraceEntry, ...] = ()
+    # A faulted trial's report for the adversary's author: type, message, its own frames.
+    fault: FaultReport | None = None
 
     @property
     def lost_by_fault(self) -> bool:

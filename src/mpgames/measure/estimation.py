@@ -182,6 +182,8 @@ class Estimate:
         else:
             where = f"at {_percent(1 - self.suite_alpha)} suite-wide (n={self.trials})"
         low, high = self.interval.lower, self.interval.upper
+        if high <= 0:  # a guessing game's Pr[win] − 1/n, all below 0: no negative bound is printed
+            return f"Adv: below chance {where}"
         if low <= 0:
             bound = _rounded(high, ROUND_CEILING)
             return f"Adv {'<' if bound > Decimal(repr(high)) else '≤'} {bound} {where}"

@@ -32,6 +32,8 @@ _SEEDS_OF_VERSION_2 = 1
 TRUSTED, ISOLATED = "trusted", "isolated"
 TRUST_MODES = (TRUSTED, ISOLATED)
 
+# What the verdict column shows for a run whose every trial faulted (RunResult.all_faulted).
+ALL_FAULTED = "all trials faulted"
 # Why a run stopped early (RunResult.stopped), as the verdict column shows it.
 TIMED_OUT = "timed out"
 INTERRUPTED = "interrupted"
@@ -59,6 +61,39 @@ def _check_amount(value: float, what: str, *, integral: bool = False) -> None:
         isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0
     ):
         raise ValueError(f"{what} must be a finite non-negative number, got {value!r}")
+
+
+def _frozen_faults(faults: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of fault type -> the report of its first trial: {"trial": index, "message":
+    text, "at": "file.py:31 in attack" or "", "frames": [{"file", "line", "function"}, …]}."""
+    if not isinstance(faults, Mapping):
+        raise ValueError(f"faults must be a mapping of fault types to reports, got {type(faults).__name__}")
+    frozen = {}
+    for kind, report in faults.items():
+        if not (isinstance(kind, str) and kind and isinstance(report, Mapping)):
+            raise ValueError(f"faults: {kind!r} must map a fault type to its report")
+        if set(report) != {"trial", "message", "at", "frames"}:
+            raise ValueError(f"faults[{kind!r}] must have exactly trial, message, at and frames")
+        checked_int(report["trial"], f"faults[{kind!r}].trial", minimum=0, error=ValueError)
+        if not (isinstance(report["message"], str) and isinstance(report["at"], str)):
+            raise ValueError(f"faults[{kind!r}]: message and at must be strings")
+        frames = report["frames"]
+        if not isinstance(frames, list | tuple) or not all(_is_frame(frame) for frame in frames):
+            raise ValueError(f"faults[{kind!r}].frames must be a list of {{file, line, function}}")
+        frozen[kind] = MappingProxyType(
+            {**report, "frames": tuple(MappingProxyType(dict(f)) for f in frames)}
+        )
+    return MappingProxyType(dict(sorted(frozen.items())))
+
+
+def _is_frame(frame: object) -> bool:
+    return (
+        isinstance(frame, Mapping)
+        and set(frame) == {"file", "line", "function"}
+        and isinstance(frame["file"], str)
+        and type(frame["line"]) is int
+        and isinstance(frame["function"], str)
+    )
 
 
 @dataclass(frozen=True)
@@ -97,6 +132,8 @@ class RunResult:
     # The seed derivation its trials were played with (mpgames.framework.seeds): what
     # `mpgames replay --seeds` takes to play one of them again.
     seeds: int = 2
+    # The first report of each fault type, for the adversary's author (mpgames.framework.faults).
+    faults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("game", "variant", "adversary", "group", "seed"):
@@ -133,6 +170,9 @@ class RunResult:
         if type(self.group_chosen) is not bool:
             raise ValueError(f"group_chosen must be a bool, got {type(self.group_chosen).__name__}")
         object.__setattr__(self, "seeds", checked_int(self.seeds, "seeds", minimum=1, error=ValueError))
+        object.__setattr__(self, "faults", _frozen_faults(self.faults))
+        if not set(self.faults) <= set(self.lost):
+            raise ValueError("faults names a fault type that lost no trial")
 
     @property
     def place(self) -> str:
@@ -144,13 +184,25 @@ class RunResult:
         return sum(self.lost.values())
 
     @property
+    def all_faulted(self) -> bool:
+        """True iff it played trials and the adversary faulted in every one: its estimate measures
+        the fault scoring (a loss, or the challenger's guess), not the adversary."""
+        return self.estimate.trials > 0 and self.lost_total == self.estimate.trials
+
+    @property
     def expectation_met(self) -> bool | None:
         """True/False when a decided verdict matches/contradicts `expect`.
 
-        None when there is nothing to judge: no expectation, a run that stopped early, or an
-        inconclusive verdict (which a suite reports, and fails on only in strict mode).
+        None when there is nothing to judge: no expectation, a run that stopped early, a run whose
+        every trial faulted, or an inconclusive verdict (which a suite reports, and fails on only
+        in strict mode).
         """
-        if self.expect is None or self.stopped is not None or self.estimate.verdict is Verdict.INCONCLUSIVE:
+        if (
+            self.expect is None
+            or self.stopped is not None
+            or self.all_faulted
+            or self.estimate.verdict is Verdict.INCONCLUSIVE
+        ):
             return None
         return self.estimate.verdict.value == self.expect
 
@@ -169,6 +221,11 @@ class RunResult:
             "estimate": self.estimate.as_dict(),
             "lost": dict(self.lost),
             "lost_total": self.lost_total,
+            "all_faulted": self.all_faulted,
+            "faults": {
+                kind: {**report, "frames": [dict(frame) for frame in report["frames"]]}
+                for kind, report in self.faults.items()
+            },
             "seed": self.seed,
             "seeds": self.seeds,
             "seconds": self.seconds,
@@ -186,8 +243,9 @@ class RunResult:
 
     @property
     def verdict(self) -> str:
-        """What the verdict column shows: why the run stopped early, else the estimate's verdict."""
-        return self.stopped or self.estimate.verdict.value
+        """What the verdict column shows: why the run stopped early, ALL_FAULTED when every trial
+        faulted, else the estimate's verdict."""
+        return self.stopped or (ALL_FAULTED if self.all_faulted else self.estimate.verdict.value)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
@@ -204,7 +262,13 @@ class RunResult:
                 f"and {SCHEMA_VERSION}"
             )
         fields = dataclasses.fields(cls)
-        missing = [f.name for f in fields if f.name not in data and f.default is dataclasses.MISSING]
+        missing = [
+            f.name
+            for f in fields
+            if f.name not in data
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+        ]
         if missing:
             raise ValueError(f"run result lacks {', '.join(missing)}")
         values = {f.name: data[f.name] for f in fields if f.name in data}

@@ -47,6 +47,8 @@ _GIT_TIMEOUT = 10  # seconds; a git that hangs (network file system, lock) must 
 def _expected(result: RunResult) -> str:
     if result.expect is None:
         return "—"
+    if result.all_faulted and result.stopped is None:
+        return f"{result.expect} ✗ not judged"
     mark = {True: "✓", False: "✗ contradicted", None: "? undecided"}[result.expectation_met]
     return f"{result.expect} {mark}"
 
@@ -89,7 +91,30 @@ def table(results: Sequence[RunResult], fmt: str = "github", interruption: Inter
         for r in results
         if r.trust == ISOLATED
     ]
+    notes += [fault_note(r) for r in results if r.faults]
     return "\n\n".join([text, *notes]) + stop
+
+
+def fault_note(result: RunResult) -> str:
+    """What the adversary's author needs of its faults: each type, how often, its first trial,
+    message and place in the adversary's code; every trial faulted is said first."""
+    lines = [
+        f"faults of {result.adversary}"
+        + (
+            f": every one of its {result.estimate.trials} trials faulted, so its row measures the fault"
+            " scoring, not the adversary"
+            if result.all_faulted
+            else ""
+        )
+        + " (mpgames replay … --trial I --traceback shows the frames):"
+    ]
+    for kind, report in result.faults.items():
+        at = f" at {report['at']}" if report["at"] else ""
+        message = f": {report['message']}" if report["message"] else ""
+        lines.append(
+            f"  {kind} in {result.lost[kind]} trial(s), first in trial {report['trial']}{message}{at}"
+        )
+    return "\n".join(lines)
 
 
 def completion(interruption: Interruption | None) -> dict[str, Any]:

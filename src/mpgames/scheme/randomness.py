@@ -73,7 +73,7 @@ class HashStream:
     sides of one trial read independent streams.
     """
 
-    __slots__ = ("_counter", "_key", "_person", "_pool")
+    __slots__ = ("_counter", "_key", "_person", "_pool", "_pos")
 
     KEY_BYTES = 32
 
@@ -84,27 +84,32 @@ class HashStream:
             raise ValueError(f"a stream's personalisation is at most {hashlib.blake2b.PERSON_SIZE} bytes")
         self._key = key
         self._person = person
-        self._counter = 0
-        self._pool = b""
+        self._counter = 0  # the next block's index
+        self._pool = b""  # blocks read from, from `_pos` on
+        self._pos = 0
 
     def randbytes(self, n: int) -> bytes:
         n = operator.index(n)
         if n < 0:
             raise ValueError("randbytes needs a non-negative count")
+        start = self._pos
+        end = start + n
         pool = self._pool
-        if len(pool) < n:
-            blocks = [pool]
-            have = len(pool)
-            while have < n:
-                block = hashlib.blake2b(
-                    self._counter.to_bytes(8, "big"), key=self._key, person=self._person
-                ).digest()
-                self._counter += 1
-                blocks.append(block)
-                have += len(block)
-            pool = b"".join(blocks)
-        self._pool = pool[n:]
-        return pool[:n]
+        if end > len(pool):
+            pool = self._pool = pool[start:] + self._blocks(end - len(pool))
+            start, end = 0, n
+        self._pos = end
+        return pool[start:end]
+
+    def _blocks(self, size: int) -> bytes:
+        """The next blocks of the stream, at least `size` bytes of them."""
+        blocks = []
+        for _ in range(-(-size // hashlib.blake2b.MAX_DIGEST_SIZE)):
+            blocks.append(
+                hashlib.blake2b(self._counter.to_bytes(8, "big"), key=self._key, person=self._person).digest()
+            )
+            self._counter += 1
+        return blocks[0] if len(blocks) == 1 else b"".join(blocks)
 
     def randbelow(self, n: int) -> int:
         n = operator.index(n)

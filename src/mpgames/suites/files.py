@@ -234,13 +234,16 @@ def _entry(
     return entry
 
 
-def load_suite(path: str | Path, games: Iterable[str] | None = None) -> Suite:
-    """Read and validate a suite file; `games` keeps only the entries of those game ids.
+def load_suite(
+    path: str | Path, games: Iterable[str] | None = None, numbers: Iterable[int] | None = None
+) -> Suite:
+    """Read and validate a suite file; `games` keeps only the entries of those game ids, `numbers`
+    only the entries of those positions in the file (from 1).
 
     α is split over the entries kept. Raises `SuiteError` (one line) on any problem.
     """
     path = Path(path)
-    return parse_suite(tomlcheck.read_toml(path, "suite file"), path, games)
+    return parse_suite(tomlcheck.read_toml(path, "suite file"), path, games, numbers)
 
 
 def load_default_suite(games: Iterable[str] | None = None) -> Suite:
@@ -251,7 +254,9 @@ def load_default_suite(games: Iterable[str] | None = None) -> Suite:
     return parse_suite(tomllib.loads(default_suite_toml()), Path(DEFAULT_SUITE.name), games)
 
 
-def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = None) -> Suite:
+def parse_suite(
+    data: dict[str, Any], path: Path, games: Iterable[str] | None = None, numbers: Iterable[int] | None = None
+) -> Suite:
     """Validate the parsed TOML of a suite file at `path` (named in errors; plugin paths are relative
     to its folder); see `load_suite`."""
     where = str(path)
@@ -282,6 +287,16 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
         numbered = [(n, raw) for n, raw in numbered if isinstance(raw, dict) and raw.get("game") in wanted]
         if not numbered:
             tomlcheck.fail(where, f"no entry plays {', '.join(sorted(wanted))}")
+    if numbers is not None:
+        chosen = set(numbers)
+        past = sorted(n for n in chosen if not 1 <= n <= len(raw_entries))
+        if past:
+            tomlcheck.fail(
+                where, f"there is no entry {past[0]}: the file has entries 1 to {len(raw_entries)}"
+            )
+        numbered = [(n, raw) for n, raw in numbered if n in chosen]
+        if not numbered:
+            tomlcheck.fail(where, "no entry is both of the games and of the numbers asked for")
     level = first_level(alpha, len(numbered))
     entries = tuple(
         _entry(raw, f"{where}: entry {n}", default_settings, level, path.parent, entry_seconds)
@@ -302,7 +317,8 @@ def parse_suite(data: dict[str, Any], path: Path, games: Iterable[str] | None = 
         if not any(entry.expect == verdict for entry in entries):
             tomlcheck.fail(
                 where,
-                f"no entry expects {verdict!r}: a suite must show that the check can both pass and fail "
+                f"no entry{' chosen' if games is not None or numbers is not None else ''} expects "
+                f"{verdict!r}: a suite must show that the check can both pass and fail "
                 "(calibration, docs/suites.md)",
             )
     fuzz = None if "fuzz" not in data else _fuzz_section(data["fuzz"], f"{where} [fuzz]", seed)

@@ -271,12 +271,14 @@ class RemoteTrial:
             raise SandboxError("the adversary's process ended before it was sent its input") from None
 
     def raise_fault(self, items: tuple[object, ...], trace: Trace) -> NoReturn:
-        """Raise what the adversary's process says went wrong: ("fault", type, detail, printed)."""
-        if len(items) != 3 or not all(type(part) is str for part in items):
+        """Raise what the adversary's process says went wrong: ("fault", type, message, printed,
+        frames); the frames are checked where the fault is reported (engine.fault_report)."""
+        if len(items) != 4 or not all(type(part) is str for part in items[:3]) or type(items[3]) is not tuple:
             raise SandboxError("the adversary's process sent a malformed fault")
-        kind, detail, printed = (str(part) for part in items)
+        kind, detail, printed = (str(part) for part in items[:3])
         show_printed(printed, trace)
-        raise AdversaryRaised(kind if kind.isidentifier() and len(kind) <= MAX_KIND else "Exception", detail)
+        name = kind if kind.isidentifier() and len(kind) <= MAX_KIND else "Exception"
+        raise AdversaryRaised(name, detail, items[3])
 
     def construct(self) -> RemoteAdversary:
         """The adversary, which its process builds (its constructor runs there) while the challenger
