@@ -151,6 +151,23 @@ def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, argv, fragment):
     assert "Traceback" not in err
 
 
+# Bytes that are not UTF-8 (0xff never starts a character), with a NUL as binary files have.
+BINARY = bytes([0xFF, 0xFE, 0x00, 0x81]) * 64
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "{path}"], ["replay", "--vector", "{path}"], ["grade", "{path}", "submission.py"]],
+    ids=["suite", "vector", "assignment"],
+)
+def test_a_binary_input_file_is_one_line_and_status_2(capsys, tmp_path, argv):
+    path = tmp_path / "binary"
+    path.write_bytes(BINARY)
+    status, out, err = _main(capsys, *(arg.format(path=path) for arg in argv))
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and f"{path}: not UTF-8 text" in err
+
+
 def test_bad_out_folder_is_a_usage_error(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
