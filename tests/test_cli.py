@@ -122,6 +122,7 @@ def test_demo_plays_the_default_suite(capsys):
         (["run", "dl", "--time-limit", "-1"], "not a positive number"),
         (["run", "dl", "--eps0", "1.5"], "strictly between 0 and 1"),
         (["run", "dl", "--eps0", "0.3", "--eps1", "0.2"], "must not exceed"),
+        (["run", "mp.ul", "--eps1", "0.7"], "eps1 = 0.7 is not below the largest possible advantage 0.6667"),
         (["run", "dl", "--bogus"], "unrecognized arguments"),
         (["run", "dl", "--fixed", "0"], "not a positive integer"),
         (["run", "dl", "--fixed", "10", "--max-trials", "5"], "not allowed with argument --fixed"),

@@ -56,7 +56,7 @@ from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import EXECUTORS, LOCAL
 from mpgames.framework.seeds import SEED_DERIVATIONS, SEEDS
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import SEQUENCE
+from mpgames.measure.estimation import SEQUENCE, check_reachable
 from mpgames.measure.planning import PLAN_LIMIT, PLAN_MISS, plan
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
@@ -253,9 +253,12 @@ def _build_parser() -> argparse.ArgumentParser:
 # -- run and demo -----------------------------------------------------------------------------------
 
 
-def _thresholds(args: argparse.Namespace) -> Thresholds:
+def _thresholds(args: argparse.Namespace, game: type[Game]) -> Thresholds:
+    """The run's thresholds, which must be consistent and decidable for the game's kind."""
     try:
-        return Thresholds(args.eps0, args.eps1, args.alpha)
+        thresholds = Thresholds(args.eps0, args.eps1, args.alpha)
+        check_reachable(game.kind, thresholds, game.n_choices)
+        return thresholds
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -318,7 +321,7 @@ def _report(
 
 def _run(args: argparse.Namespace) -> int:
     game = get_game(args.game)
-    thresholds = _thresholds(args)
+    thresholds = _thresholds(args, game)
     variant = game.variant(args.variant).name
     tier = cli_replay.tier_of(args)
     game.group(tier, args.group)  # validate the tier and group before anything runs
