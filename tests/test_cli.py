@@ -124,6 +124,13 @@ def test_demo_plays_the_default_suite(capsys):
         (["run", "dl", "--eps0", "0.3", "--eps1", "0.2"], "must not exceed"),
         (["run", "mp.ul", "--eps1", "0.7"], "eps1 = 0.7 is not below the largest possible advantage 0.6667"),
         (["run", "dl", "--bogus"], "unrecognized arguments"),
+        (["run", "dl", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["run", "dl", "--seed", "\udcff"], "is not UTF-8 text"),  # the byte 0xff in argv
+        (["replay", "dl", "--adversary", "dl.bsgs", "--trial", "0", "--seed", ""], "must not be empty"),
+        (["demo", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["reduce", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["fuzz", "dl", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["plot-wall", "--out", "x", "--seed", ""], "argument --seed: a seed must not be empty"),
         (["run", "dl", "--fixed", "0"], "not a positive integer"),
         (["run", "dl", "--fixed", "10", "--max-trials", "5"], "not allowed with argument --fixed"),
         (["run", "dl", "--executor", "ray"], "invalid choice"),

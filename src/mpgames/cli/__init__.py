@@ -101,6 +101,17 @@ _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive num
 _probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
 
 
+def _seed(text: str) -> str:
+    """A run seed: non-empty text that encodes as UTF-8 (a seed path's field, mpgames.framework.seeds)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not UTF-8 text") from None
+    if not text:
+        raise argparse.ArgumentTypeError("a seed must not be empty")
+    return text
+
+
 def _run_key(text: str) -> bytes:
     try:
         return parse_run_key(text)
@@ -134,7 +145,9 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--variant", help="scheme variant (default: the game's default variant)")
         p.add_argument("--tier", help="toy or standard (default: the tier of --group, else toy)")
         p.add_argument("--group", help="named group (default: the game's group for the tier)")
-        p.add_argument("--seed", default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})")
+        p.add_argument(
+            "--seed", type=_seed, default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})"
+        )
         p.add_argument(
             "--time-limit",
             type=_positive_float,
@@ -214,12 +227,14 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         help="trial cap of every entry (default: per game, from its kind; see docs/suites.md)",
     )
-    demo.add_argument("--seed", help="suite seed (default: the seed of src/mpgames/suites/default.toml)")
+    demo.add_argument(
+        "--seed", type=_seed, help="suite seed (default: the seed of src/mpgames/suites/default.toml)"
+    )
     executor_options(demo)
     demo.add_argument("--json", action="store_true", help="machine-readable output")
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     cli_plot.add_plots_option(demo)
-    cli_plot.add_wall_command(commands, _positive_int, _probability)
+    cli_plot.add_wall_command(commands, _positive_int, _probability, _seed)
     check = commands.add_parser("check", help="play a suite file and check its expectations (CI mode)")
     check.add_argument("suite", type=Path, help="suite file (TOML, see docs/suites.md)")
     check.add_argument("--strict", action="store_true", help="an inconclusive entry fails the check")
@@ -244,9 +259,9 @@ def _build_parser() -> argparse.ArgumentParser:
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     walk.add_argument("--group", default=WALKTHROUGH_GROUP, help=f"named group ({WALKTHROUGH_GROUP})")
-    cli_reduce.add_command(commands, _positive_int)
+    cli_reduce.add_command(commands, _positive_int, _seed)
     cli_grade.add_command(commands, _positive_int)
-    cli_fuzz.add_command(commands, _positive_int, _positive_float)
+    cli_fuzz.add_command(commands, _positive_int, _positive_float, _seed)
     return parser
 
 

@@ -30,8 +30,12 @@ DEFAULT_SEED = "0"
 ParserT = TypeVar("ParserT", bound=argparse.ArgumentParser)
 
 
-def add_command(commands: argparse._SubParsersAction[ParserT], positive_int: Callable[[str], int]) -> None:
-    """The `reduce` subcommand; the CLI passes its own parser for positive integers."""
+def add_command(
+    commands: argparse._SubParsersAction[ParserT],
+    positive_int: Callable[[str], int],
+    seed: Callable[[str], str],
+) -> None:
+    """The `reduce` subcommand; the CLI passes its own parsers for positive integers and seeds."""
     reduce = commands.add_parser("reduce", help="play reductions around inner adversaries: a tightness table")
     reduce.add_argument("reduction", nargs="?", help="reduction id, e.g. cr-dl (default: every reduction)")
     reduce.add_argument(
@@ -42,7 +46,9 @@ def add_command(commands: argparse._SubParsersAction[ParserT], positive_int: Cal
     reduce.add_argument(
         "--max-trials", type=positive_int, default=DEFAULT_TRIALS, help="trials of each of the two runs"
     )
-    reduce.add_argument("--seed", default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})")
+    reduce.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})"
+    )
     reduce.add_argument("--json", action="store_true", help="machine-readable output")
 
 
