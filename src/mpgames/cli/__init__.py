@@ -54,7 +54,7 @@ from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import EXECUTORS, LOCAL
-from mpgames.framework.seeds import SEED_DERIVATIONS, SEEDS
+from mpgames.framework.seeds import MAX_TRIAL, SEED_DERIVATIONS, SEEDS
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import SEQUENCE, check_reachable
 from mpgames.measure.planning import PLAN_LIMIT, PLAN_MISS, plan
@@ -95,7 +95,7 @@ def _number(convert: Callable[[str], Any], check: Callable[[Any], bool], wanted:
 
 
 _positive_int = _number(int, lambda v: v > 0, "a positive integer")
-_index = _number(int, lambda v: v >= 0, "a non-negative integer")
+_index = _number(int, lambda v: 0 <= v <= MAX_TRIAL, f"a trial index (0 to {MAX_TRIAL})")
 _derivation = _number(int, lambda v: v in SEED_DERIVATIONS, f"one of {', '.join(map(str, SEED_DERIVATIONS))}")
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number of seconds")
 _probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
