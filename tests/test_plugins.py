@@ -111,6 +111,12 @@ def test_a_bad_file_plugin_is_a_usage_error_naming_it(reference, message):
     assert str(raised.value).startswith("plugin ")
 
 
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+def test_a_class_without_an_id_is_a_usage_error(trusted):
+    with pytest.raises(UsageError, match=r"plugin .*:Nameless: .*id"):
+        get_adversary(_ref("Nameless"), trusted=trusted)
+
+
 def test_on_the_command_line_a_bad_plugin_is_one_line_and_status_2(capsys):
     status, out, err = _main(capsys, "run", "dl", "--adversary", _ref("Impostor"))
     assert status == cli.USAGE_ERROR and out == ""
