@@ -103,11 +103,13 @@ def test_a_plugin_draws_its_coins_from_the_seeded_generator_of_its_trial():
             _ref("Anything", PLUGINS / "broken_plugin.py"),
             "importing it raised RuntimeError: this plugin is broken",
         ),
+        (_ref("Anything", PLUGINS / "exiting_plugin.py"), "raised SystemExit: 0"),
     ],
 )
-def test_a_bad_file_plugin_is_a_usage_error_naming_it(reference, message):
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+def test_a_bad_file_plugin_is_a_usage_error_naming_it(reference, message, trusted):
     with pytest.raises(UsageError, match=re.escape(message)) as raised:
-        get_adversary(reference)
+        get_adversary(reference, trusted=trusted)
     assert str(raised.value).startswith("plugin ")
 
 

@@ -22,8 +22,8 @@ A trusted file is imported once per process, under a module name derived from it
 its classes pickle by reference into worker processes forked after it was loaded (`--jobs`). Its
 folder is appended to `sys.path`, so that it can import the helper modules next to it (a folder
 submission's); appended, such a module never shadows one of the harness or the standard library.
-Whatever goes wrong while loading (no such file, an import that raises, a missing class, a class
-that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
+Whatever goes wrong while loading (no such file, an import that raises or calls `sys.exit`, a missing
+class, a class that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ ENTRY_POINT_GROUP = "mpgames.adversaries"
 FILE_SUFFIX = ".py"
 
 Check = Callable[[str, object], type[Adversary]]
+# What loading a plugin may raise and be refused for: any exception, and `sys.exit` at its top level
+# (which would otherwise end the command with the plugin's status; a `sys.exit(0)` would pass for
+# success). A KeyboardInterrupt is the user's and stops the command.
+_LOAD_ERRORS = (Exception, SystemExit)
 
 
 def is_file_reference(text: str) -> bool:
@@ -118,7 +122,7 @@ def _import_file(path: Path) -> ModuleType:
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except _LOAD_ERRORS as exc:
         del sys.modules[module_name]
         raise UsageError(f"plugin {path}: importing it raised {type(exc).__name__}: {exc}") from None
     return module
@@ -138,5 +142,5 @@ def _load_entry_point(reference: str) -> object:
     """The object an entry point's "module:attribute" names, imported into this process."""
     try:
         return load_reference(reference)
-    except Exception as exc:
+    except _LOAD_ERRORS as exc:
         raise UsageError(f"plugin {reference}: loading it raised {type(exc).__name__}: {exc}") from None
