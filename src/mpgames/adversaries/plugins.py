@@ -22,8 +22,9 @@ A trusted file is imported once per process, under a module name derived from it
 its classes pickle by reference into worker processes forked after it was loaded (`--jobs`). Its
 folder is appended to `sys.path`, so that it can import the helper modules next to it (a folder
 submission's); appended, such a module never shadows one of the harness or the standard library.
-Whatever goes wrong while loading (no such file, an import that raises or calls `sys.exit`, a missing
-class, a class that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
+Whatever goes wrong while loading (no such file, an import that raises or calls `sys.exit`, a
+missing class, a class that fails the checks) is a `UsageError` naming the plugin: one line and exit
+status 2 on the CLI.
 """
 
 from __future__ import annotations
