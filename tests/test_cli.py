@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -182,6 +183,33 @@ def test_bad_out_folder_is_a_usage_error(capsys, tmp_path):
     blocker.write_text("not a folder")
     status, _, err = _main(capsys, "run", "dl", "--adversary", "dl.bsgs", "--out", str(blocker / "x"), *FAST)
     assert status == 2 and err.count("\n") == 1 and "cannot write the run folder" in err
+
+
+def test_an_unwritable_output_is_refused_before_any_trial(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "_play", lambda *args: pytest.fail("run played before it checked its outputs"))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, _, err = _main(capsys, "run", "dl", "--save-wins", str(blocker / "wins"), *FAST)
+    assert (
+        status == 2
+        and err
+        == f"mpgames run: error: cannot write the vectors folder {blocker / 'wins'}: Not a directory\n"
+    )
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_result_files_have_the_mode_of_the_umask(capsys, tmp_path, umask, mode):
+    previous = os.umask(umask)
+    try:
+        argv = ["run", "dl", "--adversary", "dl.bsgs", "--max-trials", "25", *FAST]
+        status, _, _ = _main(
+            capsys, *argv, "--out", str(tmp_path / "run"), "--save-wins", str(tmp_path / "wins")
+        )
+    finally:
+        os.umask(previous)
+    assert status == 0
+    written = [*(tmp_path / "run").iterdir(), *(tmp_path / "wins").iterdir()]
+    assert len(written) > 3 and {path.stat().st_mode & 0o777 for path in written} == {mode}
 
 
 def test_the_console_module_exits_2_without_a_traceback():

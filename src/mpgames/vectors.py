@@ -52,6 +52,7 @@ from mpgames.fuzz.serial import PlanError, plan_data, read_plan
 from mpgames.games.registry import get_game
 from mpgames.measure.records import ISOLATED, TIERS, RunResult
 from mpgames.measure.verdicts import Kind, Verdict
+from mpgames.reports.output import write_atomically
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.integers import checked_int
 
@@ -408,9 +409,7 @@ def write_vectors(directory: str | os.PathLike[str], vectors: Sequence[WinVector
         written = []
         for vector in vectors:
             path = folder / vector.filename()
-            path.write_text(
-                json.dumps(vector.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
+            write_atomically(path, json.dumps(vector.as_dict(), indent=2, ensure_ascii=False) + "\n")
             written.append(path)
     except OSError as exc:
         raise UsageError(f"cannot write vectors to {folder}: {exc.strerror or exc}") from None

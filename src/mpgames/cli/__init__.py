@@ -321,10 +321,8 @@ def _report(
 ) -> None:
     if args.out is not None:
         run_manifest = render.manifest(args.seed, parameters, interruption)
-        try:
+        with cli_check.writing(args.out, cli_check.RUN_FOLDER):
             render.write_run_folder(args.out, results, run_manifest, interruption)
-        except OSError as exc:
-            raise UsageError(f"cannot write the run folder {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}", file=sys.stderr)
         cli_plot.write_plots(results, args, [log.won for log in logs][: len(results)])
     if args.json:
@@ -354,6 +352,7 @@ def _run(args: argparse.Namespace) -> int:
     entries = [
         SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
     ]
+    cli_check.check_outputs(args)
     logs = [cli_check.saving_log(args.save_wins) for _ in entries]
     results, interruption = _play(entries, args, logs)
     if args.save_wins is not None:
