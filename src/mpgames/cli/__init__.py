@@ -163,7 +163,9 @@ def _build_parser() -> argparse.ArgumentParser:
         )
 
     def executor_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--jobs", type=_positive_int, help="workers (default: all cores)")
+        p.add_argument(
+            "--jobs", type=_positive_int, help="workers (default: all cores, at most the CPU quota)"
+        )
         p.add_argument(
             "--executor",
             choices=EXECUTORS,
