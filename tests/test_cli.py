@@ -6,13 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from mpgames import cli
+from mpgames.cli import terminal
 from mpgames.games.registry import game_ids
 
 FAST = ["--jobs", "1"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _main(capsys, *argv: str) -> tuple[int, str, str]:
@@ -210,6 +213,61 @@ def test_result_files_have_the_mode_of_the_umask(capsys, tmp_path, umask, mode):
     assert status == 0
     written = [*(tmp_path / "run").iterdir(), *(tmp_path / "wins").iterdir()]
     assert len(written) > 3 and {path.stat().st_mode & 0o777 for path in written} == {mode}
+
+
+def test_unencodable_characters_fall_back_to_ascii_stand_ins():
+    text = "broken ✓, ✗ contradicted, Adv ≥ 0.27, α = 0.01, ε0 — ⌊x⌋"
+    assert (
+        text.encode("ascii", terminal.ASCII_FALLBACK)
+        == b"broken ok, x contradicted, Adv >= 0.27, alpha = 0.01, eps0 - ?x?"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "dl", "--adversary", "dl.bsgs", "--max-trials", "25"],
+        ["check", "tests/suites/calibration.toml"],
+    ],
+    ids=["run", "check"],
+)
+def test_a_stdout_that_is_not_utf8_shows_the_table_with_ascii_stand_ins(argv):
+    done = subprocess.run(
+        [sys.executable, "-m", "mpgames", *argv, *FAST],
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "broken ok" in done.stdout
+
+
+PRINTER = """from mpgames.adversaries.base import Adversary
+
+class Printer(Adversary):
+    id = "test.printer"
+    label = "prints while it plays"
+    targets = ("dl",)
+    expect = "null"
+
+    def attack(self, view, rng):
+        print("a line from the adversary")
+        return 0
+"""
+
+
+def test_what_a_trusted_adversary_prints_goes_to_stderr_not_into_the_json(capsys, tmp_path):
+    path = tmp_path / "printer.py"
+    path.write_text(PRINTER, encoding="utf-8")
+    argv = ["run", "dl", "--adversary", f"{path}:Printer", "--trusted", "--json", "--max-trials", "25"]
+    status, out, err = _main(capsys, *argv, *FAST)
+    assert status == 0
+    assert json.loads(out)["results"][0]["adversary"] == "test.printer"
+    assert err.count("a line from the adversary") == 25
 
 
 def test_the_console_module_exits_2_without_a_traceback():

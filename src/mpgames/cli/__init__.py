@@ -48,6 +48,7 @@ from mpgames.cli import listing as cli_listing
 from mpgames.cli import plot as cli_plot
 from mpgames.cli import reduce as cli_reduce
 from mpgames.cli import replay as cli_replay
+from mpgames.cli import terminal
 from mpgames.cli.explain import explain
 from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
@@ -289,7 +290,10 @@ def _play(
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
     results: list[RunResult] = []
-    with Engine(args.jobs, executor=args.executor, scheduler=args.scheduler) as engine:
+    with (
+        terminal.adversary_prints_to_stderr(),
+        Engine(args.jobs, executor=args.executor, scheduler=args.scheduler) as engine,
+    ):
         for entry, log in zip(entries, logs, strict=True):
             try:
                 results.append(
@@ -491,6 +495,7 @@ def _signals_interrupt() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `mpgames` console script; returns the exit status."""
+    terminal.fall_back_to_ascii()
     args = _build_parser().parse_args(argv)
     try:
         with _signals_interrupt():

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mpgames.cli import fuzz as cli_fuzz
+from mpgames.cli.terminal import adversary_prints_to_stderr
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import LOCAL
@@ -223,7 +224,7 @@ def play_suite(
     A file or entry-point adversary always runs isolated; `isolated` isolates the built-in ones too."""
     runs: list[EntryRun] = []
     suite_deadline = _deadline(suite.suite_seconds)
-    with Engine(jobs, executor=executor, scheduler=scheduler) as engine:
+    with adversary_prints_to_stderr(), Engine(jobs, executor=executor, scheduler=scheduler) as engine:
         for number, entry in enumerate(suite.entries, 1):
             if suite_deadline is not None and time.monotonic() >= suite_deadline:
                 runs.append(EntryRun(number, entry, None, SUITE_CAP_REACHED))

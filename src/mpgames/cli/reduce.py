@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from mpgames.cli.reduce_table import table
+from mpgames.cli.terminal import adversary_prints_to_stderr
 from mpgames.framework.errors import UsageError
 from mpgames.reductions.registry import all_reductions, get_reduction, inner_adversary
 from mpgames.reductions.runner import DEFAULT_TRIALS, Relation, tightness, to_json
@@ -61,10 +62,13 @@ def reduce(args: argparse.Namespace) -> int:
         pairs = [(reductions[0], inner_adversary(reductions[0], args.inner))]
     else:
         pairs = [(reduction, inner) for reduction in reductions for inner in reduction.inner_adversaries]
-    rows = [
-        tightness(reduction, inner, args.tier, trials=args.max_trials, seed=args.seed, group_name=args.group)
-        for reduction, inner in pairs
-    ]
+    with adversary_prints_to_stderr():
+        rows = [
+            tightness(
+                reduction, inner, args.tier, trials=args.max_trials, seed=args.seed, group_name=args.group
+            )
+            for reduction, inner in pairs
+        ]
     if args.json:
         meta = {
             "command": "reduce",
