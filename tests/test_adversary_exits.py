@@ -88,7 +88,7 @@ def test_an_exit_at_import_is_one_line_and_status_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
-    assert "exiting.py:ExitInStage: loading it raised SystemExit: 0" in done.stderr
+    assert f"plugin {EXITING}: importing it raised SystemExit: 0" in done.stderr
 
 
 def run_trusted(adversary: str, jobs: str = "1") -> list[str]:

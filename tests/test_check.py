@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mpgames import cli
+from mpgames.cli import check as cli_check
 from mpgames.cli.check import play_suite
 from mpgames.framework import engine
 from mpgames.framework.errors import ChallengerBug
@@ -93,6 +94,26 @@ def test_junit_has_one_testcase_per_entry_and_the_run_folder_its_manifest(capsys
     assert parameters["alpha"] == 0.01 and parameters["correction"] == "holm"
     assert [e["status"] for e in parameters["entries"]] == ["passed"] * 3
     assert parameters["entries"][0]["level"] == pytest.approx(0.01 / 6)  # decided at the first level, α/(2m)
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_anything_plays(capsys, tmp_path, monkeypatch):
+    def play(*args, **kwargs):
+        raise AssertionError("the check played before it checked its outputs")
+
+    monkeypatch.setattr(cli_check, "play_suite", play)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for argv, what in [
+        (["--junit", blocker / "junit.xml"], f"JUnit report {blocker / 'junit.xml'}: File exists"),
+        (["--junit", tmp_path], f"JUnit report {tmp_path}: Is a directory"),
+        (["--junit", tmp_path / "new" / "junit.xml", "--out", blocker / "run"], "run folder"),
+        (["--save-wins", blocker / "wins"], "vectors folder"),
+    ]:
+        status, out, err = _check(capsys, CALIBRATION, *argv)
+        assert (status, out) == (2, "") and err.count("\n") == 1
+        assert f"mpgames check: error: cannot write the {what}" in err
+    # What the checks created to try the outputs (the folder new/, a file in it) is gone again.
+    assert [path.name for path in tmp_path.iterdir()] == ["file"]
 
 
 def test_check_uses_the_progress_bar_once_per_entry():
@@ -336,7 +357,7 @@ def test_check_selects_entries_and_overrides_seed_trials_and_time_limit(capsys):
         (["--entry", "9"], "there is no entry 9: the file has entries 1 to 3"),
         (["--entry", "1"], "no entry chosen expects 'broken'"),
         (["--game", "ch.cr"], "no entry plays ch.cr"),
-        (["--seed", ""], "seed must be a non-empty string"),
+        (["--seed", ""], "a seed must not be empty"),
         (["--max-trials", "0"], "--max-trials"),
     ],
 )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from mpgames import cli
+from mpgames.cli import terminal
 from mpgames.games.registry import game_ids
 
 FAST = ["--jobs", "1"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _main(capsys, *argv: str) -> tuple[int, str, str]:
@@ -122,14 +126,23 @@ def test_demo_plays_the_default_suite(capsys):
         (["run", "dl", "--time-limit", "-1"], "not a positive number"),
         (["run", "dl", "--eps0", "1.5"], "strictly between 0 and 1"),
         (["run", "dl", "--eps0", "0.3", "--eps1", "0.2"], "must not exceed"),
+        (["run", "mp.ul", "--eps1", "0.7"], "eps1 = 0.7 is not below the largest possible advantage 0.6667"),
         (["run", "dl", "--bogus"], "unrecognized arguments"),
+        (["run", "dl", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["run", "dl", "--seed", "\udcff"], "is not UTF-8 text"),  # the byte 0xff in argv
+        (["replay", "dl", "--adversary", "dl.bsgs", "--trial", "0", "--seed", ""], "must not be empty"),
+        (["demo", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["reduce", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["fuzz", "dl", "--seed", ""], "argument --seed: a seed must not be empty"),
+        (["plot-wall", "--out", "x", "--seed", ""], "argument --seed: a seed must not be empty"),
         (["run", "dl", "--fixed", "0"], "not a positive integer"),
         (["run", "dl", "--fixed", "10", "--max-trials", "5"], "not allowed with argument --fixed"),
         (["run", "dl", "--executor", "ray"], "invalid choice"),
         (["run", "dl", "--scheduler", "tcp://127.0.0.1:8786"], "goes with --executor dask"),
         (["check", "x.toml", "--executor", "ray"], "invalid choice"),
         (["replay", "dl", "--adversary", "dl.bsgs"], "--trial"),
-        (["replay", "dl", "--adversary", "dl.bsgs", "--trial", "-1"], "not a non-negative integer"),
+        (["replay", "dl", "--adversary", "dl.bsgs", "--trial", "-1"], "not a trial index"),
+        (["replay", "dl", "--adversary", "dl.bsgs", "--trial", str(2**64)], "(0 to 18446744073709551615)"),
         (["replay"], "give GAME --adversary A --trial I or --vector FILE"),
         (["replay", "--adversary", "dl.bsgs", "--trial", "0"], "(missing GAME)"),
         (["replay", "dl", "--trial", "0", "--vector", "v.json"], "give it without GAME, --trial"),
@@ -151,11 +164,110 @@ def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, argv, fragment):
     assert "Traceback" not in err
 
 
+# Bytes that are not UTF-8 (0xff never starts a character), with a NUL as binary files have.
+BINARY = bytes([0xFF, 0xFE, 0x00, 0x81]) * 64
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "{path}"], ["replay", "--vector", "{path}"], ["grade", "{path}", "submission.py"]],
+    ids=["suite", "vector", "assignment"],
+)
+def test_a_binary_input_file_is_one_line_and_status_2(capsys, tmp_path, argv):
+    path = tmp_path / "binary"
+    path.write_bytes(BINARY)
+    status, out, err = _main(capsys, *(arg.format(path=path) for arg in argv))
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and f"{path}: not UTF-8 text" in err
+
+
 def test_bad_out_folder_is_a_usage_error(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     status, _, err = _main(capsys, "run", "dl", "--adversary", "dl.bsgs", "--out", str(blocker / "x"), *FAST)
     assert status == 2 and err.count("\n") == 1 and "cannot write the run folder" in err
+
+
+def test_an_unwritable_output_is_refused_before_any_trial(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "_play", lambda *args: pytest.fail("run played before it checked its outputs"))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, _, err = _main(capsys, "run", "dl", "--save-wins", str(blocker / "wins"), *FAST)
+    assert (
+        status == 2
+        and err
+        == f"mpgames run: error: cannot write the vectors folder {blocker / 'wins'}: Not a directory\n"
+    )
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_result_files_have_the_mode_of_the_umask(capsys, tmp_path, umask, mode):
+    previous = os.umask(umask)
+    try:
+        argv = ["run", "dl", "--adversary", "dl.bsgs", "--max-trials", "25", *FAST]
+        status, _, _ = _main(
+            capsys, *argv, "--out", str(tmp_path / "run"), "--save-wins", str(tmp_path / "wins")
+        )
+    finally:
+        os.umask(previous)
+    assert status == 0
+    written = [*(tmp_path / "run").iterdir(), *(tmp_path / "wins").iterdir()]
+    assert len(written) > 3 and {path.stat().st_mode & 0o777 for path in written} == {mode}
+
+
+def test_unencodable_characters_fall_back_to_ascii_stand_ins():
+    text = "broken ✓, ✗ contradicted, Adv ≥ 0.27, α = 0.01, ε0 — ⌊x⌋"
+    assert (
+        text.encode("ascii", terminal.ASCII_FALLBACK)
+        == b"broken ok, x contradicted, Adv >= 0.27, alpha = 0.01, eps0 - ?x?"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "dl", "--adversary", "dl.bsgs", "--max-trials", "25"],
+        ["check", "tests/suites/calibration.toml"],
+    ],
+    ids=["run", "check"],
+)
+def test_a_stdout_that_is_not_utf8_shows_the_table_with_ascii_stand_ins(argv):
+    done = subprocess.run(
+        [sys.executable, "-m", "mpgames", *argv, *FAST],
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "broken ok" in done.stdout
+
+
+PRINTER = """from mpgames.adversaries.base import Adversary
+
+class Printer(Adversary):
+    id = "test.printer"
+    label = "prints while it plays"
+    targets = ("dl",)
+    expect = "null"
+
+    def attack(self, view, rng):
+        print("a line from the adversary")
+        return 0
+"""
+
+
+def test_what_a_trusted_adversary_prints_goes_to_stderr_not_into_the_json(capsys, tmp_path):
+    path = tmp_path / "printer.py"
+    path.write_text(PRINTER, encoding="utf-8")
+    argv = ["run", "dl", "--adversary", f"{path}:Printer", "--trusted", "--json", "--max-trials", "25"]
+    status, out, err = _main(capsys, *argv, *FAST)
+    assert status == 0
+    assert json.loads(out)["results"][0]["adversary"] == "test.printer"
+    assert err.count("a line from the adversary") == 25
 
 
 def test_the_console_module_exits_2_without_a_traceback():

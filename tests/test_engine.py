@@ -10,6 +10,7 @@ import pytest
 
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.registry import get_adversary
+from mpgames.framework import engine as engine_module
 from mpgames.framework.engine import Engine, TrialLog, make_spec, play_trial, run
 from mpgames.framework.errors import ChallengerBug, UsageError
 from mpgames.framework.view import View
@@ -286,3 +287,34 @@ def test_a_predicate_that_returns_no_bool_is_a_bug():
 def test_bad_parameters_are_usage_errors(call, message):
     with pytest.raises(UsageError, match=message):
         call()
+
+
+# -- the default job count ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("v2", "v1", "jobs"),
+    [
+        (None, None, 8),
+        ("max 100000\n", None, 8),
+        ("200000 100000\n", None, 2),
+        ("150000 100000\n", None, 2),  # 1.5 CPUs: rounded up
+        ("50000 100000\n", None, 1),
+        (None, ("-1\n", "100000\n"), 8),
+        (None, ("300000\n", "100000\n"), 3),
+        ("400000 100000\n", ("300000\n", "100000\n"), 3),  # the smaller quota
+        ("2000000 100000\n", None, 8),  # a quota above the affinity
+        ("garbage\n", ("x\n", "0\n"), 8),
+    ],
+)
+def test_the_default_job_count_is_the_affinity_at_most_the_cgroup_quota(tmp_path, monkeypatch, v2, v1, jobs):
+    monkeypatch.setattr(engine_module.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    paths = {"CGROUP_V2_CPU_MAX": "cpu.max", "CGROUP_V1_QUOTA": "quota", "CGROUP_V1_PERIOD": "period"}
+    for name, file in paths.items():
+        monkeypatch.setattr(engine_module, name, tmp_path / file)
+    if v2 is not None:
+        (tmp_path / "cpu.max").write_text(v2)
+    if v1 is not None:
+        (tmp_path / "quota").write_text(v1[0])
+        (tmp_path / "period").write_text(v1[1])
+    assert engine_module.default_jobs() == jobs

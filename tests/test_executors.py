@@ -6,6 +6,7 @@ usage errors."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -103,3 +104,14 @@ def test_bad_executor_options_are_usage_errors(capsys, monkeypatch):
     assert main([*argv, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err.strip()
     assert "cannot reach the Dask scheduler" in err and len(err.splitlines()) == 1
+
+
+def test_ending_a_pool_whose_manager_thread_never_started_does_not_raise() -> None:
+    """SIGTERM can land between the pool's making its manager thread and starting it; ending the
+    pool then must not raise (the error would replace the interruption under way)."""
+    pool = executors.worker_pool(1)
+    pool._executor_manager_thread = threading.Thread(target=lambda: None)  # made, never started
+    with pytest.raises(RuntimeError, match="before it is started"):
+        pool._executor_manager_thread.join()  # what a plain shutdown would run into
+    executors.end_pool(pool)
+    assert pool._shutdown_thread

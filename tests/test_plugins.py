@@ -103,18 +103,43 @@ def test_a_plugin_draws_its_coins_from_the_seeded_generator_of_its_trial():
             _ref("Anything", PLUGINS / "broken_plugin.py"),
             "importing it raised RuntimeError: this plugin is broken",
         ),
+        (_ref("Anything", PLUGINS / "exiting_plugin.py"), "raised SystemExit: 0"),
     ],
 )
-def test_a_bad_file_plugin_is_a_usage_error_naming_it(reference, message):
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+def test_a_bad_file_plugin_is_a_usage_error_naming_it(reference, message, trusted):
     with pytest.raises(UsageError, match=re.escape(message)) as raised:
-        get_adversary(reference)
+        get_adversary(reference, trusted=trusted)
     assert str(raised.value).startswith("plugin ")
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+def test_a_class_without_an_id_is_a_usage_error(trusted):
+    with pytest.raises(UsageError, match=r"plugin .*:Nameless: .*id"):
+        get_adversary(_ref("Nameless"), trusted=trusted)
 
 
 def test_on_the_command_line_a_bad_plugin_is_one_line_and_status_2(capsys):
     status, out, err = _main(capsys, "run", "dl", "--adversary", _ref("Impostor"))
     assert status == cli.USAGE_ERROR and out == ""
     assert err.count("\n") == 1 and "belongs to a built-in adversary" in err
+
+
+def test_a_file_named_without_its_class_lists_the_adversary_classes_it_defines(capsys):
+    status, out, err = _main(capsys, "run", "dl", "--adversary", str(ATTACKS))
+    assert (status, out) == (2, "") and err.count("\n") == 1
+    assert f"give {ATTACKS}:Class, one of: StudentBsgs, Dice, GreedySigner, Sleeper, Impostor," in err
+    assert "Nameless" not in err and "NotAnAdversary" not in err  # classes without an id
+    assert "dl.random-guess" not in err  # not the built-in ids
+    with pytest.raises(UsageError, match=r"^'not an id' is not a class name: give .*: StudentBsgs"):
+        get_adversary(f"{ATTACKS}:not an id")
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+@pytest.mark.parametrize("plugin", ["broken_plugin.py", "exiting_plugin.py"])
+def test_a_file_is_read_not_run_to_list_its_classes(plugin, trusted):
+    with pytest.raises(UsageError, match=f"^{plugin} defines no adversary class"):
+        get_adversary(str(PLUGINS / plugin), trusted=trusted)
 
 
 def test_only_a_py_path_with_a_class_name_is_a_file_reference():

@@ -221,6 +221,7 @@ def test_optional_keys_and_their_defaults(tmp_path):
             "entry 2 (dl): game dl has no",
         ),
         (HEADER + NULL.replace("dl.random-guess", "nope") + BSGS, "unknown adversary 'nope'"),
+        (HEADER + NULL.replace("dl.random-guess", "adv.py") + BSGS, "/adv.py: cannot read it"),
         (HEADER + NULL.replace("dl.random-guess", "sig.nonce-reuse") + BSGS, "does not target dl"),
         (HEADER + NULL.replace('"toy"', '"huge"') + BSGS, "no tier 'huge'"),
         (HEADER + NULL.replace('tier = "toy"\n', "") + BSGS, "entry 1: missing key 'tier'"),

@@ -88,7 +88,8 @@ def test_vectors_are_validated_when_read(tmp_path):
         WinVector.from_dict(data)
     for key, value, message in [
         ("schema", "v0", "schema is 'v0'"),
-        ("trial", -1, "trial must be a non-negative integer"),
+        ("trial", -1, "trial must be an integer in"),
+        ("trial", 2**64, r"trial must be an integer in \[0, 18446744073709551615\]"),
         ("tier", "huge", "tier must be one of"),
         ("transcript_digest", "XYZ", "64 lowercase hex digits"),
         ("note", {"bugType": "BAD", "description": "", "effect": ""}, "bugType must be one of"),

@@ -46,12 +46,13 @@ from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TraceEntry, TrialOutcome
-from mpgames.framework.seeds import RUN_KEY_BYTES, SEEDS, SEEDS_V1, checked_derivation
+from mpgames.framework.seeds import MAX_TRIAL, RUN_KEY_BYTES, SEEDS, SEEDS_V1, checked_derivation
 from mpgames.fuzz.adversary import PlanAdversary, plan_adversary
 from mpgames.fuzz.serial import PlanError, plan_data, read_plan
 from mpgames.games.registry import get_game
 from mpgames.measure.records import ISOLATED, TIERS, RunResult
 from mpgames.measure.verdicts import Kind, Verdict
+from mpgames.reports.output import write_atomically
 from mpgames.scheme.encoding import enc
 from mpgames.scheme.integers import checked_int
 
@@ -213,7 +214,7 @@ class WinVector:
                 raise fail(f"{key} must be a non-empty string")
         if data["tier"] not in TIERS:
             raise fail(f"tier must be one of {', '.join(TIERS)}")
-        trial = checked_int(data["trial"], "trial", minimum=0, error=fail)
+        trial = checked_int(data["trial"], "trial", minimum=0, maximum=MAX_TRIAL, error=fail)
         if not isinstance(data["parameters"], dict):
             raise fail("parameters must be an object")
         note = data["note"]
@@ -408,9 +409,7 @@ def write_vectors(directory: str | os.PathLike[str], vectors: Sequence[WinVector
         written = []
         for vector in vectors:
             path = folder / vector.filename()
-            path.write_text(
-                json.dumps(vector.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
+            write_atomically(path, json.dumps(vector.as_dict(), indent=2, ensure_ascii=False) + "\n")
             written.append(path)
     except OSError as exc:
         raise UsageError(f"cannot write vectors to {folder}: {exc.strerror or exc}") from None

@@ -94,5 +94,16 @@ class Stranger(Adversary):
         return 1
 
 
+class Nameless(Adversary):
+    """An Adversary subclass without an id: a base class, not an adversary that can be played."""
+
+    label = "nameless"
+    targets = ("dl",)
+    expect = "null"
+
+    def attack(self, view: View, rng: RandomSource) -> int:
+        return 1
+
+
 class NotAnAdversary:
     """A class, but not an Adversary."""

@@ -9,6 +9,8 @@ Two ways to bring an adversary that is not built in (docs/adversaries.md has a w
       "student.bsgs" = "student_attacks:StudentBsgs"
 
 * a single file, named where an adversary id is expected: `--adversary path/to/file.py:ClassName`.
+  Named without its class (`path/to/file.py`), the file's adversary classes are listed, read from
+  its syntax (the file is not run).
 
 `find` is the registry's fallback for an id it does not know (mpgames.adversaries.registry). The class it
 returns has passed the registry's own checks (targets exist, every stage implemented, the broken
@@ -22,12 +24,14 @@ A trusted file is imported once per process, under a module name derived from it
 its classes pickle by reference into worker processes forked after it was loaded (`--jobs`). Its
 folder is appended to `sys.path`, so that it can import the helper modules next to it (a folder
 submission's); appended, such a module never shadows one of the harness or the standard library.
-Whatever goes wrong while loading (no such file, an import that raises, a missing class, a class
-that fails the checks) is a `UsageError` naming the plugin: one line and exit status 2 on the CLI.
+Whatever goes wrong while loading (no such file, an import that raises or calls `sys.exit`, a
+missing class, a class that fails the checks) is a `UsageError` naming the plugin: one line and exit
+status 2 on the CLI.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.util
@@ -48,12 +52,49 @@ ENTRY_POINT_GROUP = "mpgames.adversaries"
 FILE_SUFFIX = ".py"
 
 Check = Callable[[str, object], type[Adversary]]
+# What loading a plugin may raise and be refused for: any exception, and `sys.exit` at its top level
+# (which would otherwise end the command with the plugin's status; a `sys.exit(0)` would pass for
+# success). A KeyboardInterrupt is the user's and stops the command.
+_LOAD_ERRORS = (Exception, SystemExit)
+
+
+def file_parts(text: str) -> tuple[str, str] | None:
+    """(path, name) of a text that names a .py file: "path/to/file.py:ClassName", or "path/to/file.py"
+    (name ""); None for any other text."""
+    path, colon, name = text.rpartition(":")
+    if colon and path.endswith(FILE_SUFFIX):
+        return path, name
+    return (text, "") if text.endswith(FILE_SUFFIX) else None
 
 
 def is_file_reference(text: str) -> bool:
     """True for "path/to/file.py:ClassName" (the path ends in .py, the name is an identifier)."""
-    path, colon, name = text.rpartition(":")
-    return bool(colon) and path.endswith(FILE_SUFFIX) and name.isidentifier()
+    parts = file_parts(text)
+    return parts is not None and parts[1].isidentifier()
+
+
+def _declares_id(node: ast.ClassDef) -> bool:
+    targets = [t for s in node.body if isinstance(s, ast.Assign) for t in s.targets]
+    targets += [s.target for s in node.body if isinstance(s, ast.AnnAssign)]
+    return any(isinstance(target, ast.Name) and target.id == "id" for target in targets)
+
+
+def _no_class_named(path_text: str, name: str) -> UsageError:
+    """The error for a .py file named without a class name (or with one that is no identifier): the
+    adversary classes the file defines (top-level classes that declare an `id`), read from its syntax
+    alone: the file is not run."""
+    path = Path(path_text).expanduser()
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except OSError as exc:
+        return UsageError(f"plugin {path_text}: cannot read it: {exc.strerror or exc}")
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        return UsageError(f"plugin {path_text}: not Python source: {exc}")
+    classes = [node.name for node in tree.body if isinstance(node, ast.ClassDef) and _declares_id(node)]
+    if not classes:
+        return UsageError(f"{path.name} defines no adversary class (a class with an id)")
+    named = f"{name!r} is not a class name: " if name else ""
+    return UsageError(f"{named}give {path_text}:Class, one of: {', '.join(classes)}")
 
 
 def find(
@@ -65,6 +106,9 @@ def find(
 
     A plugin is isolated unless `trusted`: its class is loaded in its own process, never in this one,
     and the class returned is its stand-in (mpgames.adversaries.isolated)."""
+    parts = file_parts(adversary_id)
+    if parts is not None and not is_file_reference(adversary_id):
+        raise _no_class_named(*parts)
     if is_file_reference(adversary_id):
         reference = adversary_id
     else:
@@ -118,7 +162,7 @@ def _import_file(path: Path) -> ModuleType:
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except _LOAD_ERRORS as exc:
         del sys.modules[module_name]
         raise UsageError(f"plugin {path}: importing it raised {type(exc).__name__}: {exc}") from None
     return module
@@ -138,5 +182,5 @@ def _load_entry_point(reference: str) -> object:
     """The object an entry point's "module:attribute" names, imported into this process."""
     try:
         return load_reference(reference)
-    except Exception as exc:
+    except _LOAD_ERRORS as exc:
         raise UsageError(f"plugin {reference}: loading it raised {type(exc).__name__}: {exc}") from None

@@ -65,6 +65,9 @@ BUILTIN_ADVERSARIES: tuple[str, ...] = (
 def _checked(reference: str, cls: object) -> type[Adversary]:
     if not (isinstance(cls, type) and issubclass(cls, Adversary)):
         raise TypeError(f"{reference} is not an Adversary subclass")
+    adversary_id = getattr(cls, "id", None)
+    if not isinstance(adversary_id, str) or not adversary_id:
+        raise TypeError(f'class {cls.__name__} declares no id (a non-empty string: id = "...")')
     games = [get_game(target) for target in cls.targets]
     for game in games:
         missing = [s for s in game.stages if not cls.implements_stage(s)]

@@ -48,6 +48,7 @@ from mpgames.cli import listing as cli_listing
 from mpgames.cli import plot as cli_plot
 from mpgames.cli import reduce as cli_reduce
 from mpgames.cli import replay as cli_replay
+from mpgames.cli import terminal
 from mpgames.cli.explain import explain
 from mpgames.cli.progress import progress
 from mpgames.framework.base import Game
@@ -55,9 +56,9 @@ from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import EXECUTORS, LOCAL
 from mpgames.framework.faults import FaultReport, Frame
-from mpgames.framework.seeds import SEED_DERIVATIONS, SEEDS
+from mpgames.framework.seeds import MAX_TRIAL, SEED_DERIVATIONS, SEEDS
 from mpgames.games.registry import get_game
-from mpgames.measure.estimation import SEQUENCE
+from mpgames.measure.estimation import SEQUENCE, check_reachable
 from mpgames.measure.planning import PLAN_LIMIT, PLAN_MISS, plan
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
@@ -96,10 +97,21 @@ def _number(convert: Callable[[str], Any], check: Callable[[Any], bool], wanted:
 
 
 _positive_int = _number(int, lambda v: v > 0, "a positive integer")
-_index = _number(int, lambda v: v >= 0, "a non-negative integer")
+_index = _number(int, lambda v: 0 <= v <= MAX_TRIAL, f"a trial index (0 to {MAX_TRIAL})")
 _derivation = _number(int, lambda v: v in SEED_DERIVATIONS, f"one of {', '.join(map(str, SEED_DERIVATIONS))}")
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number of seconds")
 _probability = _number(float, lambda v: 0 < v < 1, "a number strictly between 0 and 1")
+
+
+def _seed(text: str) -> str:
+    """A run seed: non-empty text that encodes as UTF-8 (a seed path's field, mpgames.framework.seeds)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not UTF-8 text") from None
+    if not text:
+        raise argparse.ArgumentTypeError("a seed must not be empty")
+    return text
 
 
 def _run_key(text: str) -> bytes:
@@ -135,7 +147,9 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--variant", help="scheme variant (default: the game's default variant)")
         p.add_argument("--tier", help="toy or standard (default: the tier of --group, else toy)")
         p.add_argument("--group", help="named group (default: the game's group for the tier)")
-        p.add_argument("--seed", default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})")
+        p.add_argument(
+            "--seed", type=_seed, default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})"
+        )
         p.add_argument(
             "--time-limit",
             type=_positive_float,
@@ -159,7 +173,9 @@ def _build_parser() -> argparse.ArgumentParser:
         )
 
     def executor_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--jobs", type=_positive_int, help="workers (default: all cores)")
+        p.add_argument(
+            "--jobs", type=_positive_int, help="workers (default: all cores, at most the CPU quota)"
+        )
         p.add_argument(
             "--executor",
             choices=EXECUTORS,
@@ -223,13 +239,15 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         help="trial cap of every entry (default: per game, from its kind; see docs/suites.md)",
     )
-    demo.add_argument("--seed", help="suite seed (default: the seed of src/mpgames/suites/default.toml)")
+    demo.add_argument(
+        "--seed", type=_seed, help="suite seed (default: the seed of src/mpgames/suites/default.toml)"
+    )
     executor_options(demo)
     demo.add_argument("--json", action="store_true", help="machine-readable output")
     traceback_option(demo)
     demo.add_argument("--out", type=Path, help="write summary.md, results.json and manifest.json here")
     cli_plot.add_plots_option(demo)
-    cli_plot.add_wall_command(commands, _positive_int, _probability)
+    cli_plot.add_wall_command(commands, _positive_int, _probability, _seed)
     check = commands.add_parser("check", help="play a suite file and check its expectations (CI mode)")
     check.add_argument("suite", type=Path, help="suite file (TOML, see docs/suites.md)")
     check.add_argument("--strict", action="store_true", help="an inconclusive entry fails the check")
@@ -255,7 +273,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="only entry N of the file, counted from 1 (repeatable; α is split over the entries kept)",
     )
-    check.add_argument("--seed", help="suite seed (overrides the file's)")
+    check.add_argument("--seed", type=_seed, help="suite seed (overrides the file's)")
     check.add_argument(
         "--max-trials",
         type=_positive_int,
@@ -272,18 +290,21 @@ def _build_parser() -> argparse.ArgumentParser:
     walk = commands.add_parser("walkthrough", help="a narrated Micropay 3 and microcoin scenario")
     walk.add_argument("--seed", type=int, default=1, help="scenario seed")
     walk.add_argument("--group", default=WALKTHROUGH_GROUP, help=f"named group ({WALKTHROUGH_GROUP})")
-    cli_reduce.add_command(commands, _positive_int)
+    cli_reduce.add_command(commands, _positive_int, _seed)
     cli_grade.add_command(commands, _positive_int)
-    cli_fuzz.add_command(commands, _positive_int, _positive_float)
+    cli_fuzz.add_command(commands, _positive_int, _positive_float, _seed)
     return parser
 
 
 # -- run and demo -----------------------------------------------------------------------------------
 
 
-def _thresholds(args: argparse.Namespace) -> Thresholds:
+def _thresholds(args: argparse.Namespace, game: type[Game]) -> Thresholds:
+    """The run's thresholds, which must be consistent and decidable for the game's kind."""
     try:
-        return Thresholds(args.eps0, args.eps1, args.alpha)
+        thresholds = Thresholds(args.eps0, args.eps1, args.alpha)
+        check_reachable(game.kind, thresholds, game.n_choices)
+        return thresholds
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -297,7 +318,10 @@ def _play(
     group = getattr(args, "group", None)
     time_limit = getattr(args, "time_limit", DEFAULT_TIME_LIMIT)
     results: list[RunResult] = []
-    with Engine(args.jobs, executor=args.executor, scheduler=args.scheduler) as engine:
+    with (
+        terminal.adversary_prints_to_stderr(),
+        Engine(args.jobs, executor=args.executor, scheduler=args.scheduler) as engine,
+    ):
         for entry, log in zip(entries, logs, strict=True):
             try:
                 results.append(
@@ -331,10 +355,8 @@ def _report(
 ) -> None:
     if args.out is not None:
         run_manifest = render.manifest(args.seed, parameters, interruption)
-        try:
+        with cli_check.writing(args.out, cli_check.RUN_FOLDER):
             render.write_run_folder(args.out, results, run_manifest, interruption)
-        except OSError as exc:
-            raise UsageError(f"cannot write the run folder {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}", file=sys.stderr)
         cli_plot.write_plots(results, args, [log.won for log in logs][: len(results)])
     if args.json:
@@ -362,7 +384,7 @@ def fault_tracebacks(results: Sequence[RunResult]) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     game = get_game(args.game)
-    thresholds = _thresholds(args)
+    thresholds = _thresholds(args, game)
     variant = game.variant(args.variant).name
     tier = cli_replay.tier_of(args)
     game.group(tier, args.group)  # validate the tier and group before anything runs
@@ -380,6 +402,7 @@ def _run(args: argparse.Namespace) -> int:
     entries = [
         SuiteEntry(game, variant, adversary, tier, args.max_trials, thresholds) for adversary in chosen
     ]
+    cli_check.check_outputs(args)
     logs = [cli_check.saving_log(args.save_wins) for _ in entries]
     results, interruption = _play(entries, args, logs)
     if args.save_wins is not None:
@@ -516,6 +539,7 @@ def _signals_interrupt() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `mpgames` console script; returns the exit status."""
+    terminal.fall_back_to_ascii()
     args = _build_parser().parse_args(argv)
     try:
         with _signals_interrupt():

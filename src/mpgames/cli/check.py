@@ -45,13 +45,14 @@ import sys
 import time
 import traceback
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mpgames.cli import fuzz as cli_fuzz
+from mpgames.cli.terminal import adversary_prints_to_stderr
 from mpgames.framework.engine import Engine, TrialLog
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import LOCAL
@@ -59,7 +60,7 @@ from mpgames.measure.estimation import SEQUENCE, Estimate
 from mpgames.measure.holm import holm
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.measure.verdicts import Verdict
-from mpgames.suites import tomlcheck
+from mpgames.reports.output import check_writable, write_atomically
 from mpgames.suites.demo import SuiteEntry
 from mpgames.suites.files import FuzzSection, Suite, entry_record, load_default_suite, load_suite
 from mpgames.vectors import MAX_SAVED_WINS
@@ -86,6 +87,8 @@ class Report(Protocol):
 
 PASSED, FAILED, INCONCLUSIVE, ERROR = "passed", "failed", "inconclusive", "error"
 SUITE_CAP_REACHED = "suite time cap reached"
+# The outputs, as the errors about them name them.
+JUNIT, RUN_FOLDER, VECTORS_FOLDER = "JUnit report", "run folder", "vectors folder"
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ def play_suite(
     A file or entry-point adversary always runs isolated; `isolated` isolates the built-in ones too."""
     runs: list[EntryRun] = []
     suite_deadline = _deadline(suite.suite_seconds)
-    with Engine(jobs, executor=executor, scheduler=scheduler) as engine:
+    with adversary_prints_to_stderr(), Engine(jobs, executor=executor, scheduler=scheduler) as engine:
         for number, entry in enumerate(suite.entries, 1):
             if suite_deadline is not None and time.monotonic() >= suite_deadline:
                 runs.append(EntryRun(number, entry, None, SUITE_CAP_REACHED))
@@ -461,12 +464,32 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
     ET.SubElement(case, "system-out").text = f"{described}; trials: {run.result.estimate.trials}"
 
 
-def _write(path: Path, text: str, what: str) -> None:
+@contextmanager
+def writing(path: Path, what: str) -> Iterator[None]:
+    """An OSError while writing the output `path` becomes the command's one-line `UsageError`."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        yield
     except OSError as exc:
         raise UsageError(f"cannot write the {what} {path}: {exc.strerror or exc}") from None
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Before anything is played: a `UsageError` for an output of the command (`--junit`, `--out`,
+    `--save-wins`) that could not be written, rather than at the end of the run (nothing is left behind)."""
+    junit: Path | None = getattr(args, "junit", None)
+    if junit is not None:
+        with writing(junit, JUNIT):
+            check_writable(junit)
+    for folder, what in ((args.out, RUN_FOLDER), (getattr(args, "save_wins", None), VECTORS_FOLDER)):
+        if folder is not None:
+            with writing(folder, what):
+                check_writable(folder, folder=True)
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    with writing(path, what):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, text)
 
 
 # -- the commands -------------------------------------------------------------------------------------
@@ -486,7 +509,7 @@ def _overridden(suite: Suite, args: argparse.Namespace) -> Suite:
     """The suite with what the command line overrides: `--seed`, `--time-limit`, `--max-trials`
     (a cap on every entry's), `--entry-seconds` (every entry's cap) and `--suite-seconds`."""
     if args.seed is not None:
-        suite = dataclasses.replace(suite, seed=tomlcheck.seed(args.seed, "--seed"))
+        suite = dataclasses.replace(suite, seed=args.seed)
     if args.time_limit is not None:
         suite = dataclasses.replace(suite, time_limit=args.time_limit)
     if args.max_trials is not None:
@@ -506,6 +529,7 @@ def _overridden(suite: Suite, args: argparse.Namespace) -> Suite:
 def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
     """`mpgames check SUITE` (module docstring)."""
     suite = _overridden(load_suite(args.suite, args.game, args.entry), args)
+    check_outputs(args)
     runs, interruption = play_suite(
         suite,
         jobs=args.jobs,
@@ -523,7 +547,7 @@ def check(args: argparse.Namespace, progress: Progress, show: Report) -> int:
         saved = sum(len(run.vectors) for run in report.runs)
         print(f"wrote {saved} vector(s) to {args.save_wins}", file=sys.stderr)
     if args.junit is not None:
-        _write(args.junit, junit_xml(report), "JUnit report")
+        _write(args.junit, junit_xml(report), JUNIT)
     _conclude(report, args, show, {})
     for run in report.failing():
         why = "" if run.error is None else f": {run.error}"
@@ -565,6 +589,7 @@ def demo(args: argparse.Namespace, progress: Progress, show: Report) -> int:
         suite = dataclasses.replace(suite, entries=entries)
     if args.seed is not None:
         suite = dataclasses.replace(suite, seed=args.seed)
+    check_outputs(args)
     runs, interruption = play_suite(
         suite, jobs=args.jobs, progress=progress, executor=args.executor, scheduler=args.scheduler
     )

@@ -37,6 +37,7 @@ def add_command(
     commands: argparse._SubParsersAction,
     positive_int: Callable[[str], int],
     positive_float: Callable[[str], float],
+    seed: Callable[[str], str],
 ) -> None:
     fuzz = commands.add_parser("fuzz", help="search for an attack that wins a game (docs/fuzz.md)")
     fuzz.add_argument("game", help="game id (see `mpgames list`)")
@@ -46,7 +47,9 @@ def add_command(
         "--budget", type=positive_int, default=DEFAULT_BUDGET, help=f"plans at most ({DEFAULT_BUDGET})"
     )
     fuzz.add_argument("--time", type=positive_float, help="seconds at most (default: no limit)")
-    fuzz.add_argument("--seed", default=DEFAULT_SEED, help=f"search and run seed (default: {DEFAULT_SEED!r})")
+    fuzz.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"search and run seed (default: {DEFAULT_SEED!r})"
+    )
     fuzz.add_argument("--json", action="store_true", help="machine-readable output")
     fuzz.add_argument("--save-wins", type=Path, help="write a win's first trial as a JSON vector here")
 

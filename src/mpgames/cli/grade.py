@@ -35,7 +35,11 @@ def add_command(commands: argparse._SubParsersAction, positive_int: Callable[[st
     grade.add_argument("submissions", type=Path, nargs="+", help="a student's .py file, or folder")
     grade.add_argument("--out", type=Path, help="write grades.csv, grades.json, reports/, gradescope/ here")
     grade.add_argument("--json", action="store_true", help="print the grades as JSON")
-    grade.add_argument("--jobs", type=positive_int, help="submissions graded at once (default: all cores)")
+    grade.add_argument(
+        "--jobs",
+        type=positive_int,
+        help="submissions graded at once (default: all cores, at most the CPU quota)",
+    )
     grade.add_argument("--gradescope", type=Path, help="write one submission's Gradescope results.json")
 
 

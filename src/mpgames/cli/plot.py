@@ -109,15 +109,16 @@ def add_wall_command(
     commands: argparse._SubParsersAction[ParserT],
     positive_int: Callable[[str], int],
     probability: Callable[[str], float],
+    seed: Callable[[str], str],
 ) -> None:
-    """The `plot-wall` subcommand; the CLI passes its own argument parsers for numbers."""
+    """The `plot-wall` subcommand; the CLI passes its own argument parsers for numbers and seeds."""
     wall = commands.add_parser("plot-wall", help="success of budgeted generic attacks against the size of q")
     wall.add_argument("--out", type=Path, required=True, help="write wall.png and wall.json here")
     wall.add_argument("--trials", type=positive_int, default=WALL_TRIALS, help="trials per game and size")
     wall.add_argument("--min-bits", type=positive_int, default=WALL_MIN_BITS, help="smallest q, in bits")
     wall.add_argument("--max-bits", type=positive_int, default=WALL_MAX_BITS, help="largest q, in bits")
     wall.add_argument("--step", type=positive_int, default=WALL_STEP, help="bits between sizes")
-    wall.add_argument("--seed", default="0", help="run seed")
+    wall.add_argument("--seed", type=seed, default="0", help="run seed")
     wall.add_argument(
         "--alpha",
         type=probability,

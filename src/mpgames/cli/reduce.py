@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from mpgames.cli.reduce_table import table
+from mpgames.cli.terminal import adversary_prints_to_stderr
 from mpgames.framework.errors import UsageError
 from mpgames.reductions.registry import all_reductions, get_reduction, inner_adversary
 from mpgames.reductions.runner import DEFAULT_TRIALS, Relation, tightness, to_json
@@ -30,8 +31,12 @@ DEFAULT_SEED = "0"
 ParserT = TypeVar("ParserT", bound=argparse.ArgumentParser)
 
 
-def add_command(commands: argparse._SubParsersAction[ParserT], positive_int: Callable[[str], int]) -> None:
-    """The `reduce` subcommand; the CLI passes its own parser for positive integers."""
+def add_command(
+    commands: argparse._SubParsersAction[ParserT],
+    positive_int: Callable[[str], int],
+    seed: Callable[[str], str],
+) -> None:
+    """The `reduce` subcommand; the CLI passes its own parsers for positive integers and seeds."""
     reduce = commands.add_parser("reduce", help="play reductions around inner adversaries: a tightness table")
     reduce.add_argument("reduction", nargs="?", help="reduction id, e.g. cr-dl (default: every reduction)")
     reduce.add_argument(
@@ -42,7 +47,9 @@ def add_command(commands: argparse._SubParsersAction[ParserT], positive_int: Cal
     reduce.add_argument(
         "--max-trials", type=positive_int, default=DEFAULT_TRIALS, help="trials of each of the two runs"
     )
-    reduce.add_argument("--seed", default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})")
+    reduce.add_argument(
+        "--seed", type=seed, default=DEFAULT_SEED, help=f"run seed (default: {DEFAULT_SEED!r})"
+    )
     reduce.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -55,10 +62,13 @@ def reduce(args: argparse.Namespace) -> int:
         pairs = [(reductions[0], inner_adversary(reductions[0], args.inner))]
     else:
         pairs = [(reduction, inner) for reduction in reductions for inner in reduction.inner_adversaries]
-    rows = [
-        tightness(reduction, inner, args.tier, trials=args.max_trials, seed=args.seed, group_name=args.group)
-        for reduction, inner in pairs
-    ]
+    with adversary_prints_to_stderr():
+        rows = [
+            tightness(
+                reduction, inner, args.tier, trials=args.max_trials, seed=args.seed, group_name=args.group
+            )
+            for reduction, inner in pairs
+        ]
     if args.json:
         meta = {
             "command": "reduce",

@@ -48,6 +48,7 @@ import typing
 from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 from mpgames.framework.base import AdversaryLike, Game
@@ -281,9 +282,46 @@ def _isolated_trial(
     return construct
 
 
+# Where the kernel publishes a container's CPU quota: cgroup v2 ("max 100000": none; "200000 100000":
+# two CPUs), and cgroup v1 (a quota of -1: none).
+CGROUP_V2_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+CGROUP_V1_QUOTA = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+CGROUP_V1_PERIOD = Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+
+
+def _cpus(quota: str, period: str) -> int | None:
+    """The CPUs a quota of `quota` µs per `period` µs allows, rounded up; None for no quota."""
+    try:
+        microseconds, length = int(quota), int(period)
+    except ValueError:  # "max", or a file the kernel writes otherwise
+        return None
+    return -(-microseconds // length) if microseconds > 0 and length > 0 else None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_quota() -> int | None:
+    """The CPUs the container's cgroup quota allows (v2, v1; the smaller if both), None without one."""
+    found = []
+    v2 = (_read(CGROUP_V2_CPU_MAX) or "").split()
+    if len(v2) == 2:
+        found.append(_cpus(*v2))
+    v1_quota, v1_period = _read(CGROUP_V1_QUOTA), _read(CGROUP_V1_PERIOD)
+    if v1_quota is not None and v1_period is not None:
+        found.append(_cpus(v1_quota, v1_period))
+    return min((cpus for cpus in found if cpus is not None), default=None)
+
+
 def default_jobs() -> int:
-    """All cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The cores this process may run on (its affinity), at most the container's CPU quota."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quota = cpu_quota()
+    return cores if quota is None else min(cores, quota)
 
 
 def _check_positive(value: float | None, name: str, *, integer: bool) -> None:

@@ -98,7 +98,12 @@ def end_pool(pool: ProcessPoolExecutor) -> None:
     adversaries first), and reap them."""
     for process in list(pool._processes.values()):  # Python 3.11 has no public way to them
         process.terminate()
-    pool.shutdown(cancel_futures=True)  # its manager thread sees the workers end and reaps them
+    try:
+        pool.shutdown(cancel_futures=True)  # its manager thread sees the workers end and reaps them
+    except RuntimeError:
+        # A signal came between the pool's making its manager thread and starting it: there is no
+        # thread to join, and the interruption under way must not give way to this error.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class LocalExecutor:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from mpgames.framework.errors import UsageError
-from mpgames.scheme.encoding import enc, enc_u64
+from mpgames.scheme.encoding import U64_MAX, enc, enc_u64
 from mpgames.scheme.randomness import HashStream, RandomSource, SeededRandom
 
 # The seed derivations, oldest first; runs are played with the last one.
@@ -45,6 +45,8 @@ SEEDS = SEEDS_V2
 _DOMAIN = {SEEDS_V1: b"mpgames/trial-seed/v1", SEEDS_V2: b"mpgames/trial-seed/v2"}
 _KEYED_DOMAIN = {SEEDS_V1: b"mpgames/challenger-coins/v1", SEEDS_V2: b"mpgames/challenger-coins/v2"}
 _CHALLENGER, _ADVERSARY = b"challenger", b"adversary"
+# The largest trial index: both derivations encode the index as a u64.
+MAX_TRIAL = U64_MAX
 # Bytes of a run key.
 RUN_KEY_BYTES = 32
 

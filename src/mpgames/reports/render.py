@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
@@ -26,6 +25,7 @@ from typing import Any
 from tabulate import tabulate
 
 from mpgames.measure.records import ISOLATED, SCHEMA_VERSION, TRUSTED, Interruption, RunResult
+from mpgames.reports.output import write_atomically
 
 COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdict", "expected", "lost")
 
@@ -227,15 +227,6 @@ def summary_markdown(
     return "\n".join(lines)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace `path` in one step, so a crash never leaves a half-written report."""
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
-
-
 def write_run_folder(
     directory: str | os.PathLike[str],
     results: Sequence[RunResult],
@@ -255,5 +246,5 @@ def write_run_folder(
     }
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        _write_atomically(folder / name, text)
+        write_atomically(folder / name, text)
     return folder

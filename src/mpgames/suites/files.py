@@ -177,9 +177,10 @@ def _calibrated(kind: Kind, n_choices: int | None, level: float) -> dict[str, fl
 
 def _plugin_path(reference: str, base: Path) -> str:
     """A one-file plugin reference with a relative path is relative to the suite file's folder."""
-    if not plugins.is_file_reference(reference):
+    parts = plugins.file_parts(reference)
+    if parts is None:
         return reference
-    path, _, name = reference.rpartition(":")
+    path, name = parts
     return f"{base / Path(path).expanduser()}:{name}"
 
 

@@ -77,5 +77,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         fail(str(path), f"no such {what}")
     except OSError as exc:
         fail(str(path), f"cannot read the {what}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        fail(str(path), f"not UTF-8 text: {exc}")
     except tomllib.TOMLDecodeError as exc:
         fail(str(path), f"not valid TOML: {exc}")
