@@ -60,7 +60,7 @@ from mpgames.framework.seeds import MAX_TRIAL, SEED_DERIVATIONS, SEEDS
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import SEQUENCE, check_reachable
 from mpgames.measure.planning import PLAN_LIMIT, PLAN_MISS, plan
-from mpgames.measure.records import Interruption, RunResult
+from mpgames.measure.records import SCHEMA_VERSION, Interruption, RunResult
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
 from mpgames.reports import render
 from mpgames.scheme.errors import InvalidGroupError
@@ -429,7 +429,7 @@ def _plan(game: type[Game], thresholds: Thresholds, args: argparse.Namespace) ->
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
-        print(json.dumps({"game": game.id, **planned.as_dict()}, indent=2))
+        print(json.dumps({"schema_version": SCHEMA_VERSION, "game": game.id, **planned.as_dict()}, indent=2))
         return 0
     choices = f", n = {game.n_choices}" if game.n_choices else ""
 

@@ -24,6 +24,7 @@ from mpgames.framework.engine import make_spec
 from mpgames.fuzz.adversary import plan_adversary
 from mpgames.fuzz.plan import plan_lines
 from mpgames.games.registry import get_game
+from mpgames.measure.records import SCHEMA_VERSION
 from mpgames.vectors import WinVector, write_vectors
 
 if TYPE_CHECKING:
@@ -66,7 +67,11 @@ def fuzz(args: argparse.Namespace) -> int:
         report = search(
             game, args.variant, args.tier, budget=args.budget, seconds=args.time, seed=args.seed, on_plan=bar
         )
-    print(json.dumps(record(report), indent=2) if args.json else text(report))
+    print(
+        json.dumps({"schema_version": SCHEMA_VERSION, **record(report)}, indent=2)
+        if args.json
+        else text(report)
+    )
     if args.save_wins is not None and report.finding is not None:
         written = save_finding(game, report, args.save_wins)
         print(f"wrote {len(written)} vector(s) to {args.save_wins}", file=sys.stderr)

@@ -13,6 +13,7 @@ from tabulate import tabulate
 from mpgames.adversaries.registry import adversaries_for, all_adversaries
 from mpgames.framework.base import Game
 from mpgames.games.registry import all_games
+from mpgames.measure.records import SCHEMA_VERSION
 
 
 def _game_record(game: type[Game]) -> dict[str, Any]:
@@ -45,7 +46,8 @@ def list_command(args: argparse.Namespace) -> int:
         for a in all_adversaries()
     ]
     if args.json:
-        print(json.dumps({"games": games, "adversaries": adversaries}, indent=2, ensure_ascii=False))
+        document = {"schema_version": SCHEMA_VERSION, "games": games, "adversaries": adversaries}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
     game_rows = [
         [

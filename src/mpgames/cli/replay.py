@@ -4,7 +4,6 @@ saved win vector replayed and compared step by step (mpgames.vectors)."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 from typing import Any
 
@@ -17,6 +16,7 @@ from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import SEEDS
 from mpgames.games.registry import get_game
+from mpgames.measure.records import SCHEMA_VERSION
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import named_group
 from mpgames.vectors import load_vector, replay_report, replay_vector
@@ -44,7 +44,12 @@ def replay(args: argparse.Namespace) -> int:
             raise UsageError(f"--vector fixes the trial: give it without {', '.join(given)}")
         vector = load_vector(args.vector)
         outcome, problems = replay_vector(vector)
-        record = {"vector": str(args.vector), "outcome": dataclasses.asdict(outcome), "problems": problems}
+        record = {
+            "schema_version": SCHEMA_VERSION,
+            "vector": str(args.vector),
+            "outcome": outcome.as_dict(),
+            "problems": problems,
+        }
         print(json.dumps(record, indent=2) if args.json else replay_report(vector, outcome, problems))
         return 1 if problems else 0
     missing = [name for name, value in trial.items() if value is None]
@@ -67,7 +72,12 @@ def replay(args: argparse.Namespace) -> int:
     )
     outcome = play_trial(spec, args.trial)
     if args.json:
-        print(json.dumps({"spec": _spec_record(spec), "outcome": dataclasses.asdict(outcome)}, indent=2))
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "spec": _spec_record(spec),
+            "outcome": outcome.as_dict(),
+        }
+        print(json.dumps(document, indent=2))
         return 0
     print(
         f"{game.id} variant={spec.variant} adversary={adversary.id} tier={spec.tier} group={spec.group_name} "

@@ -57,6 +57,21 @@ class TrialOutcome:
     def query_count(self, oracle: str) -> int:
         return dict(self.queries).get(oracle, 0)
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready (docs/schemas/replay.schema.json): queries and each step's data as objects."""
+        return {
+            "index": self.index,
+            "won": self.won,
+            "output": self.output,
+            "queries": dict(self.queries),
+            "exponentiations": self.exponentiations,
+            "hashes": self.hashes,
+            "seconds": self.seconds,
+            "error": self.error,
+            "fault": None if self.fault is None else self.fault.as_dict(),
+            "transcript": [{"step": entry.step, "data": dict(entry.data)} for entry in self.transcript],
+        }
+
     def comparable(self) -> TrialOutcome:
         """The outcome without its wall time: what must be identical across runs and job counts."""
         return dataclasses.replace(self, seconds=0.0)

@@ -1,0 +1,100 @@
+"""Every JSON output validates against its JSON Schema in docs/schemas/, and carries `schema_version`.
+
+The schemas are the documentation of the fields; these tests run the commands and validate what they
+print (and the run folder's results.json), and show that a schema refuses a document that breaks it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from mpgames import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "docs" / "schemas"
+CALIBRATION = Path(__file__).parent / "suites" / "calibration.toml"
+FAULTY = Path(__file__).parent / "plugins" / "faulty_attacks.py"
+VECTOR = Path(__file__).parent / "vectors" / "wins" / "dl_subgroup_dl.bsgs_toy_svectors_t0.json"
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    paths = sorted(SCHEMAS.glob("*.json"))
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in paths}
+
+
+def _validator(name: str) -> Draft202012Validator:
+    schemas = _schemas()
+    registry: Registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    return Draft202012Validator(schemas[name], registry=registry)
+
+
+def _output(capsys: pytest.CaptureFixture[str], *argv: str, status: int = 0) -> Any:
+    assert cli.main(list(argv)) == status
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("name", sorted(_schemas()))
+def test_each_schema_is_a_valid_schema(name: str) -> None:
+    Draft202012Validator.check_schema(_schemas()[name])
+
+
+def test_run_json_and_the_run_folder_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    results = _validator("results.schema.json")
+    document = _output(capsys, "run", "dl", "--jobs", "1", "--json", "--out", str(tmp_path / "run"))
+    results.validate(document)
+    assert {r["adversary"] for r in document["results"]} == {"dl.random-guess", "dl.bsgs"}
+    results.validate(json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8")))
+
+
+def test_a_faulted_run_validates_with_its_fault_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    document = _output(capsys, "run", "dl", "--adversary", f"{FAULTY}:SometimesRaises", "--trusted", "--json")
+    _validator("results.schema.json").validate(document)
+    (result,) = document["results"]
+    assert result["faults"]["ValueError"]["frames"]
+
+
+def test_check_json_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    document = _output(capsys, "check", str(CALIBRATION), "--jobs", "1", "--json")
+    _validator("results.schema.json").validate(document)
+
+
+def test_plan_list_replay_and_fuzz_json_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    _validator("plan.schema.json").validate(_output(capsys, "run", "mp.ul", "--plan", "--json"))
+    _validator("list.schema.json").validate(_output(capsys, "list", "--json"))
+    replay = _validator("replay.schema.json")
+    trial = _output(capsys, "replay", "dl", "--adversary", "dl.bsgs", "--trial", "0", "--json")
+    replay.validate(trial)
+    assert isinstance(trial["outcome"]["transcript"][0]["data"], dict)
+    replay.validate(_output(capsys, "replay", "--vector", str(VECTOR), "--json"))
+    fuzz = _output(capsys, "fuzz", "dl", "--budget", "5", "--json")
+    _validator("fuzz.schema.json").validate(fuzz)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d.pop("schema_version"),
+        lambda d: d["results"][0]["lost"].update({"ValueError": "3"}),  # a count as text
+        lambda d: d["results"][0].update(seeds=0),
+        lambda d: d["results"][0]["estimate"].update(verdict="maybe"),
+        lambda d: d["results"][0].update(unknown=1),
+    ],
+)
+def test_the_results_schema_refuses_a_document_that_breaks_it(capsys: pytest.CaptureFixture[str], edit):
+    document = _output(capsys, "run", "dl", "--adversary", "dl.bsgs", "--jobs", "1", "--json")
+    validator = _validator("results.schema.json")
+    validator.validate(document)
+    broken = copy.deepcopy(document)
+    edit(broken)
+    with pytest.raises(ValidationError):
+        validator.validate(broken)
