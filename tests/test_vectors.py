@@ -267,3 +267,26 @@ def test_replay_refuses_a_bad_seeds_option(capsys, argv, message):
         status = exited.code
     err = capsys.readouterr().err
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "isolated"])
+def test_a_win_of_a_file_adversary_replays_from_its_vector(capsys, tmp_path, trusted):
+    """The vector records where the adversary came from (`source`) and how it played (a run key
+    for an isolated run), so that `replay --vector` loads it and plays the same trial."""
+    plugin = Path(__file__).parent / "plugins" / "student_attacks.py"
+    argv = ["run", "dl", "--adversary", f"{plugin}:StudentBsgs", "--max-trials", "10", "--jobs", "1"]
+    assert cli.main([*argv, "--save-wins", str(tmp_path), *(["--trusted"] if trusted else [])]) == 0
+    capsys.readouterr()
+    path = sorted(tmp_path.glob("*.json"))[0]
+    vector = load_vector(path)
+    assert vector.source is not None and vector.source.endswith("student_attacks.py:StudentBsgs")
+    assert ("run_key" in vector.parameters) is not trusted
+    status, out, err = _replay(capsys, path)
+    assert (status, err) == (0, ""), out
+    assert out.splitlines()[-1].startswith("matches the vector: won")
+    # A source that now holds another adversary is refused, not replayed as if it were the same.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["source"] = f"{plugin}:Dice"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    status, _, err = _replay(capsys, path)
+    assert status == 2 and "is now adversary 'student.dice', not 'student.bsgs'" in err, err

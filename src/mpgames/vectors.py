@@ -33,6 +33,7 @@ generic adversary of mpgames.fuzz.adversary.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mpgames.adversaries.registry import resolve
+from mpgames.adversaries.registry import adversary_ids, resolve
 from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
@@ -70,7 +71,9 @@ BUG_TYPES = ("KNOWN_WEAKNESS", "WEAK_PARAMETERS", "UNEXPECTED_WIN")
 
 _FIELDS = ("schema", "game", "variant", "adversary", "tier", "group", "seed", "trial")
 _KEYS = (*_FIELDS, "parameters", "transcript", "transcript_digest", "note")
-_OPTIONAL_KEYS = ("plan", "seeds")
+_OPTIONAL_KEYS = ("plan", "seeds", "source")
+# The longest `source` a vector may name.
+MAX_SOURCE = 1000
 _NOTE_KEYS = ("bugType", "description", "effect")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _SAFE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
@@ -136,6 +139,9 @@ class WinVector:
     plan: Mapping[str, Any] | None = None
     # The seed derivation the trial was played with.
     seeds: int = SEEDS
+    # Where an adversary that is not registered was loaded from ("file.py:Class", "module:Class"),
+    # so that the vector replays it; None for a registered adversary.
+    source: str | None = None
 
     @property
     def digest(self) -> str:
@@ -161,6 +167,7 @@ class WinVector:
             effect=spec.adversary.label,
             plan=plan_data(spec.adversary.plan) if issubclass(spec.adversary, PlanAdversary) else None,
             seeds=spec.seeds,
+            source=adversary_source(spec.adversary),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -179,6 +186,7 @@ class WinVector:
             "transcript_digest": self.digest,
             "note": {"bugType": self.bug_type, "description": self.description, "effect": self.effect},
             **({} if self.plan is None else {"plan": dict(self.plan)}),
+            **({} if self.source is None else {"source": self.source}),
         }
 
     @classmethod
@@ -251,6 +259,7 @@ class WinVector:
             effect=note["effect"],
             plan=data.get("plan"),
             seeds=seeds,
+            source=_checked_source(data.get("source"), fail),
         )
         if vector.plan is not None:
             try:
@@ -266,11 +275,13 @@ class WinVector:
         game = get_game(self.game)
         time_limit = self.parameters.get("time_limit")
         run_key = self.parameters.get("run_key")
-        adversary = (
-            resolve(self.adversary, game.id)
-            if self.plan is None
-            else plan_adversary(game, read_plan(self.plan, game))
-        )
+        if self.plan is not None:
+            adversary: type[AdversaryLike] = plan_adversary(game, read_plan(self.plan, game))
+        else:
+            # A loaded adversary plays as it did: isolated where its run had a run key, else trusted.
+            adversary = resolve(self.source or self.adversary, game.id, trusted=run_key is None)
+            if adversary.id != self.adversary:
+                raise VectorError(f"{self.source} is now adversary {adversary.id!r}, not {self.adversary!r}")
         return make_spec(
             game,
             self.variant,
@@ -290,6 +301,26 @@ class WinVector:
             self.seed if _SAFE.fullmatch(self.seed) else hashlib.sha256(self.seed.encode()).hexdigest()[:12]
         )
         return f"{self.game}_{self.variant}_{self.adversary}_{self.tier}_s{seed}_t{self.trial}.json"
+
+
+def adversary_source(adversary: type[AdversaryLike]) -> str | None:
+    """Where `adversary` was loaded from, if it is not registered: the reference an isolated one was
+    loaded by, or the file and class of a trusted one (`WinVector.source`)."""
+    if adversary.id in adversary_ids() or issubclass(adversary, PlanAdversary):
+        return None
+    if adversary.isolated_only:
+        return adversary.source_reference()
+    try:
+        file = inspect.getsourcefile(adversary)
+    except TypeError:  # defined where no file is (a class made at run time)
+        return None
+    return None if file is None else f"{file}:{adversary.__qualname__}"
+
+
+def _checked_source(value: object, fail: Callable[[str], VectorError]) -> str | None:
+    if value is not None and (type(value) is not str or not 0 < len(value) <= MAX_SOURCE):
+        raise fail(f"source must be a non-empty string of at most {MAX_SOURCE} characters")
+    return value
 
 
 def _transcript(value: object, fail: Callable[[str], VectorError]) -> tuple[TraceEntry, ...]:
@@ -397,6 +428,7 @@ def save_wins(
         tracing=True,
         isolated=result.trust == ISOLATED,
         run_key=None if result.run_key is None else parse_run_key(result.run_key),
+        seeds=result.seeds,
     )
     return write_vectors(directory, [WinVector.of(spec, outcome) for outcome in wins])
 
