@@ -338,3 +338,20 @@ def test_write_run_folder_leaves_the_folder_alone_on_bad_input(tmp_path: Path) -
         render.write_run_folder(tmp_path, [make_result()], {"seed": object()})
     assert (tmp_path / "results.json").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
+
+
+def test_a_verdict_at_thresholds_other_than_the_defaults_says_which() -> None:
+    """A demo row relaxed to ε0 = 0.1 (or a suite entry's own thresholds) shows the threshold its
+    verdict was decided at; at the defaults the cell is the bare verdict."""
+
+    def verdict(wins: int, trials: int, thresholds: Thresholds) -> str:
+        result = make_result(
+            wins=wins, trials=trials, lost={}, estimate=estimate(Kind.WIN_LOSE, wins, trials, thresholds)
+        )
+        header, row = rows_of(render.table([result]))
+        return row[header.index("verdict")]
+
+    assert verdict(0, 400, Thresholds(alpha=0.01)) == "bounded"
+    assert verdict(0, 400, Thresholds(eps0=0.1, alpha=0.01)) == "bounded (ε0 = 0.1)"
+    assert verdict(40, 40, Thresholds(alpha=0.01)) == "broken"
+    assert verdict(40, 40, Thresholds(eps1=0.5, alpha=0.01)) == "broken (ε1 = 0.5)"

@@ -9,9 +9,11 @@ Voucher unforgeability (`mp.uf`):
 
 Unlinkability (`mp.ul`):
 * `mp.ul-random-guess` (null): asks for the challenge voucher, guesses a point of sale uniformly.
-* `mp.ul-read-signer` (reference): a Schnorr-signed (Micropay 2) voucher verifies under exactly one
-  point of sale's key: that one is the signer. A ring-signed voucher has no single verifying key, and
-  the attack falls back to a uniform guess.
+* `mp.ul-read-signer` (reference): a Schnorr-signed (Micropay 2) voucher verifies under the signer's
+  key, and under another point of sale's only by chance (about 1/q for each): the first key it
+  verifies under is taken as the signer, which is wrong in about (n − 1)/(2q) of the trials on a toy
+  group (mpgames.games.mp_ul). A ring-signed voucher has no single verifying key, and the attack
+  falls back to a uniform guess.
 
 Double-spending detection (`mp.ds`) and profit (`mp.profit`), the adversary being the payer:
 * `mp.ds-honest` (null): pays at each point of sale in turn, each time with its newest voucher.

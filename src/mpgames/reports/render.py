@@ -25,6 +25,7 @@ from typing import Any
 from tabulate import tabulate
 
 from mpgames.measure.records import ISOLATED, SCHEMA_VERSION, TRUSTED, Interruption, RunResult
+from mpgames.measure.verdicts import DEFAULT_EPS0, DEFAULT_EPS1, Verdict
 from mpgames.reports.output import write_atomically
 
 COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdict", "expected", "lost")
@@ -53,6 +54,19 @@ def _expected(result: RunResult) -> str:
     return f"{result.expect} {mark}"
 
 
+def _verdict(result: RunResult) -> str:
+    """The verdict column: the verdict, with the threshold it was decided at when that is not the
+    default (a demo entry relaxed to ε0 = 0.1, a suite entry's own ε0 or ε1)."""
+    verdict, thresholds = result.estimate.verdict, result.estimate.thresholds
+    if result.verdict != verdict.value:  # stopped early, or every trial faulted
+        return result.verdict
+    if verdict is Verdict.BOUNDED and thresholds.eps0 != DEFAULT_EPS0:
+        return f"{verdict.value} (ε0 = {thresholds.eps0:g})"
+    if verdict is Verdict.BROKEN and thresholds.eps1 != DEFAULT_EPS1:
+        return f"{verdict.value} (ε1 = {thresholds.eps1:g})"
+    return result.verdict
+
+
 def _lost(result: RunResult) -> str:
     if not result.lost_total:
         return "none"
@@ -75,7 +89,7 @@ def table(results: Sequence[RunResult], fmt: str = "github", interruption: Inter
             r.place,
             r.estimate.trials,
             r.estimate.describe(),
-            r.verdict,
+            _verdict(r),
             _expected(r),
             _lost(r),
         )
