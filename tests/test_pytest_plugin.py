@@ -54,7 +54,7 @@ def test_the_documented_example_passes() -> None:
     # docs/pytest-plugin.md shows this file; running it keeps the page honest.
     done = _pytest(str(EXAMPLE), cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "6 passed" in done.stdout
+    assert "8 passed" in done.stdout
 
 
 def test_the_page_shows_the_example_verbatim() -> None:
@@ -64,6 +64,7 @@ def test_the_page_shows_the_example_verbatim() -> None:
 
 FIXTURE_CHECKS = """
 import pytest
+from mpgames.adversaries.base import Adversary
 from mpgames.framework.errors import UsageError
 from mpgames.games.registry import get_game
 from mpgames.adversaries.dl import BabyStepGiantStep
@@ -98,6 +99,22 @@ def test_unknown_ids(mpgames_run):
 
 def test_a_wrong_expectation_fails(mpgames_run):
     assert mpgames_run("dl", "dl.random-guess").estimate.verdict == "broken"
+
+
+class Spinner(Adversary):
+    id = "test.spinner"
+    label = "never returns"
+    targets = ("dl",)
+    expect = "null"
+
+    def attack(self, view, rng):
+        while True:
+            pass
+
+
+def test_the_time_limit_of_a_call(mpgames_run):
+    result = mpgames_run("dl", Spinner, time_limit=0.05, max_trials=20)
+    assert result.stopped == "timed out" and result.lost == {"Timeout": 5}
 """
 
 
@@ -105,8 +122,8 @@ def test_fixture_options_errors_and_junit_properties(tmp_path: Path) -> None:
     (tmp_path / "test_fixture.py").write_text(FIXTURE_CHECKS)
     junit = tmp_path / "junit.xml"
     done = _pytest("--mpgames-seed", "from-cli", f"--junitxml={junit}", "test_fixture.py", cwd=tmp_path)
-    # Five checks pass; the test asserting a null adversary "broken" fails, as it must.
-    assert "1 failed, 5 passed" in done.stdout, done.stdout + done.stderr
+    # Six checks pass; the test asserting a null adversary "broken" fails, as it must.
+    assert "1 failed, 6 passed" in done.stdout, done.stdout + done.stderr
     assert "test_a_wrong_expectation_fails" in done.stdout
     properties = {p.get("name"): p.get("value") for p in ET.parse(junit).iter("property")}
     assert properties["mpgames dl subgroup dl.bsgs toy"].startswith("broken: Adv ≥")

@@ -51,6 +51,22 @@ def test_a_replayed_signature_is_not_a_forgery(mpgames_run):
     assert result.estimate.verdict is Verdict.BOUNDED
 
 
+def test_a_guess_1_of_n_null_adversary_is_bounded(mpgames_run):
+    """Guessing one of 3 points of sale, a null adversary wins a third of its trials: no advantage.
+    Bounding it below 0.1 takes about a thousand trials (`mpgames run mp.ul --plan --eps0 0.1`)."""
+    result = mpgames_run("mp.ul", "mp.ul-random-guess", max_trials=2000, eps0=0.1)
+    assert result.estimate.verdict is Verdict.BOUNDED
+
+
+def test_a_hidden_bit_attack_is_broken_and_a_guess_is_bounded(mpgames_run):
+    """Hidden-bit: Adv = |2·Pr[win] − 1|. Deterministic ring coins give the signer away; a coin flip
+    needs a few thousand trials to be bounded below 0.1 (`mpgames run ring.anon --plan --eps0 0.1`)."""
+    broken = mpgames_run("ring.anon", "ring.recompute-coins", variant="aos-deterministic")
+    assert broken.estimate.verdict is Verdict.BROKEN
+    guess = mpgames_run("ring.anon", "ring.random-guess", max_trials=6000, eps0=0.1, time_limit=2.0)
+    assert guess.estimate.verdict is Verdict.BOUNDED
+
+
 # -- scheme objects: property tests with mpgames' Hypothesis strategies -----------------------------
 
 

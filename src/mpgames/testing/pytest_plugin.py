@@ -30,6 +30,9 @@ DEFAULT_SEED = "0"
 # The trial cap of a run unless the test sets one; as `mpgames run`. Runs far from the thresholds
 # stop much earlier (a perfect attack at 25 trials, a null adversary of a win-lose game at 200).
 DEFAULT_MAX_TRIALS = 1000
+# The adversary's seconds per trial unless the test sets one; as `mpgames run`
+# (mpgames.framework.engine.DEFAULT_TIME_LIMIT, which this module does not import at load time).
+DEFAULT_TIME_LIMIT = 10.0
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,6 +79,7 @@ def mpgames_run(request: pytest.FixtureRequest) -> Iterator[Callable[..., RunRes
         eps1: float | None = None,
         alpha: float | None = None,
         seed: str | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
     ) -> RunResult:
         game_cls = get_game(game) if isinstance(game, str) else game
         adversary_cls = get_adversary(adversary) if isinstance(adversary, str) else adversary
@@ -90,6 +94,7 @@ def mpgames_run(request: pytest.FixtureRequest) -> Iterator[Callable[..., RunRes
             seed=default_seed if seed is None else seed,
             thresholds=thresholds,
             group=group,
+            time_limit=time_limit,
         )
         request.node.user_properties.append(
             (
