@@ -23,7 +23,18 @@ ALLOWED: dict[str, frozenset[str]] = {
     "reports": frozenset({"measure"}),
     "app": frozenset({*CORE, "reports"}),
 }
-APPLICATION = ("cli", "suites", "grading", "fuzz", "vectors", "teaching", "testing", "__init__", "__main__")
+APPLICATION = (
+    "cli",
+    "suites",
+    "grading",
+    "fuzz",
+    "vectors",
+    "teaching",
+    "testing",
+    "notebook",
+    "__init__",
+    "__main__",
+)
 
 
 def layer_of(module: str) -> str:
