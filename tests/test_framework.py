@@ -533,8 +533,10 @@ def test_the_timer_is_disarmed_and_the_handler_restored_after_each_call():
     assert signal.getsignal(signal.SIGALRM) is handler
 
 
-def test_a_swallowed_alarm_fires_again():
-    """An adversary that swallows the first TrialTimeout (as a gc callback would) is still stopped."""
+@pytest.mark.parametrize("ticking", [False, True], ids=["per call", "ticking clock"])
+def test_a_swallowed_alarm_fires_again(ticking):
+    """An adversary that swallows the first TrialTimeout (as a gc callback would) is still stopped:
+    by the repeating timer of its call, or at the next tick of a batch's clock."""
     swallowed: list[TrialTimeout] = []
 
     def stubborn() -> None:
@@ -545,7 +547,7 @@ def test_a_swallowed_alarm_fires_again():
         time.sleep(1)
 
     start = time.perf_counter()
-    with pytest.raises(TrialTimeout):
+    with ticking_clock() if ticking else contextlib.nullcontext(), pytest.raises(TrialTimeout):
         call_with_limit(stubborn, 0.02)
     assert swallowed and time.perf_counter() - start < 0.5
 
@@ -581,22 +583,6 @@ def test_a_ticking_clock_never_raises_between_stages_and_is_put_back():
         assert signal.getitimer(signal.ITIMER_REAL)[1] == pytest.approx(TICK_SECONDS)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is handler
-
-
-def test_a_swallowed_alarm_fires_again_at_the_next_tick():
-    swallowed: list[TrialTimeout] = []
-
-    def stubborn() -> None:
-        try:
-            time.sleep(1)
-        except TrialTimeout as exc:
-            swallowed.append(exc)
-        time.sleep(1)
-
-    start = time.perf_counter()
-    with ticking_clock(), pytest.raises(TrialTimeout):
-        call_with_limit(stubborn, 0.02)
-    assert swallowed and time.perf_counter() - start < 0.5
 
 
 def test_outcomes_are_frozen():

@@ -27,7 +27,7 @@ from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.cli import check as cli_check
 from mpgames.cli.explain import explain as explain_text
 from mpgames.cli.progress import progress
-from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog, make_spec, play_trial
+from mpgames.framework.engine import DEFAULT_TIME_LIMIT, FIXED, Engine, TrialLog, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.games.registry import get_game
@@ -37,6 +37,7 @@ from mpgames.measure.verdicts import Thresholds
 from mpgames.reports import render
 from mpgames.suites.demo import SuiteEntry
 from mpgames.suites.files import load_suite
+from mpgames.vectors import traced_spec
 
 DEFAULT_MAX_TRIALS = 1000
 # The width of an interval's drawing, in pixels.
@@ -236,20 +237,7 @@ def _adversaries(game_id: str, adversary: str | type[Adversary] | None) -> Seque
 
 def _trial_zero(entry: SuiteEntry, result: RunResult, time_limit: float | None) -> TrialOutcome:
     """Trial 0 of the run, replayed with tracing (a run that kept no won trial)."""
-    spec = make_spec(
-        entry.game,
-        entry.variant,
-        entry.adversary,
-        entry.tier,
-        seed=result.seed,
-        time_limit=time_limit,
-        group=result.group,
-        tracing=True,
-        isolated=result.trust == "isolated",
-        run_key=None if result.run_key is None else bytes.fromhex(result.run_key),
-        seeds=result.seeds,
-    )
-    return play_trial(spec, 0)
+    return play_trial(traced_spec(entry.game, entry.adversary, result, time_limit=time_limit), 0)
 
 
 def _trace_html(result: RunResult, trial: TrialOutcome) -> str:

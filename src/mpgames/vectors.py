@@ -417,7 +417,16 @@ def save_wins(
     guessing = result.estimate.kind is not Kind.WIN_LOSE
     if not wins or (guessing and result.estimate.verdict is not Verdict.BROKEN):
         return []
-    spec = make_spec(
+    spec = traced_spec(game, adversary, result, time_limit=time_limit)
+    return write_vectors(directory, [WinVector.of(spec, outcome) for outcome in wins])
+
+
+def traced_spec(
+    game: type[Game], adversary: type[AdversaryLike], result: RunResult, *, time_limit: float | None
+) -> TrialSpec:
+    """The spec of the run `result` records, traced: its trials play again as they did (the same
+    seed, group, seed derivation, and run key for an isolated run)."""
+    return make_spec(
         game,
         result.variant,
         adversary,
@@ -430,7 +439,6 @@ def save_wins(
         run_key=None if result.run_key is None else parse_run_key(result.run_key),
         seeds=result.seeds,
     )
-    return write_vectors(directory, [WinVector.of(spec, outcome) for outcome in wins])
 
 
 def write_vectors(directory: str | os.PathLike[str], vectors: Sequence[WinVector]) -> list[Path]:
