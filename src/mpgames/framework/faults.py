@@ -1,5 +1,5 @@
 """What a faulted trial tells the adversary's author (harness §6a "Faults carry no information";
-docs/games-framework.md "Faults"): the fault's type, its message and the adversary's own frames.
+docs/games-framework.md "Who is at fault"): the fault's type, its message and the adversary's own frames.
 
 A fault carries no information into the score; it carries a report out, for the person who wrote
 the adversary: `FaultReport(kind, message, frames)`. `report_of(exc)` builds it from the exception
