@@ -68,7 +68,7 @@ def test_check_json_validates(capsys: pytest.CaptureFixture[str]) -> None:
     _validator("results.schema.json").validate(document)
 
 
-def test_plan_list_replay_and_fuzz_json_validate(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_list_replay_fuzz_and_reduce_json_validate(capsys: pytest.CaptureFixture[str]) -> None:
     _validator("plan.schema.json").validate(_output(capsys, "run", "mp.ul", "--plan", "--json"))
     _validator("list.schema.json").validate(_output(capsys, "list", "--json"))
     replay = _validator("replay.schema.json")
@@ -78,6 +78,8 @@ def test_plan_list_replay_and_fuzz_json_validate(capsys: pytest.CaptureFixture[s
     replay.validate(_output(capsys, "replay", "--vector", str(VECTOR), "--json"))
     fuzz = _output(capsys, "fuzz", "dl", "--budget", "5", "--json")
     _validator("fuzz.schema.json").validate(fuzz)
+    reduced = _output(capsys, "reduce", "cr-dl", "--max-trials", "20", "--json")
+    _validator("reduce.schema.json").validate(reduced)
 
 
 @pytest.mark.parametrize(
