@@ -100,3 +100,11 @@ def test_the_results_schema_refuses_a_document_that_breaks_it(capsys: pytest.Cap
     edit(broken)
     with pytest.raises(ValidationError):
         validator.validate(broken)
+
+
+def test_the_wall_file_validates(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    argv = ["plot-wall", "--out", str(tmp_path), "--min-bits", "8", "--max-bits", "10", "--trials", "5"]
+    assert cli.main(argv) == 0
+    capsys.readouterr()
+    _validator("wall.schema.json").validate(json.loads((tmp_path / "wall.json").read_text(encoding="utf-8")))

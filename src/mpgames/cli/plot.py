@@ -37,8 +37,9 @@ from mpgames.framework.base import Game
 from mpgames.framework.engine import make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.games.registry import get_game
-from mpgames.measure.records import RunResult
+from mpgames.measure.records import SCHEMA_VERSION, RunResult
 from mpgames.reports import plots
+from mpgames.reports.output import write_atomically
 from mpgames.scheme.groups import toy_group
 
 WALL_JSON = "wall.json"
@@ -159,6 +160,7 @@ def plot_wall(args: argparse.Namespace) -> int:
     _require_matplotlib()
     points = measure_wall(range(args.min_bits, args.max_bits + 1, args.step), args.trials, args.seed)
     record = {
+        "schema_version": SCHEMA_VERSION,
         "steps": STEP_BUDGET,
         "p_bits": WALL_P_BITS,
         "seed": args.seed,
@@ -167,7 +169,7 @@ def plot_wall(args: argparse.Namespace) -> int:
     }
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / WALL_JSON).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        write_atomically(args.out / WALL_JSON, json.dumps(record, indent=2) + "\n")
         png = plots.wall_plot(args.out / plots.WALL_PNG, points, STEP_BUDGET, args.alpha)
     except OSError as exc:
         raise UsageError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
