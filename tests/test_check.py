@@ -104,7 +104,7 @@ def test_an_output_that_cannot_be_written_is_refused_before_anything_plays(capsy
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     for argv, what in [
-        (["--junit", blocker / "junit.xml"], f"JUnit report {blocker / 'junit.xml'}: File exists"),
+        (["--junit", blocker / "junit.xml"], f"JUnit report {blocker / 'junit.xml'}: Not a directory"),
         (["--junit", tmp_path], f"JUnit report {tmp_path}: Is a directory"),
         (["--junit", tmp_path / "new" / "junit.xml", "--out", blocker / "run"], "run folder"),
         (["--save-wins", blocker / "wins"], "vectors folder"),

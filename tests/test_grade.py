@@ -296,3 +296,19 @@ def test_a_grading_worker_that_dies_is_one_line_and_status_2(capsys, monkeypatch
     monkeypatch.setattr(grade_cli, "grade_submission", _die)
     status, _, err = grade(capsys, quick(tmp_path), SUBMISSIONS / "bob", SUBMISSIONS / "alice.py")
     assert status == 2 and "ended abruptly" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("option", ["--out", "--gradescope"])
+def test_an_unwritable_output_is_refused_before_any_submission_is_graded(
+    capsys, tmp_path, monkeypatch, option
+):
+    monkeypatch.setattr(
+        grade_cli, "_grade_all", lambda *args: pytest.fail("graded before checking its outputs")
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    target = blocker / ("grades" if option == "--out" else "results.json")
+    argv = ["grade", str(ASSIGNMENT), str(SUBMISSIONS / "alice.py"), option, str(target)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == "mpgames grade: error: cannot write the grades: Not a directory\n", err

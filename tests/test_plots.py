@@ -136,3 +136,16 @@ def test_plot_functions_refuse_nothing_to_plot(tmp_path):
         plots.advantage_plot(tmp_path / "a.png", [])
     with pytest.raises(ValueError, match="nothing to plot"):
         plots.wall_plot(tmp_path / "w.png", [], STEP_BUDGET, 0.05)
+
+
+def test_plot_wall_refuses_an_unwritable_folder_before_measuring(capsys, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    monkeypatch.setattr(
+        cli_plot, "measure_wall", lambda *args: pytest.fail("measured before checking its folder")
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status, _, err = _main(capsys, "plot-wall", "--out", str(blocker / "wall"))
+    assert (
+        status == 2 and err.startswith("mpgames plot-wall: error: cannot write to") and err.count("\n") == 1
+    )

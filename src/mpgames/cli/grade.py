@@ -27,6 +27,7 @@ from mpgames.grading import gradebook
 from mpgames.grading.assignment import Assignment, load_assignment
 from mpgames.grading.grader import Submission, SubmissionGrade, find_submissions, grade_submission
 from mpgames.measure.records import Interruption
+from mpgames.reports.output import check_writable, write_atomically
 
 
 def add_command(commands: argparse._SubParsersAction, positive_int: Callable[[str], int]) -> None:
@@ -82,11 +83,23 @@ def _grade_all(
     return [done[i] for i in range(len(submissions))], None
 
 
+def _check_outputs(folder: Path | None, gradescope: Path | None) -> None:
+    """Before any submission is graded: a `UsageError` for an output that could not be written."""
+    try:
+        if folder is not None:
+            check_writable(folder, folder=True)
+        if gradescope is not None:
+            check_writable(gradescope)
+    except OSError as exc:
+        raise UsageError(f"cannot write the grades: {exc.strerror or exc}") from None
+
+
 def grade(args: argparse.Namespace) -> int:
     assignment = load_assignment(args.assignment)
     submissions = find_submissions(args.submissions, assignment.file)
     if args.gradescope is not None and len(submissions) != 1:
         raise UsageError("--gradescope writes the results of one submission; name exactly one")
+    _check_outputs(args.out, args.gradescope)
     jobs = min(args.jobs or default_jobs(), len(submissions))
     grades, interruption = _grade_all(assignment, submissions, jobs)
     try:
@@ -95,7 +108,7 @@ def grade(args: argparse.Namespace) -> int:
             print(f"wrote {args.out}", file=sys.stderr)
         if args.gradescope is not None and grades:
             args.gradescope.parent.mkdir(parents=True, exist_ok=True)
-            args.gradescope.write_text(gradebook.gradescope(assignment, grades[0]), encoding="utf-8")
+            write_atomically(args.gradescope, gradebook.gradescope(assignment, grades[0]))
     except OSError as exc:
         raise UsageError(f"cannot write the grades: {exc.strerror or exc}") from None
     if args.json:

@@ -39,7 +39,7 @@ from mpgames.framework.errors import UsageError
 from mpgames.games.registry import get_game
 from mpgames.measure.records import SCHEMA_VERSION, RunResult
 from mpgames.reports import plots
-from mpgames.reports.output import write_atomically
+from mpgames.reports.output import check_writable, write_atomically
 from mpgames.scheme.groups import toy_group
 
 WALL_JSON = "wall.json"
@@ -158,6 +158,10 @@ def plot_wall(args: argparse.Namespace) -> int:
     if not args.min_bits <= args.max_bits <= WALL_BITS_LIMIT or args.min_bits < 4:
         raise UsageError(f"need 4 <= --min-bits <= --max-bits <= {WALL_BITS_LIMIT}")
     _require_matplotlib()
+    try:
+        check_writable(args.out, folder=True)  # before the measurement, not after it
+    except OSError as exc:
+        raise UsageError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
     points = measure_wall(range(args.min_bits, args.max_bits + 1, args.step), args.trials, args.seed)
     record = {
         "schema_version": SCHEMA_VERSION,

@@ -25,6 +25,7 @@ from tabulate import tabulate
 from mpgames.grading.assignment import Assignment, Task
 from mpgames.grading.grader import PASSED, Submission, SubmissionGrade, TaskGrade
 from mpgames.measure.records import Interruption, RunResult
+from mpgames.reports.output import write_atomically
 from mpgames.reports.render import completion, json_text
 
 SCHEMA_VERSION = 1
@@ -166,13 +167,14 @@ def write_outputs(
     grades: Sequence[SubmissionGrade],
     interruption: Interruption | None = None,
 ) -> None:
-    """Every output file in `folder` (module notes); OSError if it cannot be written."""
+    """Every output file in `folder` (module notes), each written atomically; OSError if it cannot be
+    written."""
     (folder / "reports").mkdir(parents=True, exist_ok=True)
-    (folder / "grades.csv").write_text(gradebook_csv(assignment, grades), encoding="utf-8")
-    (folder / "grades.json").write_text(to_json(assignment, grades, interruption), encoding="utf-8")
+    write_atomically(folder / "grades.csv", gradebook_csv(assignment, grades))
+    write_atomically(folder / "grades.json", to_json(assignment, grades, interruption))
     for grade in grades:
         student = grade.submission.student
-        (folder / "reports" / f"{student}.md").write_text(student_report(assignment, grade), encoding="utf-8")
+        write_atomically(folder / "reports" / f"{student}.md", student_report(assignment, grade))
         scope = folder / "gradescope" / student
         scope.mkdir(parents=True, exist_ok=True)
-        (scope / "results.json").write_text(gradescope(assignment, grade), encoding="utf-8")
+        write_atomically(scope / "results.json", gradescope(assignment, grade))

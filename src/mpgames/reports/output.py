@@ -42,6 +42,9 @@ def check_writable(path: Path, *, folder: bool = False) -> None:
     `path`) once the folders missing on the way are made; those are removed again."""
     directory = path if folder else path.parent
     missing = [p for p in (directory, *directory.parents) if not p.exists()]  # the deepest first
+    existing = next(p for p in (directory, *directory.parents) if p.exists())
+    if not existing.is_dir():  # mkdir would say "File exists" of a file where a folder must be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
     try:
         directory.mkdir(parents=True, exist_ok=True)
         if not folder and path.is_dir():
