@@ -55,7 +55,6 @@ from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.context import TrialContext
 from mpgames.framework.errors import (
     AdversaryFault,
-    AdversaryRaised,
     ChallengerBug,
     Interrupted,
     UsageError,
@@ -69,7 +68,7 @@ from mpgames.framework.executors import (
     check_executor,
     make_executor,
 )
-from mpgames.framework.faults import FaultReport, checked_frames, message_of, report_of
+from mpgames.framework.faults import FaultReport, report_of
 from mpgames.framework.isolation.host import (
     MEMORY_BYTES,
     Limits,
@@ -205,7 +204,7 @@ class TrialPlayer:
             try:
                 won = self._experiment(ctx, index)
             except AdversaryFault as fault:
-                report = fault_report(fault.cause)
+                report = report_of(fault.cause)
                 ctx.trace("adversary fault", error=report.kind, detail=report.message, at=report.at or "-")
                 won = score_fault(spec.game, ctx)
         if not isinstance(won, bool):
@@ -230,16 +229,9 @@ class TrialPlayer:
         if spec.isolated is None:
             return spec.game().experiment(ctx, ctx.instantiate(spec.adversary))
         with contextlib.ExitStack() as stack:
-            adversary = ctx.instantiate(_isolated_trial(spec, index, ctx, stack))
+            seed = self._seeds.adversary_seed(index)
+            adversary = ctx.instantiate(_isolated_trial(spec, seed, ctx, stack))
             return spec.game().experiment(ctx, adversary)
-
-
-def fault_report(cause: BaseException) -> FaultReport:
-    """The report of a fault: from the exception here, or from what an isolated adversary's process
-    sent (its frames taken as external input)."""
-    if isinstance(cause, AdversaryRaised):
-        return FaultReport(cause.kind, message_of(cause), checked_frames(cause.frames) or ())
-    return report_of(cause)
 
 
 def play_trial(spec: TrialSpec, index: int) -> TrialOutcome:
@@ -257,10 +249,11 @@ def play_trials(spec: TrialSpec, start: int, stop: int) -> Generator[TrialOutcom
 
 
 def _isolated_trial(
-    spec: TrialSpec, index: int, ctx: TrialContext, stack: contextlib.ExitStack
+    spec: TrialSpec, seed: bytes, ctx: TrialContext, stack: contextlib.ExitStack
 ) -> Callable[[], RemoteAdversary]:
     """What builds the adversary of an isolated trial in a fresh process of its server (under the
-    trial's time limit, by `ctx.instantiate`); the process is ended when `stack` closes."""
+    trial's time limit, by `ctx.instantiate`), its generator built from `seed`; the process is ended
+    when `stack` closes."""
     reference = typing.cast(str, spec.isolated)
     # Started, and the group validated, before the time limit runs: a broken server is the adversary's.
     try:
@@ -271,11 +264,7 @@ def _isolated_trial(
 
     def construct() -> RemoteAdversary:
         trial = stack.enter_context(
-            server.trial(
-                spec.seed_path.adversary_seed(index),
-                Limits(spec.time_limit, spec.memory_limit),
-                seeds=spec.seeds,
-            )
+            server.trial(seed, Limits(spec.time_limit, spec.memory_limit), seeds=spec.seeds)
         )
         return trial.construct()
 

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
 
-from mpgames.framework.errors import ADVERSARY_ERRORS, fault_kind
+from mpgames.framework.errors import ADVERSARY_ERRORS, AdversaryRaised, fault_kind
 from mpgames.framework.timelimit import call_with_limit
 
 MAX_MESSAGE = 500
@@ -146,9 +146,11 @@ def message_of(exc: BaseException) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
-def report_of(exc: BaseException, frames: tuple[Frame, ...] | None = None) -> FaultReport:
-    """The report of an adversary-side exception (`frames` given: those an isolated process sent)."""
-    return FaultReport(fault_kind(exc), message_of(exc), adversary_frames(exc) if frames is None else frames)
+def report_of(exc: BaseException) -> FaultReport:
+    """The report of an adversary-side exception: its frames read here, or, for an isolated
+    adversary's (`AdversaryRaised`), those its process sent, checked as external input."""
+    own = (checked_frames(exc.frames) or ()) if isinstance(exc, AdversaryRaised) else adversary_frames(exc)
+    return FaultReport(fault_kind(exc), message_of(exc), own)
 
 
 def checked_frames(value: object) -> tuple[Frame, ...] | None:

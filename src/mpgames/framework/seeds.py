@@ -106,24 +106,23 @@ class SeedPath:
 
     def adversary_seed(self, index: int) -> bytes:
         """What the adversary's generator of trial `index` is built from (`adversary_stream`)."""
-        if self.derivation == SEEDS_V1:
-            return self.trial_seed(index) + b"/adversary"
-        return self.trial_seed(index)
+        return self._adversary_material(self.trial_seed(index))
 
-    def challenger_stream(self, index: int, run_key: bytes | None = None) -> RandomSource:
-        """The challenger's generator of trial `index`: from the seed, or keyed by a run key."""
+    def _adversary_material(self, seed: bytes) -> bytes:
+        return seed + b"/adversary" if self.derivation == SEEDS_V1 else seed
+
+    def _challenger_stream(self, seed: bytes, index: int, run_key: bytes | None) -> RandomSource:
+        """The challenger's generator of trial `index` (whose seed is `seed`): from the seed, or keyed
+        by a run key."""
         if run_key is not None:
             key = hmac.digest(run_key, _KEYED_DOMAIN[self.derivation] + self._fields(index), "sha256")
             return SeededRandom(key) if self.derivation == SEEDS_V1 else HashStream(key, _CHALLENGER)
         if self.derivation == SEEDS_V1:
-            return SeededRandom(self.trial_seed(index) + b"/challenger")
-        return HashStream(self.trial_seed(index), _CHALLENGER)
+            return SeededRandom(seed + b"/challenger")
+        return HashStream(seed, _CHALLENGER)
 
     def streams(self, index: int, run_key: bytes | None = None) -> tuple[RandomSource, RandomSource]:
         """(challenger stream, adversary stream) of trial `index`."""
-        if self.derivation == SEEDS_V2 and run_key is None:
-            key = self.trial_seed(index)
-            return HashStream(key, _CHALLENGER), HashStream(key, _ADVERSARY)
-        return self.challenger_stream(index, run_key), adversary_stream(
-            self.derivation, self.adversary_seed(index)
-        )
+        seed = self.trial_seed(index)
+        challenger = self._challenger_stream(seed, index, run_key)
+        return challenger, adversary_stream(self.derivation, self._adversary_material(seed))

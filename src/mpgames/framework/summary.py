@@ -67,8 +67,7 @@ def _is_named(group: Group) -> bool:
     output can carry any name: one that lies is rendered in full). Only exact built-in values are
     compared, so that no adversary code runs in an `__eq__`."""
     values = vars(group)
-    fields = [values.get(field) for field in ("p", "q", "g", "tier", "name", "curve")]
-    p, q, g, tier, name, curve = fields
+    p, q, g, tier, name, curve = (values.get(field) for field in ("p", "q", "g", "tier", "name", "curve"))
     if not (all(type(x) is int for x in (p, q, g)) and type(tier) is str and type(name) is str and name):
         return False
     if not (curve is None or (type(curve) is tuple and all(type(c) is int for c in curve))):

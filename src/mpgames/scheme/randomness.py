@@ -109,7 +109,7 @@ class HashStream:
                 hashlib.blake2b(self._counter.to_bytes(8, "big"), key=self._key, person=self._person).digest()
             )
             self._counter += 1
-        return blocks[0] if len(blocks) == 1 else b"".join(blocks)
+        return b"".join(blocks)
 
     def randbelow(self, n: int) -> int:
         n = operator.index(n)

@@ -272,7 +272,7 @@ class RemoteTrial:
 
     def raise_fault(self, items: tuple[object, ...], trace: Trace) -> NoReturn:
         """Raise what the adversary's process says went wrong: ("fault", type, message, printed,
-        frames); the frames are checked where the fault is reported (engine.fault_report)."""
+        frames); the frames are checked where the fault is reported (faults.report_of)."""
         if len(items) != 4 or not all(type(part) is str for part in items[:3]) or type(items[3]) is not tuple:
             raise SandboxError("the adversary's process sent a malformed fault")
         kind, detail, printed = (str(part) for part in items[:3])
