@@ -108,3 +108,93 @@ def test_the_wall_file_validates(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert cli.main(argv) == 0
     capsys.readouterr()
     _validator("wall.schema.json").validate(json.loads((tmp_path / "wall.json").read_text(encoding="utf-8")))
+
+
+def test_replay_keeps_each_values_json_type_and_the_schema_refuses_untyped_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    replay = _validator("replay.schema.json")
+    trial = _output(
+        capsys, "replay", "dl", "--adversary", "dl.bsgs", "--trial", "0", "--tier", "standard", "--json"
+    )
+    replay.validate(trial)
+    steps = {step["step"]: step["data"] for step in trial["outcome"]["transcript"]}
+    assert steps["judge"] == {"predicate": "found_log", "won": trial["outcome"]["won"]}
+    assert trial["outcome"]["won"] is False  # BSGS gives up on a 256-bit q
+    assert steps["adversary attack"] == {"view": ["group", "h"]}
+    challenge = steps["challenge"]
+    assert set(challenge) == {"x", "h"} and all(set(v) == {"int"} for v in challenge.values())
+    assert int(challenge["h"]["int"]).bit_length() > 53  # a 2048-bit element, exact, as its digits
+    for bad in ({"int": "0x1f"}, {"bytes": "zz"}, {"record": "X"}, {"untagged": 1}, [{"omitted": 0}]):
+        broken = copy.deepcopy(trial)
+        broken["outcome"]["transcript"][0]["data"]["view"] = bad
+        with pytest.raises(ValidationError):
+            replay.validate(broken)
+
+
+QUICK_ASSIGNMENT = """
+title = "quick"
+seed = "q"
+max_trials = 40
+time_limit = 5
+[[task]]
+name = "dlog"
+class = "DiscreteLog"
+game = "dl"
+tier = "toy"
+points = 4
+min_advantage = 0.5
+"""
+
+
+def test_grade_json_the_grades_file_and_the_gradescope_results_validate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assignment = tmp_path / "assignment.toml"
+    assignment.write_text(QUICK_ASSIGNMENT, encoding="utf-8")
+    submissions = ROOT / "docs" / "grading" / "submissions"
+    out = tmp_path / "out"
+    argv = ["grade", str(assignment), str(submissions / "alice.py"), str(submissions / "mallory.py")]
+    document = _output(capsys, *argv, "--json", "--out", str(out))
+    grades = _validator("grades.schema.json")
+    grades.validate(document)
+    grades.validate(json.loads((out / "grades.json").read_text(encoding="utf-8")))
+    assert [s["tasks"][0]["status"] for s in document["submissions"]] == ["passed", "failed"]
+    gradescope = _validator("gradescope.schema.json")
+    for student in ("alice", "mallory"):
+        gradescope.validate(
+            json.loads((out / "gradescope" / student / "results.json").read_text(encoding="utf-8"))
+        )
+    broken = copy.deepcopy(document)
+    broken["submissions"][0]["tasks"][0]["result"]["estimate"]["verdict"] = "maybe"  # checked through the ref
+    with pytest.raises(ValidationError):
+        grades.validate(broken)
+
+
+def test_every_committed_and_every_saved_win_vector_validates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vectors = _validator("win-vector.schema.json")
+    committed = sorted((ROOT / "tests" / "vectors").glob("wins*/*.json"))
+    assert any("wins-v1" in str(path) for path in committed) and len(committed) > 20
+    for path in committed:
+        vectors.validate(json.loads(path.read_text(encoding="utf-8")))
+    saved = tmp_path / "wins"
+    student = Path(__file__).parent / "plugins" / "student_attacks.py"
+    argv = ["run", "dl", "--adversary", f"{student}:StudentBsgs", "--trusted", "--save-wins", str(saved)]
+    assert cli.main([*argv, "--max-trials", "30"]) == 0
+    capsys.readouterr()
+    documents = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(saved.glob("*.json"))]
+    assert documents
+    for document in documents:
+        vectors.validate(document)
+    assert document["source"].endswith("student_attacks.py:StudentBsgs")
+    for edit in (
+        lambda d: d.pop("seeds"),
+        lambda d: d["note"].update(bugType="NEW"),
+        lambda d: d.update(trial=-1),
+    ):
+        broken = copy.deepcopy(document)
+        edit(broken)
+        with pytest.raises(ValidationError):
+            vectors.validate(broken)

@@ -16,10 +16,13 @@ from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TrialOutcome
 from mpgames.framework.seeds import SEEDS
 from mpgames.games.registry import get_game
-from mpgames.measure.records import SCHEMA_VERSION
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import named_group
 from mpgames.vectors import load_vector, replay_report, replay_vector
+
+# The version of replay's JSON (docs/schemas/replay.schema.json); 4: each step's data keeps its JSON
+# types (3: every value as text).
+SCHEMA_VERSION = 4
 
 
 def tier_of(args: argparse.Namespace) -> str:

@@ -33,7 +33,7 @@ from mpgames.framework.errors import AdversaryFault, ChallengerBug, MalformedOut
 from mpgames.framework.isolation.host import RemoteStage
 from mpgames.framework.oracles import Oracle
 from mpgames.framework.outcome import TraceEntry
-from mpgames.framework.summary import summarize
+from mpgames.framework.summary import json_value, summarize
 from mpgames.framework.timelimit import call_with_limit
 from mpgames.framework.view import View
 from mpgames.scheme.errors import SchemeError
@@ -128,11 +128,13 @@ class TrialContext:
     def trace(self, step: str, **data: object) -> None:
         """Append a step to the transcript (no-op unless the trial is traced)."""
         if self._tracing:
-            self._record(step, tuple((k, summarize(v)) for k, v in data.items()))
+            rendered = tuple((k, summarize(v)) for k, v in data.items())
+            self._record(step, rendered, tuple((k, json_value(v)) for k, v in data.items()))
 
-    def _record(self, step: str, rendered: tuple[tuple[str, str], ...]) -> None:
-        if self._tracing:
-            self._transcript.append(TraceEntry(step, rendered))
+    def _record(
+        self, step: str, rendered: tuple[tuple[str, str], ...], values: tuple[tuple[str, Any], ...]
+    ) -> None:
+        self._transcript.append(TraceEntry(step, rendered, values))
 
     # -- running the adversary -------------------------------------------------------------------
     def _time_left(self) -> float | None:
@@ -243,7 +245,10 @@ class TrialContext:
         if returns is not None:
             self.output_summary = summary
         if self._tracing:
-            self._record(f"adversary {phase} output", (("output", self.output_summary),))
+            # Typed: the converted output; an output the challenger never reads, by its summary.
+            typed = self.output_summary if returns is None else json_value(output)
+            rendered = (("output", self.output_summary),)
+            self._record(f"adversary {phase} output", rendered, (("output", typed),))
         return output
 
     def judge(self, predicate: Callable[..., bool], *args: object) -> bool:

@@ -17,16 +17,24 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from mpgames.framework.faults import FaultReport
 
 
 @dataclass(frozen=True)
 class TraceEntry:
-    """One step of a transcript: its name and its data, already rendered as text."""
+    """One step of a transcript: its name and its data, rendered as text for people (`data`, what a
+    win vector's digest covers) and as typed JSON for machines (`values`, mpgames.framework.summary;
+    empty for a step read back from a vector file, which keeps only the text)."""
 
     step: str
     data: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: the step and its typed values (its text where it has no typed ones)."""
+        return {"step": self.step, "data": dict(self.values or self.data)}
 
     def format(self) -> str:
         fields = ", ".join(f"{key}={value}" for key, value in self.data)
@@ -69,7 +77,7 @@ class TrialOutcome:
             "seconds": self.seconds,
             "error": self.error,
             "fault": None if self.fault is None else self.fault.as_dict(),
-            "transcript": [{"step": entry.step, "data": dict(entry.data)} for entry in self.transcript],
+            "transcript": [entry.as_dict() for entry in self.transcript],
         }
 
     def comparable(self) -> TrialOutcome:
