@@ -12,6 +12,7 @@ from typing import Protocol
 import pytest
 
 from mpgames import cli
+from mpgames.cli import fuzz as cli_fuzz
 from mpgames.cli.fuzz import text
 from mpgames.framework import engine
 from mpgames.framework.base import Game, Variant, budget_table, variant_table
@@ -244,6 +245,20 @@ def test_a_win_is_saved_as_a_vector_that_replays_while_the_bug_lasts(capsys, mon
     monkeypatch.undo()
     assert cli.main(["replay", "--vector", str(path)]) == 1
     assert "does not match the vector" in capsys.readouterr().out
+
+
+def test_an_unwritable_save_wins_folder_is_refused_before_the_search(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(
+        cli_fuzz, "fuzz", lambda args: pytest.fail("the search ran before its output was tried")
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["fuzz", "dl", "--budget", "5", "--save-wins", str(blocker / "wins")]) == 2
+    assert capsys.readouterr().err == (
+        f"mpgames fuzz: error: cannot write the vectors folder {blocker / 'wins'}: Not a directory\n"
+    )
+    monkeypatch.undo()  # the opposite: a folder that can be written lets the search run
+    assert cli.main(["fuzz", "dl", "--budget", "5", "--save-wins", str(tmp_path / "wins")]) == 0
 
 
 @pytest.mark.parametrize(

@@ -494,6 +494,11 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fuzz(args: argparse.Namespace) -> int:
+    cli_check.check_outputs(args)  # --save-wins is tried before the search, not after it
+    return cli_fuzz.fuzz(args)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cli_listing.list_command,
     "run": _run,
@@ -505,7 +510,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "plot-wall": cli_plot.plot_wall,
     "reduce": cli_reduce.reduce,
     "grade": cli_grade.grade,
-    "fuzz": cli_fuzz.fuzz,
+    "fuzz": _fuzz,
 }
 
 

@@ -480,7 +480,8 @@ def check_outputs(args: argparse.Namespace) -> None:
     if junit is not None:
         with writing(junit, JUNIT):
             check_writable(junit)
-    for folder, what in ((args.out, RUN_FOLDER), (getattr(args, "save_wins", None), VECTORS_FOLDER)):
+    outputs = ((getattr(args, "out", None), RUN_FOLDER), (getattr(args, "save_wins", None), VECTORS_FOLDER))
+    for folder, what in outputs:
         if folder is not None:
             with writing(folder, what):
                 check_writable(folder, folder=True)
