@@ -13,6 +13,7 @@ import pytest
 from mpgames import cli
 from mpgames.cli import terminal
 from mpgames.games.registry import game_ids
+from mpgames.reports import tables
 
 FAST = ["--jobs", "1"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,6 +245,24 @@ def test_a_stdout_that_is_not_utf8_shows_the_table_with_ascii_stand_ins(argv):
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "broken ok" in done.stdout
+    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert len(table) > 2 and len(_column_edges(table)) == 1
+
+
+def _column_edges(lines: list[str]) -> set[tuple[int, ...]]:
+    """The positions of the column separators of each line of a github table (one set: aligned)."""
+    return {tuple(i for i, char in enumerate(line) if char == "|") for line in lines}
+
+
+def test_a_table_is_laid_out_from_ascii_cells_so_its_columns_stay_aligned():
+    rows = [["broken ✓", "Adv ≥ 0.27 (α = 0.01)"], ["bounded", "Adv < 0.1"]]
+    headers = ["verdict", "estimate"]
+    laid_out = tables.table_text(rows, headers, ascii=True, tablefmt="github")
+    assert "broken ok" in laid_out and laid_out.isascii()
+    assert len(_column_edges(laid_out.splitlines())) == 1
+    # The opposite: the same table laid out first and written with the stand-ins shifts its columns.
+    written = tables.table_text(rows, headers, tablefmt="github").encode("ascii", terminal.ASCII_FALLBACK)
+    assert len(_column_edges(written.decode("ascii").splitlines())) > 1
 
 
 PRINTER = """from mpgames.adversaries.base import Adversary

@@ -363,7 +363,7 @@ def _report(
         meta = {"command": args.command, "seed": args.seed, **parameters}
         print(render.to_json(results, meta, interruption))
     else:
-        print(render.table(results, interruption=interruption))
+        print(render.table(results, interruption=interruption, ascii=terminal.needs_ascii()))
         if args.traceback:
             print(fault_tracebacks(results))
 

@@ -20,6 +20,7 @@ from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from mpgames.cli.terminal import needs_ascii
 from mpgames.framework.engine import default_jobs
 from mpgames.framework.errors import Interrupted, UsageError
 from mpgames.framework.executors import end_pool, worker_pool
@@ -114,7 +115,7 @@ def grade(args: argparse.Namespace) -> int:
     if args.json:
         print(gradebook.to_json(assignment, grades, interruption), end="")
     else:
-        print(gradebook.table(assignment, grades))
+        print(gradebook.table(assignment, grades, ascii=needs_ascii()))
     if interruption is not None:
         print(f"mpgames grade: {interruption.describe()}", file=sys.stderr)
         return interruption.status

@@ -8,12 +8,12 @@ import dataclasses
 import json
 from typing import Any
 
-from tabulate import tabulate
-
 from mpgames.adversaries.registry import adversaries_for, all_adversaries
+from mpgames.cli.terminal import needs_ascii
 from mpgames.framework.base import Game
 from mpgames.games.registry import all_games
 from mpgames.measure.records import SCHEMA_VERSION
+from mpgames.reports.tables import table_text
 
 
 def _game_record(game: type[Game]) -> dict[str, Any]:
@@ -59,7 +59,10 @@ def list_command(args: argparse.Namespace) -> int:
         ]
         for g in games
     ]
-    print(tabulate(game_rows, headers=["game", "kind", "variants (* broken)", "tiers", "oracle budgets"]))
+    ascii = needs_ascii()
+    print(
+        table_text(game_rows, ["game", "kind", "variants (* broken)", "tiers", "oracle budgets"], ascii=ascii)
+    )
     print()
     adversary_rows = [
         [
@@ -73,5 +76,5 @@ def list_command(args: argparse.Namespace) -> int:
         for a in adversaries
     ]
     headers = ["adversary", "label", "targets", "expect", "break tiers", "also breaks"]
-    print(tabulate(adversary_rows, headers=headers))
+    print(table_text(adversary_rows, headers, ascii=ascii))
     return 0

@@ -27,12 +27,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from tabulate import tabulate
-
 from mpgames.adversaries.base import Adversary
 from mpgames.adversaries.dl import STEP_BUDGET
 from mpgames.adversaries.registry import get_adversary
 from mpgames.adversaries.sig import BsgsForger
+from mpgames.cli.terminal import needs_ascii
 from mpgames.framework.base import Game
 from mpgames.framework.engine import make_spec, play_trial
 from mpgames.framework.errors import UsageError
@@ -40,6 +39,7 @@ from mpgames.games.registry import get_game
 from mpgames.measure.records import SCHEMA_VERSION, RunResult
 from mpgames.reports import plots
 from mpgames.reports.output import check_writable, write_atomically
+from mpgames.reports.tables import table_text
 from mpgames.scheme.groups import toy_group
 
 WALL_JSON = "wall.json"
@@ -180,6 +180,7 @@ def plot_wall(args: argparse.Namespace) -> int:
     rows = [
         (p.game, p.adversary, f"{p.q_bits:.1f}", f"{p.wins}/{p.trials}", f"{p.predicted:.3g}") for p in points
     ]
-    print(tabulate(rows, headers=["game", "adversary", "log2 q", "wins", "predicted"], disable_numparse=True))
+    headers = ["game", "adversary", "log2 q", "wins", "predicted"]
+    print(table_text(rows, headers, ascii=needs_ascii(), disable_numparse=True))
     print(f"wrote {png} and {args.out / WALL_JSON}", file=sys.stderr)
     return 0

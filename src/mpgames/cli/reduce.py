@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from mpgames.cli.reduce_table import table
-from mpgames.cli.terminal import adversary_prints_to_stderr
+from mpgames.cli.terminal import adversary_prints_to_stderr, needs_ascii
 from mpgames.framework.errors import UsageError
 from mpgames.reductions.registry import all_reductions, get_reduction, inner_adversary
 from mpgames.reductions.runner import DEFAULT_TRIALS, Relation, tightness, to_json
@@ -79,5 +79,5 @@ def reduce(args: argparse.Namespace) -> int:
         }
         print(json.dumps(to_json(rows, meta), indent=2, ensure_ascii=False))
     else:
-        print(table(rows))
+        print(table(rows, ascii=needs_ascii()))
     return 1 if any(row.status is Relation.VIOLATED for row in rows) else 0

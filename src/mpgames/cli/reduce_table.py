@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tabulate import tabulate
-
 from mpgames.reductions.runner import Tightness, queries_per_trial
 from mpgames.reports.render import TOY_NOTE
+from mpgames.reports.tables import table_text
 
 COLUMNS = (
     "reduction",
@@ -60,11 +59,12 @@ def _row(row: Tightness) -> tuple[str, ...]:
     )
 
 
-def table(rows: Sequence[Tightness], fmt: str = "github") -> str:
-    """The tightness table, with how to read it (and the toy note when a row is of the toy tier)."""
+def table(rows: Sequence[Tightness], fmt: str = "github", *, ascii: bool = False) -> str:
+    """The tightness table, with how to read it (and the toy note when a row is of the toy tier); with
+    `ascii`, laid out from ASCII cells (mpgames.reports.tables)."""
     if not rows:
         return "(no reductions)"
-    text = tabulate([_row(row) for row in rows], headers=COLUMNS, tablefmt=fmt, disable_numparse=True)
+    text = table_text([_row(row) for row in rows], COLUMNS, ascii=ascii, tablefmt=fmt, disable_numparse=True)
     alpha = rows[0].epsilon.thresholds.alpha
     notes = [
         "",

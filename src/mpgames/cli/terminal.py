@@ -4,7 +4,9 @@
   their encoding cannot represent (`PYTHONIOENCODING=ascii`, a C locale, a Windows code page) as
   an ASCII stand-in instead of failing with `UnicodeEncodeError` after a whole run: the table's
   marks (✓ as "ok", ✗ as "x"), relations (≥ as ">="), Greek letters by name (α as "alpha"),
-  dashes, box drawing; anything else as "?". On a UTF-8 stream nothing changes.
+  dashes, box drawing; anything else as "?" (mpgames.reports.tables). On a UTF-8 stream nothing
+  changes. `needs_ascii()` tells a command to lay its tables out from the stand-ins, so that their
+  columns stay aligned.
 * `adversary_prints_to_stderr()`: while trials are played, what an adversary prints (a trusted
   one runs in this process, or in workers forked from it) goes to stderr, so that the command's
   own stdout, its `--json` document or its table, stays intact. An isolated adversary's output is
@@ -19,38 +21,12 @@ import io
 import sys
 from collections.abc import Iterator
 
+from mpgames.reports.tables import STAND_INS, to_ascii
+
 # The error handler that `fall_back_to_ascii` installs on the streams.
 ASCII_FALLBACK = "mpgames-ascii-fallback"
-_STAND_INS = {
-    "✓": "ok",
-    "✗": "x",
-    "≥": ">=",
-    "≤": "<=",
-    "≠": "!=",
-    "≈": "~",
-    "−": "-",
-    "–": "-",
-    "—": "-",
-    "…": "...",
-    "·": "*",
-    "×": "x",
-    "←": "<-",
-    "→": "->",
-    "∞": "inf",
-    "§": "S",
-    "α": "alpha",
-    "ε": "eps",
-    "δ": "delta",
-    "σ": "sigma",
-    "θ": "theta",
-    "π": "pi",
-    "─": "-",
-    "│": "|",
-    "┌": "+",
-    "┐": "+",
-    "└": "+",
-    "┘": "+",
-}
+# Characters of the reports, which a table must be laid out without when stdout cannot show them.
+_REPORT_CHARACTERS = "".join(STAND_INS)
 
 
 def _stand_in(error: UnicodeError) -> tuple[str, int]:
@@ -58,7 +34,7 @@ def _stand_in(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
     unencodable = error.object[error.start : error.end]
-    return "".join(_STAND_INS.get(char, "?") for char in unencodable), error.end
+    return to_ascii(unencodable), error.end
 
 
 codecs.register_error(ASCII_FALLBACK, _stand_in)
@@ -69,6 +45,16 @@ def fall_back_to_ascii() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=ASCII_FALLBACK)
+
+
+def needs_ascii() -> bool:
+    """True iff stdout's encoding cannot show the reports' characters: tables are then laid out from
+    their ASCII stand-ins (mpgames.reports.tables)."""
+    try:
+        _REPORT_CHARACTERS.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
 
 
 @contextlib.contextmanager

@@ -20,13 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tabulate import tabulate
-
 from mpgames.grading.assignment import Assignment, Task
 from mpgames.grading.grader import PASSED, Submission, SubmissionGrade, TaskGrade
 from mpgames.measure.records import Interruption, RunResult
 from mpgames.reports.output import write_atomically
 from mpgames.reports.render import completion, json_text
+from mpgames.reports.tables import table_text
 
 SCHEMA_VERSION = 1
 
@@ -35,8 +34,9 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def table(assignment: Assignment, grades: Sequence[SubmissionGrade]) -> str:
-    """The gradebook as a text table: a row per student, a column per task."""
+def table(assignment: Assignment, grades: Sequence[SubmissionGrade], *, ascii: bool = False) -> str:
+    """The gradebook as a text table: a row per student, a column per task; with `ascii`, laid out
+    from ASCII cells (mpgames.reports.tables)."""
     headers = ["student", *(task.name for task in assignment.tasks), "total"]
     rows = [
         [
@@ -46,7 +46,7 @@ def table(assignment: Assignment, grades: Sequence[SubmissionGrade]) -> str:
         ]
         for grade in grades
     ]
-    return tabulate(rows, headers=headers, tablefmt="github")
+    return table_text(rows, headers, ascii=ascii, tablefmt="github")
 
 
 def gradebook_csv(assignment: Assignment, grades: Sequence[SubmissionGrade]) -> str:
@@ -130,13 +130,11 @@ def student_report(assignment: Assignment, grade: SubmissionGrade) -> str:
         ]
         for t in grade.tasks
     ]
-    table_text = tabulate(
-        rows, headers=["task", "game / variant / tier", "status", "points", "why"], tablefmt="github"
-    )
+    tasks = table_text(rows, ["task", "game / variant / tier", "status", "points", "why"], tablefmt="github")
     return (
         f"# {assignment.title}: {grade.submission.student}\n\n"
         f"Score: **{_points(grade.score)} / {_points(assignment.points)}** "
-        f"(file `{grade.submission.file.name}`)\n\n{table_text}\n\n"
+        f"(file `{grade.submission.file.name}`)\n\n{tasks}\n\n"
         "Each task ran isolated, against secret challenger coins; a task passes when its run shows "
         "Adv > the task's min_advantage at the stated confidence.\n"
     )

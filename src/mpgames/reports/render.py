@@ -22,11 +22,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tabulate import tabulate
-
 from mpgames.measure.records import ISOLATED, SCHEMA_VERSION, TRUSTED, Interruption, RunResult
 from mpgames.measure.verdicts import DEFAULT_EPS0, DEFAULT_EPS1, Verdict
 from mpgames.reports.output import write_atomically
+from mpgames.reports.tables import table_text
 
 COLUMNS = ("game", "variant", "adversary", "tier", "trials", "estimate", "verdict", "expected", "lost")
 
@@ -74,10 +73,17 @@ def _lost(result: RunResult) -> str:
     return f"{result.lost_total} ({detail})"
 
 
-def table(results: Sequence[RunResult], fmt: str = "github", interruption: Interruption | None = None) -> str:
+def table(
+    results: Sequence[RunResult],
+    fmt: str = "github",
+    interruption: Interruption | None = None,
+    *,
+    ascii: bool = False,
+) -> str:
     """One row per run (columns `COLUMNS`), the toy note when a row is of the toy tier, a note of how
     the adversaries ran (trusted, or isolated with the run key that replays a trial), and what
-    interrupted the command, if something did."""
+    interrupted the command, if something did; with `ascii`, laid out from ASCII cells
+    (mpgames.reports.tables)."""
     stop = "" if interruption is None else f"\n\n{interruption.describe()}"
     if not results:
         return f"(no results){stop}"
@@ -95,7 +101,7 @@ def table(results: Sequence[RunResult], fmt: str = "github", interruption: Inter
         )
         for r in results
     ]
-    text = tabulate(rows, headers=COLUMNS, tablefmt=fmt, disable_numparse=True)
+    text = table_text(rows, COLUMNS, ascii=ascii, tablefmt=fmt, disable_numparse=True)
     notes = [TOY_NOTE] if any(r.tier == "toy" for r in results) else []
     if any(r.trust == TRUSTED for r in results):
         notes.append(TRUSTED_NOTE)
