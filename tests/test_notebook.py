@@ -4,6 +4,7 @@ shows."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -61,6 +62,20 @@ def test_run_plays_every_adversary_of_the_game_or_a_class_of_the_notebook() -> N
     assert result.trust == "trusted" and result.estimate.wins == 0
     (fixed,) = mpgames.run("dl", AnswersOne, fixed=30).results
     assert fixed.estimate.trials == 30 and fixed.estimate.method == "exact"
+
+
+def test_the_trace_shows_every_value_in_full_beneath_its_summary() -> None:
+    (result,) = (report := mpgames.run("dl", "dl.bsgs", tier="standard", max_trials=3)).results
+    page = report._repr_html_()
+    summary = page.split("<pre>")[1]
+    h_line = next(line for line in summary.splitlines() if "challenge:" in line)
+    assert "-bit)" in h_line and "…" in h_line  # the summary cuts a 2048-bit element...
+    full = page.split("every value in full (JSON)</summary><pre>")[1].split("</pre>")[0]
+    challenge = next(step for step in json.loads(html.unescape(full)) if step["step"] == "challenge")
+    h = int(challenge["data"]["h"]["int"])
+    assert h.bit_length() > 2000 and str(h) not in summary  # ...which the JSON beneath keeps whole
+    assert f"{h:x}"[:8] in h_line
+    assert result.estimate.trials == 3
 
 
 def test_what_the_adversary_wrote_is_escaped() -> None:

@@ -5,8 +5,9 @@
   verdicts; `adversary` an id, a `file.py:Class`, or a class defined in the notebook, which plays
   trusted) and returns a `RunReport`: its `results` (`RunResult`s), the table as `mpgames run`
   prints it, each run's interval drawn against its thresholds, and, folded, the transcript of one
-  trial of each run (the first won one, else trial 0), replayed with tracing, and the first fault of
-  each type with the adversary's own frames.
+  trial of each run (the first won one, else trial 0), replayed with tracing, with every value in
+  full beneath it (the typed JSON of `replay --json`), and the first fault of each type with the
+  adversary's own frames.
 * `check(suite, ...)` plays a suite file as `mpgames check` plays it and returns a `CheckReport`
   with its entries' statuses and the check's verdict (`passed`).
 * `explain(game)` returns the game's pseudocode (`mpgames explain`).
@@ -18,6 +19,7 @@ Everything shown is escaped: adversary outputs and fault messages are the advers
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,7 +246,10 @@ def _trace_html(result: RunResult, trial: TrialOutcome) -> str:
     outcome = "won" if trial.won else "lost"
     steps = "\n".join(f"{number:2}. {entry.format()}" for number, entry in enumerate(trial.transcript, 1))
     fault = "" if trial.fault is None else "\n\n" + "\n".join(trial.fault.traceback_lines())
+    values = json.dumps([entry.as_dict() for entry in trial.transcript], indent=1, ensure_ascii=False)
     return (
         f"<details><summary>trial {trial.index} of {html.escape(result.adversary)} ({outcome}): "
-        f"its transcript</summary><pre>{html.escape(steps + fault)}</pre></details>"
+        f"its transcript</summary><pre>{html.escape(steps + fault)}</pre>"
+        f"<details><summary>every value in full (JSON)</summary><pre>{html.escape(values)}</pre></details>"
+        "</details>"
     )
