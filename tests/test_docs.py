@@ -1,11 +1,9 @@
-"""Course material (harness §1 docs/, §3 explain): game pages, LaTeX for slides, the tutorial."""
+"""Course material (harness §1 docs/, §3 explain): game pages and the tutorial (LaTeX: test_slides.py)."""
 
 from __future__ import annotations
 
 import re
 import shlex
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -53,36 +51,6 @@ def test_a_page_holds_explain_the_breaking_attack_and_commands_that_parse():
     assert len(commands) == 4
     for command in commands:
         _parse(command)
-
-
-# -- LaTeX ------------------------------------------------------------------------------------------
-
-
-def test_latex_escapes_text_and_keeps_code_verbatim(capsys):
-    assert cli.main(["explain", "dl", "--latex"]) == 0
-    tex = capsys.readouterr().out
-    assert r"\subsection*{\texttt{dl}: Discrete logarithm}" in tex
-    # Text is escaped (the predicate name has an underscore), code is not.
-    assert r"\paragraph{Win predicate \texttt{found\_log}}" in tex
-    assert "x_guess = group.check_scalar(guess" in tex
-    assert r"(default): DL of a uniform element" in tex
-    assert tex.count(r"\begin{verbatim}") == tex.count(r"\end{verbatim}") == 3  # box, experiment, predicate
-    assert tex.count("{") == tex.count("}")
-    assert docgen.latex_text(r"50% of a_b & {c} $d# ~e^ \f") == (
-        r"50\% of a\_b \& \{c\} \$d\# \textasciitilde{}e\textasciicircum{} \textbackslash{}f"
-    )
-
-
-@pytest.mark.skipif(shutil.which("xelatex") is None, reason="XeLaTeX is not installed")
-def test_latex_compiles_with_xelatex(tmp_path):
-    (tmp_path / "game.tex").write_text(docgen.latex(get_game("mp.ul")), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\\usepackage{fontspec}\\setmonofont{DejaVu Sans Mono}\n"
-        "\\begin{document}\\input{game.tex}\\end{document}\n"
-    )
-    command = ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stdout[-2000:]
 
 
 # -- the tutorial -----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
                      [--jobs N] [--executor E [--scheduler ADDRESS]] [--time-limit SEC]
                      [--eps0 E --eps1 E --alpha A] [--fixed N] [--plan] [--json] [--out DIR [--plots]]
                      [--save-wins DIR]
-    mpgames explain GAME [--latex]
+    mpgames explain GAME [--latex [--box-only | --experiment-only]]
     mpgames replay GAME --adversary A --trial I [--variant V] [--tier T] [--group G] [--seed S]
                         [--trace] [--json]
     mpgames replay --vector FILE [--json]      (a saved win: status 0 if it replays the same, else 1)
@@ -66,7 +66,8 @@ from mpgames.reports import render
 from mpgames.scheme.errors import InvalidGroupError
 from mpgames.scheme.groups import named_group
 from mpgames.suites.demo import SuiteEntry
-from mpgames.teaching import docgen
+from mpgames.teaching import slides
+from mpgames.teaching.pseudocode import PseudocodeError
 from mpgames.teaching.walkthrough import GROUP as WALKTHROUGH_GROUP
 from mpgames.teaching.walkthrough import walkthrough
 from mpgames.vectors import parse_run_key
@@ -211,8 +212,11 @@ def _build_parser() -> argparse.ArgumentParser:
     explaining = commands.add_parser("explain", help="the game as pseudocode, from its own code")
     explaining.add_argument("game", help="game id")
     explaining.add_argument(
-        "--latex", action="store_true", help="LaTeX for slides (see mpgames.teaching.docgen)"
+        "--latex", action="store_true", help="the box and the experiment as LaTeX (mpgames.teaching.slides)"
     )
+    part = explaining.add_mutually_exclusive_group()
+    part.add_argument("--box-only", action="store_true", help="with --latex: only the boxed header")
+    part.add_argument("--experiment-only", action="store_true", help="with --latex: only the experiment")
 
     replay = commands.add_parser("replay", help="replay one trial of a run")
     trial_options(replay, "?")
@@ -489,8 +493,14 @@ def _walkthrough(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    part = "box" if args.box_only else "experiment" if args.experiment_only else "all"
+    if part != "all" and not args.latex:
+        raise UsageError(f"--{part}-only selects a part of the LaTeX: add --latex")
     game = get_game(args.game)
-    print(docgen.latex(game) if args.latex else explain(game))
+    try:
+        print(slides.latex(game, part) if args.latex else explain(game))
+    except PseudocodeError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
