@@ -87,6 +87,7 @@ class Report(Protocol):
 
 PASSED, FAILED, INCONCLUSIVE, ERROR = "passed", "failed", "inconclusive", "error"
 SUITE_CAP_REACHED = "suite time cap reached"
+CALIBRATION_FAILURE = "no entry came out broken as expected, or none bounded as expected"
 # The outputs, as the errors about them name them.
 JUNIT, RUN_FOLDER, VECTORS_FOLDER = "JUnit report", "run folder", "vectors folder"
 
@@ -123,6 +124,10 @@ class EntryRun:
     def name(self) -> str:
         e = self.entry
         return f"{e.game.id} {e.variant} {e.adversary.id} {e.place}"
+
+    def described(self) -> str | None:
+        """`verdict: wording` of the run (`Estimate.describe`), None if the entry did not run."""
+        return None if self.result is None else f"{self.result.verdict}: {self.result.estimate.describe()}"
 
     def record(self) -> dict[str, Any]:
         level = None if self.result is None else self.result.estimate.thresholds.alpha
@@ -412,7 +417,7 @@ def junit_xml(report: CheckReport) -> str:
             calibration,
             "failure",
             {
-                "message": "no entry came out broken as expected, or none bounded as expected",
+                "message": CALIBRATION_FAILURE,
                 "type": "calibration",
             },
         )
@@ -451,9 +456,9 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
     if run.status == ERROR:
         kind = "error" if run.result is None else run.result.stopped or "error"
         ET.SubElement(case, "error", {"message": run.error or "", "type": kind}).text = run.detail
-    if run.result is None:
+    described = run.described()
+    if run.result is None or described is None:
         return
-    described = f"{run.result.verdict}: {run.result.estimate.describe()}"
     message = f"expected {e.expect}, got {described}"
     if run.status == FAILED:
         ET.SubElement(case, "failure", {"message": message, "type": "expectation"})
