@@ -125,10 +125,6 @@ class EntryRun:
         e = self.entry
         return f"{e.game.id} {e.variant} {e.adversary.id} {e.place}"
 
-    def described(self) -> str | None:
-        """`verdict: wording` of the run (`Estimate.describe`), None if the entry did not run."""
-        return None if self.result is None else f"{self.result.verdict}: {self.result.estimate.describe()}"
-
     def record(self) -> dict[str, Any]:
         level = None if self.result is None else self.result.estimate.thresholds.alpha
         return {
@@ -372,6 +368,11 @@ def _holm(runs: list[EntryRun], alpha: float) -> tuple[EntryRun, ...]:
     )
 
 
+def outcome(result: RunResult) -> str:
+    """`verdict: wording` of an entry's run (`Estimate.describe`), as its reports say it."""
+    return f"{result.verdict}: {result.estimate.describe()}"
+
+
 def _finished_estimate(run: EntryRun) -> Estimate | None:
     return None if run.result is None or run.status == ERROR else run.result.estimate
 
@@ -456,10 +457,9 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
     if run.status == ERROR:
         kind = "error" if run.result is None else run.result.stopped or "error"
         ET.SubElement(case, "error", {"message": run.error or "", "type": kind}).text = run.detail
-    described = run.described()
-    if run.result is None or described is None:
+    if run.result is None:
         return
-    message = f"expected {e.expect}, got {described}"
+    message = f"expected {e.expect}, got {(described := outcome(run.result))}"
     if run.status == FAILED:
         ET.SubElement(case, "failure", {"message": message, "type": "expectation"})
     elif run.status == INCONCLUSIVE and strict:

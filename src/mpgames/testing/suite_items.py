@@ -32,6 +32,7 @@ from mpgames.cli.check import (
     PASSED,
     CheckReport,
     EntryRun,
+    outcome,
     play_suite,
 )
 from mpgames.framework.errors import UsageError
@@ -170,7 +171,7 @@ def _message(run: EntryRun, report: CheckReport) -> str:
     """One paragraph: the entry, what it expected, what it got, and the family's budget."""
     suite = report.suite
     family = f"suite {suite.name!r} (α = {suite.alpha} over {len(report.runs)} entries, Holm)"
-    got = run.described()
+    got = None if run.result is None else outcome(run.result)
     said = f"expected {run.entry.expect}" + ("" if got is None else f", got {got}")
     why = "" if run.status != ERROR or run.error is None else f"; {run.error}"
     level = "" if run.result is None else f"level {run.result.estimate.thresholds.alpha:.3g} in "
