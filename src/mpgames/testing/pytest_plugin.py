@@ -12,7 +12,7 @@ that has mpgames loads it. It adds:
   `--mpgames-suite PATH` is collected by `mpgames.testing.suite_items`, one item per entry and one
   for calibration, decided as `mpgames check` decides them (`--mpgames-strict` as its `--strict`,
   `--mpgames-seed` as its `--seed`). No other .toml file is collected: a directory walk never
-  reads pyproject.toml or a suite it happens to pass.
+  reads pyproject.toml, nor a suite file it walks past.
 
 Hypothesis strategies for scheme objects are in `mpgames.testing.strategies`. Because this module is imported
 by every pytest session of the environment, it imports nothing of mpgames (nor Hypothesis, nor SciPy)
