@@ -87,6 +87,7 @@ class Report(Protocol):
 
 PASSED, FAILED, INCONCLUSIVE, ERROR = "passed", "failed", "inconclusive", "error"
 SUITE_CAP_REACHED = "suite time cap reached"
+CALIBRATION_FAILURE = "no entry came out broken as expected, or none bounded as expected"
 # The outputs, as the errors about them name them.
 JUNIT, RUN_FOLDER, VECTORS_FOLDER = "JUnit report", "run folder", "vectors folder"
 
@@ -367,6 +368,11 @@ def _holm(runs: list[EntryRun], alpha: float) -> tuple[EntryRun, ...]:
     )
 
 
+def outcome(result: RunResult) -> str:
+    """`verdict: wording` of an entry's run (`Estimate.describe`), as its reports say it."""
+    return f"{result.verdict}: {result.estimate.describe()}"
+
+
 def _finished_estimate(run: EntryRun) -> Estimate | None:
     return None if run.result is None or run.status == ERROR else run.result.estimate
 
@@ -412,7 +418,7 @@ def junit_xml(report: CheckReport) -> str:
             calibration,
             "failure",
             {
-                "message": "no entry came out broken as expected, or none bounded as expected",
+                "message": CALIBRATION_FAILURE,
                 "type": "calibration",
             },
         )
@@ -453,8 +459,7 @@ def _testcase(parent: ET.Element, suite_name: str, run: EntryRun, strict: bool) 
         ET.SubElement(case, "error", {"message": run.error or "", "type": kind}).text = run.detail
     if run.result is None:
         return
-    described = f"{run.result.verdict}: {run.result.estimate.describe()}"
-    message = f"expected {e.expect}, got {described}"
+    message = f"expected {e.expect}, got {(described := outcome(run.result))}"
     if run.status == FAILED:
         ET.SubElement(case, "failure", {"message": message, "type": "expectation"})
     elif run.status == INCONCLUSIVE and strict:

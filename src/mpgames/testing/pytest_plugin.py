@@ -7,16 +7,24 @@ that has mpgames loads it. It adds:
   `mpgames run` (deterministic seeds, sequential stopping) and returns the `RunResult`: the estimate
   with its interval and verdict, for the test to assert on;
 * the options `--mpgames-seed` (the run seed of every `mpgames_run` call that names none) and
-  `--mpgames-jobs` (worker processes; 1 by default, so a test run stays in one process).
+  `--mpgames-jobs` (worker processes; 1 by default, so a test run stays in one process);
+* suite files as test items: a suite TOML named on the command line (`pytest suite.toml`) or with
+  `--mpgames-suite PATH` is collected by `mpgames.testing.suite_items`, one item per entry and one
+  for calibration, decided as `mpgames check` decides them (`--mpgames-strict` as its `--strict`,
+  `--mpgames-seed` as its `--seed`). No other .toml file is collected: a directory walk never
+  reads pyproject.toml, nor a suite file it walks past.
 
 Hypothesis strategies for scheme objects are in `mpgames.testing.strategies`. Because this module is imported
 by every pytest session of the environment, it imports nothing of mpgames (nor Hypothesis, nor SciPy)
-at import time: the engine is imported when a test first asks for the fixture.
+at import time: the engine is imported when a test first asks for the fixture, the suite reader
+when a suite file is collected.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -39,15 +47,51 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mpgames", "mpgames security games")
     group.addoption(
         "--mpgames-seed",
-        default=DEFAULT_SEED,
-        help=f"run seed of mpgames_run calls that name none (default: {DEFAULT_SEED!r})",
+        default=None,
+        help=f"run seed of mpgames_run calls that name none (default: {DEFAULT_SEED!r}) and of the "
+        "suites collected as items (default: each suite's own, as mpgames check --seed)",
     )
     group.addoption(
         "--mpgames-jobs",
         type=int,
         default=1,
-        help="worker processes of mpgames_run (default: 1)",
+        help="worker processes of mpgames_run and of the suites' play (default: 1)",
     )
+    group.addoption(
+        "--mpgames-suite",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="collect this suite file's entries as test items (repeatable; docs/pytest-plugin.md)",
+    )
+    group.addoption(
+        "--mpgames-strict",
+        action="store_true",
+        help="an inconclusive suite entry fails instead of being skipped (as mpgames check --strict)",
+    )
+
+
+# The files given with --mpgames-suite, absolute: collected as suites wherever the walk meets them.
+SUITE_PATHS = pytest.StashKey[frozenset[Path]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    named: list[str] = config.getoption("mpgames_suite")
+    config.stash[SUITE_PATHS] = frozenset(
+        Path(os.path.abspath(config.invocation_params.dir / path)) for path in named
+    )
+    config.args += [path for path in named if path not in config.args]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A suite file named on the command line or with --mpgames-suite; never any other .toml file."""
+    if file_path.suffix != ".toml":
+        return None
+    if not (parent.session.isinitpath(file_path) or file_path in parent.config.stash[SUITE_PATHS]):
+        return None
+    from mpgames.testing.suite_items import SuiteFile
+
+    return SuiteFile.from_parent(parent, path=file_path)
 
 
 @pytest.fixture
@@ -64,7 +108,8 @@ def mpgames_run(request: pytest.FixtureRequest) -> Iterator[Callable[..., RunRes
     from mpgames.games.registry import get_game
     from mpgames.measure.verdicts import Thresholds
 
-    default_seed = str(request.config.getoption("mpgames_seed"))
+    chosen_seed = request.config.getoption("mpgames_seed")
+    default_seed = DEFAULT_SEED if chosen_seed is None else str(chosen_seed)
     engine = Engine(request.config.getoption("mpgames_jobs"))
 
     def run(
