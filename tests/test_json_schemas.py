@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from mpgames import cli
+from tests.test_grade import QUICK
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
@@ -132,26 +133,11 @@ def test_replay_keeps_each_values_json_type_and_the_schema_refuses_untyped_ones(
             replay.validate(broken)
 
 
-QUICK_ASSIGNMENT = """
-title = "quick"
-seed = "q"
-max_trials = 40
-time_limit = 5
-[[task]]
-name = "dlog"
-class = "DiscreteLog"
-game = "dl"
-tier = "toy"
-points = 4
-min_advantage = 0.5
-"""
-
-
 def test_grade_json_the_grades_file_and_the_gradescope_results_validate(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assignment = tmp_path / "assignment.toml"
-    assignment.write_text(QUICK_ASSIGNMENT, encoding="utf-8")
+    assignment.write_text(QUICK, encoding="utf-8")
     submissions = ROOT / "docs" / "grading" / "submissions"
     out = tmp_path / "out"
     argv = ["grade", str(assignment), str(submissions / "alice.py"), str(submissions / "mallory.py")]
