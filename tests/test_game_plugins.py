@@ -45,6 +45,7 @@ CDH_ATTACK = f"{EXAMPLES / 'cdh_attack.py'}:ExponentSearch"
 SHORT_NONCE = f"{EXAMPLES / 'short_nonce.py'}:ShortNonceEufCma"
 NONCE_SEARCH = f"{EXAMPLES / 'short_nonce_attack.py'}:NonceSearch"
 GAMES = PLUGINS / "game_plugins.py"
+KEY = ["--run-key", "00" * 32]
 
 
 def _main(capsys, *argv: str) -> tuple[int, str, str]:
@@ -84,9 +85,12 @@ def test_the_documented_commands_give_the_documented_verdicts(tmp_path):
     verdicts = [verdict for _, verdict in commands]
     assert verdicts.count("broken") == verdicts.count("bounded") == 3
     for argv, verdict in commands:
-        jobs = ["--jobs", "1"] if argv[0] == "run" else []
+        # One job; a student's adversary is isolated and plays against secret coins: those of the
+        # all-zero run key, so that the rows are always the same.
+        file_adversary = "--adversary" in argv and ".py:" in argv[argv.index("--adversary") + 1]
+        extra = [*(["--jobs", "1"] if argv[0] == "run" else []), *(KEY if file_adversary else [])]
         done = subprocess.run(
-            [sys.executable, "-m", "mpgames", *argv, *jobs],
+            [sys.executable, "-m", "mpgames", *argv, *extra],
             cwd=tmp_path,
             capture_output=True,
             text=True,
@@ -320,7 +324,7 @@ def test_a_file_game_plays_on_dask_workers_as_on_one_job(trusted):
 
 
 def test_a_win_against_a_file_game_replays_from_its_vector(capsys, tmp_path):
-    argv = ["run", SHORT_NONCE, "--variant", "short-nonce", "--adversary", NONCE_SEARCH, "--jobs", "1"]
+    argv = ["run", SHORT_NONCE, "--variant", "short-nonce", "--adversary", NONCE_SEARCH, "--jobs", "1", *KEY]
     assert cli.main([*argv, "--max-trials", "10", "--save-wins", str(tmp_path)]) == 0
     capsys.readouterr()
     path = sorted(tmp_path.glob("*.json"))[0]
@@ -337,27 +341,58 @@ def test_a_win_against_a_file_game_replays_from_its_vector(capsys, tmp_path):
 
 def test_replay_plays_one_trial_of_a_file_game(capsys):
     status, out, err = _main(
-        capsys, "replay", CDH, "--variant", "short-exponent", "--adversary", CDH_ATTACK, "--trial", "0"
+        capsys, "replay", CDH, "--variant", "short-exponent", "--adversary", CDH_ATTACK, "--trial", "0", *KEY
     )
     assert (status, err) == (0, "") and "lab.cdh" in out and "won" in out
 
 
 def test_a_suite_names_a_game_file_relative_to_its_folder(capsys, tmp_path):
-    game, attack = (os.path.relpath(EXAMPLES / name, tmp_path) for name in ("cdh_game.py", "cdh_attack.py"))
+    """The built-in nonce-reuse forger against two variants of the variant game, named by a path
+    relative to the suite file (the forger is built in, so the suite's seed fixes every trial)."""
+    game = os.path.relpath(EXAMPLES / "short_nonce.py", tmp_path)
     entries = "".join(
-        f'[[entry]]\ngame = "{game}:ComputationalDiffieHellman"\nvariant = "{variant}"\n'
-        f'adversary = "{attack}:ExponentSearch"\ntier = "toy"\nexpect = "{expect}"\n\n'
-        for variant, expect in (("short-exponent", "broken"), ("uniform", "bounded"))
+        f'[[entry]]\ngame = "{game}:ShortNonceEufCma"\nvariant = "{variant}"\n'
+        f'adversary = "sig.nonce-reuse"\ntier = "toy"\nexpect = "{expect}"\n\n'
+        for variant, expect in (("schnorr-nonce-reuse", "broken"), ("short-nonce", "bounded"))
     )
     suite = tmp_path / "lab.toml"
     suite.write_text(f'seed = "lab"\nalpha = 0.05\n\n{entries}', encoding="utf-8")
-    status, out, err = _main(capsys, "check", str(suite), "--jobs", "1", "--game", "lab.cdh")
+    status, out, err = _main(capsys, "check", str(suite), "--jobs", "1")
     assert status == 0 and "2 passed, 0 failed" in err and err.endswith("PASS\n"), out
-    assert out.count("lab.cdh") >= 2
-    # The opposite: an expectation the game's variants contradict is refused before anything runs.
-    suite.write_text(suite.read_text(encoding="utf-8").replace('"bounded"', '"broken"', 1), encoding="utf-8")
+    assert out.count("sig.euf-cma+short-nonce") == 2
+    # The opposite: an expectation the registry contradicts is refused before anything runs.
+    suite.write_text(suite.read_text(encoding="utf-8").replace('"bounded"', '"broken"'), encoding="utf-8")
     status, _, err = _main(capsys, "check", str(suite), "--jobs", "1")
     assert status == 2 and "contradicts the registry" in err
+
+
+def test_check_keeps_the_entries_of_a_game_file_by_the_id_it_declares(capsys, tmp_path):
+    """`--game ID` names a game the suite loads from a file, whose id this process does not know
+    before the suite is read."""
+    (tmp_path / "suite_game.py").write_text(
+        "from mpgames.framework.base import Variant\n"
+        "from mpgames.games.dl import DiscreteLog\n"
+        "from mpgames.games.variants import extended_variants\n\n\n"
+        "class SuiteDl(DiscreteLog):\n"
+        '    """dl with one more variant, under an id only this suite names."""\n\n'
+        '    id = "test.suite-dl"\n'
+        '    variant_of = "dl"\n'
+        '    variants = extended_variants(DiscreteLog, Variant("again", broken=False, description="dl"))\n',
+        encoding="utf-8",
+    )
+    entries = "".join(
+        f'[[entry]]\ngame = "suite_game.py:SuiteDl"\nadversary = "{adversary}"\ntier = "toy"\n'
+        f'expect = "{expect}"\n\n'
+        for adversary, expect in (("dl.bsgs", "broken"), ("dl.random-guess", "bounded"))
+    )
+    suite = tmp_path / "dl.toml"
+    suite.write_text(f'seed = "dl"\nalpha = 0.05\n\n{entries}', encoding="utf-8")
+    with pytest.raises(UsageError, match=r"unknown game 'test\.suite-dl'"):
+        get_game("test.suite-dl")
+    status, out, err = _main(capsys, "check", str(suite), "--jobs", "1", "--game", "test.suite-dl")
+    assert status == 0 and "2 passed, 0 failed" in err, out
+    status, _, err = _main(capsys, "check", str(suite), "--jobs", "1", "--game", "dl")
+    assert status == 2 and "no entry plays dl" in err
 
 
 def test_list_shows_a_plugin_game_with_the_adversaries_that_play_it(capsys):

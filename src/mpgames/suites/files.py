@@ -287,8 +287,10 @@ def parse_suite(
         tomlcheck.fail(where, "entry must be a non-empty array of tables ([[entry]] …)")
     numbered = list(enumerate(raw_entries, 1))
     if games is not None:
+        # The entries' games first: a game file they name is loaded, so that its id names it.
+        played = [(n, raw, _entry_game(raw, path.parent, where)) for n, raw in numbered]
         wanted = {get_game(game_id).id for game_id in games}
-        numbered = [(n, raw) for n, raw in numbered if _entry_game(raw, path.parent, where) in wanted]
+        numbered = [(n, raw) for n, raw, game in played if game in wanted]
         if not numbered:
             tomlcheck.fail(where, f"no entry plays {', '.join(sorted(wanted))}")
     if numbers is not None:
