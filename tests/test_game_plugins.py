@@ -116,7 +116,7 @@ def test_the_page_shows_the_example_files_as_committed():
 def test_a_file_named_without_its_class_lists_its_game_classes(capsys):
     status, out, err = _main(capsys, "run", str(GAMES))
     assert (status, out) == (2, "") and err.count("\n") == 1
-    assert f"give {GAMES}:Class, one of: DlCopy, DlCopyAgain, Impostor, NotAGame" in err
+    assert f"give {GAMES}:Class, one of: DlCopy, DlCopyAgain, Impostor, PathId, NotAGame" in err
     assert "Unnamed" not in err  # no id of its own
     status, _, err = _main(capsys, "run", str(PLUGINS / "exiting_plugin.py"))  # read, not run
     assert status == 2 and "exiting_plugin.py defines no game class" in err
@@ -140,6 +140,7 @@ def test_a_file_named_without_its_class_lists_its_game_classes(capsys):
         ),
         (f"{GAMES}:Impostor", "id 'dl' belongs to a built-in game; rename it"),
         (f"{GAMES}:Unnamed", "class Unnamed declares no id of its own"),
+        (f"{GAMES}:PathId", "its id '../../escape' may hold only letters, digits and _ . + -"),
     ],
 )
 @pytest.mark.parametrize("command", ["run", "explain", "fuzz"])
@@ -156,6 +157,11 @@ def test_two_plugin_games_may_not_share_an_id():
     clash = r"id 'test.dl-copy' belongs to the game .*/game_plugins\.py:DlCopy loaded before"
     with pytest.raises(UsageError, match=clash):
         get_game(f"{GAMES}:DlCopyAgain")
+
+
+def test_a_plugin_game_is_searched_as_a_built_in_one(capsys):
+    status, out, err = _main(capsys, "fuzz", CDH, "--variant", "short-exponent", "--budget", "5")
+    assert (status, err) == (0, "") and "searched 5 plans" in out
 
 
 def test_an_unknown_game_names_the_plugin_forms():

@@ -28,6 +28,12 @@ class Unnamed(DiscreteLog):
     """A subclass that declares no id of its own (it would play as dl)."""
 
 
+class PathId(DiscreteLog):
+    """A game whose id would name a file elsewhere."""
+
+    id = "../../escape"
+
+
 class NotAGame:
     """A class with an id that is no Game."""
 

@@ -25,6 +25,7 @@ one line and exit status 2 on the CLI.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
@@ -42,6 +43,8 @@ from mpgames.framework.plugin_files import (
 )
 
 ENTRY_POINT_GROUP = "mpgames.games"
+# What a plugin game's id may hold: it names files (a win vector's) and is typed on command lines.
+PLUGIN_ID = re.compile(r"[A-Za-z0-9_.+-]{1,100}")
 
 BUILTIN_GAMES: tuple[str, ...] = (
     "mpgames.games.dl:DiscreteLog",
@@ -131,6 +134,8 @@ def _plugin(reference: str, load: Callable[[str], object]) -> type[Game]:
         raise UsageError(f"plugin {reference}: it is not a Game subclass")
     if "id" not in cls.__dict__:
         raise UsageError(f'plugin {reference}: class {cls.__name__} declares no id of its own (id = "...")')
+    if not (isinstance(cls.id, str) and PLUGIN_ID.fullmatch(cls.id)):
+        raise UsageError(f"plugin {reference}: its id {cls.id!r} may hold only letters, digits and _ . + -")
     if cls.id in _games():
         raise UsageError(f"plugin {reference}: id {cls.id!r} belongs to a built-in game; rename it")
     known = _PLUGINS.setdefault(cls.id, cls)
