@@ -104,7 +104,7 @@ def test_the_example_adversary_is_measured_as_the_tutorial_says(capsys, group, r
     assert row in TUTORIAL.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("page", ["tutorial.md", "pytest-plugin.md", "games/README.md"])
+@pytest.mark.parametrize("page", ["tutorial.md", "pytest-plugin.md", "games/README.md", "plugins.md"])
 def test_relative_links_point_to_files(page):
     path = DOCS / page
     targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8"))

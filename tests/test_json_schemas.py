@@ -55,6 +55,11 @@ def test_run_json_and_the_run_folder_validate(capsys: pytest.CaptureFixture[str]
     results.validate(document)
     assert {r["adversary"] for r in document["results"]} == {"dl.random-guess", "dl.bsgs"}
     results.validate(json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8")))
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
+    _validator("manifest.schema.json").validate(manifest)
+    manifest["packages"]["gmpy2"] = 2  # a version is text
+    with pytest.raises(ValidationError):
+        _validator("manifest.schema.json").validate(manifest)
 
 
 def test_a_faulted_run_validates_with_its_fault_reports(capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,6 +180,16 @@ def test_every_committed_and_every_saved_win_vector_validates(
     for document in documents:
         vectors.validate(document)
     assert document["source"].endswith("student_attacks.py:StudentBsgs")
+    examples = ROOT / "docs" / "examples" / "plugins"
+    game = f"{examples / 'cdh_game.py'}:ComputationalDiffieHellman"
+    attack = f"{examples / 'cdh_attack.py'}:ExponentSearch"
+    argv = ["run", game, "--variant", "short-exponent", "--adversary", attack, "--trusted"]
+    assert cli.main([*argv, "--max-trials", "30", "--save-wins", str(tmp_path / "game-wins")]) == 0
+    capsys.readouterr()
+    plugin = [json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "game-wins").glob("*.json")]
+    assert plugin and all(v["game_source"] == game for v in plugin)
+    for document in plugin:
+        vectors.validate(document)
     for edit in (
         lambda d: d.pop("seeds"),
         lambda d: d["note"].update(bugType="NEW"),

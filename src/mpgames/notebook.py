@@ -232,7 +232,7 @@ def _adversaries(game_id: str, adversary: str | type[Adversary] | None) -> Seque
         return [resolve(adversary, game_id)]
     if not (isinstance(adversary, type) and issubclass(adversary, Adversary)):
         raise UsageError(f"adversary must be an id, a file.py:Class or an Adversary class, not {adversary!r}")
-    if game_id not in adversary.targets:
+    if not get_game(game_id).targeted_by(adversary.targets):
         raise UsageError(f"adversary {adversary.id} does not target {game_id}")
     return [adversary]
 

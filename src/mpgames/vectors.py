@@ -25,6 +25,10 @@ no trial is played twice. Any win of a win-lose game is a concrete break (a forg
 and is saved; the wins of a guessing game only when its run is broken, since a guess is right by luck.
 Vectors are external input when read back: every field is validated (`VectorError`).
 
+An adversary that is not registered (a file, an entry point) is recorded by where it was loaded
+from (`source`), and a game loaded from a file (docs/plugins.md) by its file and class
+(`game_source`), so that the vector replays them.
+
 A win of the attack search (`mpgames fuzz --save-wins`, docs/fuzz.md) is a vector too: its
 adversary is the plan it found, stored under `plan` (mpgames.fuzz.serial) and played again by the
 generic adversary of mpgames.fuzz.adversary.
@@ -47,6 +51,7 @@ from mpgames.framework.base import AdversaryLike, Game
 from mpgames.framework.engine import TrialSpec, make_spec, play_trial
 from mpgames.framework.errors import UsageError
 from mpgames.framework.outcome import TraceEntry, TrialOutcome
+from mpgames.framework.plugin_files import module_source
 from mpgames.framework.seeds import MAX_TRIAL, RUN_KEY_BYTES, SEEDS, SEEDS_V1, checked_derivation
 from mpgames.fuzz.adversary import PlanAdversary, plan_adversary
 from mpgames.fuzz.serial import PlanError, plan_data, read_plan
@@ -71,8 +76,8 @@ BUG_TYPES = ("KNOWN_WEAKNESS", "WEAK_PARAMETERS", "UNEXPECTED_WIN")
 
 _FIELDS = ("schema", "game", "variant", "adversary", "tier", "group", "seed", "trial")
 _KEYS = (*_FIELDS, "parameters", "transcript", "transcript_digest", "note")
-_OPTIONAL_KEYS = ("plan", "seeds", "source")
-# The longest `source` a vector may name.
+_OPTIONAL_KEYS = ("plan", "seeds", "source", "game_source")
+# The longest `source` or `game_source` a vector may name.
 MAX_SOURCE = 1000
 _NOTE_KEYS = ("bugType", "description", "effect")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -142,6 +147,9 @@ class WinVector:
     # Where an adversary that is not registered was loaded from ("file.py:Class", "module:Class"),
     # so that the vector replays it; None for a registered adversary.
     source: str | None = None
+    # Where a game loaded from a file was loaded from ("file.py:Class", docs/plugins.md), so that
+    # the vector replays it; None for a game its id names (built in, or an entry point).
+    game_source: str | None = None
 
     @property
     def digest(self) -> str:
@@ -168,6 +176,7 @@ class WinVector:
             plan=plan_data(spec.adversary.plan) if issubclass(spec.adversary, PlanAdversary) else None,
             seeds=spec.seeds,
             source=adversary_source(spec.adversary),
+            game_source=game_source(spec.game),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -187,6 +196,7 @@ class WinVector:
             "note": {"bugType": self.bug_type, "description": self.description, "effect": self.effect},
             **({} if self.plan is None else {"plan": dict(self.plan)}),
             **({} if self.source is None else {"source": self.source}),
+            **({} if self.game_source is None else {"game_source": self.game_source}),
         }
 
     @classmethod
@@ -260,10 +270,11 @@ class WinVector:
             plan=data.get("plan"),
             seeds=seeds,
             source=_checked_source(data.get("source"), fail),
+            game_source=_checked_source(data.get("game_source"), fail),
         )
         if vector.plan is not None:
             try:
-                read_plan(vector.plan, get_game(vector.game))
+                read_plan(vector.plan, vector.loaded_game())
             except (PlanError, UsageError) as exc:
                 raise fail(f"plan: {exc}") from None
         if vector.digest != digest:
@@ -272,7 +283,7 @@ class WinVector:
 
     def spec(self) -> TrialSpec:
         """The traced trial spec of this vector; `UsageError` if its game or adversary is unknown."""
-        game = get_game(self.game)
+        game = self.loaded_game()
         time_limit = self.parameters.get("time_limit")
         run_key = self.parameters.get("run_key")
         if self.plan is not None:
@@ -295,6 +306,13 @@ class WinVector:
             seeds=self.seeds,
         )
 
+    def loaded_game(self) -> type[Game]:
+        """Its game: loaded from `game_source` if it has one, else the game its id names."""
+        game = get_game(self.game_source or self.game)
+        if game.id != self.game:
+            raise VectorError(f"{self.game_source} is now game {game.id!r}, not {self.game!r}")
+        return game
+
     def filename(self) -> str:
         """`game_variant_adversary_tier_s<seed>_t<trial>.json`; odd seeds appear by their hash."""
         seed = (
@@ -315,6 +333,12 @@ def adversary_source(adversary: type[AdversaryLike]) -> str | None:
     except TypeError:  # defined where no file is (a class made at run time)
         return None
     return None if file is None else f"{file}:{adversary.__qualname__}"
+
+
+def game_source(game: type[Game]) -> str | None:
+    """Where `game` was loaded from, if a file: "path/to/file.py:Class" (`WinVector.game_source`)."""
+    source = module_source(game.__module__)
+    return f"{source}:{game.__qualname__}" if os.path.isabs(source) else None
 
 
 def _checked_source(value: object, fail: Callable[[str], VectorError]) -> str | None:

@@ -149,9 +149,10 @@ def submission_class(reference: str, game_id: str, stages: tuple[str, ...]) -> t
     )
 
 
-def _reduce(cls: type[IsolatedAdversary]) -> tuple[Callable[..., object], tuple[object, ...]]:
-    """Pickle a stand-in as the call that makes it again."""
-    return cls.remake
+def _reduce(cls: type[IsolatedAdversary]) -> tuple[Callable[..., object], tuple[object, ...]] | str:
+    """Pickle a stand-in as the call that makes it again, and `IsolatedAdversary` itself by its name
+    (a stand-in that cloudpickle sends by value names it as its base class)."""
+    return cls.remake if "remake" in vars(cls) else cls.__qualname__
 
 
 copyreg.pickle(_IsolatedMeta, _reduce)  # type: ignore[arg-type]

@@ -4,8 +4,10 @@ Built-in adversaries are listed as "module:Class" references, one line each, imp
 use; registering a new adversary is one line in `BUILTIN_ADVERSARIES`. An id that is not built in
 may name a plugin, an entry point of the group `mpgames.adversaries` or "path/to/file.py:ClassName"
 (mpgames.adversaries.plugins), which goes through the same checks.
-Each adversary is checked against the game registry: its targets must exist, and every variant a
-reference attack claims to break (`expect`, `also_breaks`) must belong to one of them.
+Each adversary is checked against the game registry: its targets must exist (game ids: a built-in
+game, a plugin game loaded before, or an entry point; never a file), and every variant a reference
+attack claims to break (`expect`, `also_breaks`) must belong to one of them. An adversary plays the
+games it targets and their variant games (`Game.targeted_by`, docs/plugins.md).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from types import MappingProxyType
 from mpgames.adversaries import plugins
 from mpgames.adversaries.base import Adversary
 from mpgames.framework.errors import UsageError
-from mpgames.games.registry import get_game, load_reference
+from mpgames.framework.plugin_files import load_reference
+from mpgames.games.registry import game_by_id, get_game
 
 BUILTIN_ADVERSARIES: tuple[str, ...] = (
     "mpgames.adversaries.dl:RandomLogGuess",
@@ -68,7 +71,7 @@ def _checked(reference: str, cls: object) -> type[Adversary]:
     adversary_id = getattr(cls, "id", None)
     if not isinstance(adversary_id, str) or not adversary_id:
         raise TypeError(f'class {cls.__name__} declares no id (a non-empty string: id = "...")')
-    games = [get_game(target) for target in cls.targets]
+    games = [game_by_id(target) for target in cls.targets]
     for game in games:
         missing = [s for s in game.stages if not cls.implements_stage(s)]
         if missing:
@@ -116,15 +119,17 @@ def get_adversary(adversary_id: str, *, trusted: bool = False) -> type[Adversary
 
 
 def adversaries_for(game_id: str) -> tuple[type[Adversary], ...]:
-    """The adversaries targeting `game_id`: null adversaries first, then reference attacks."""
-    targeting = [cls for cls in all_adversaries() if game_id in cls.targets]
+    """The adversaries that play the game `game_id` (`Game.targeted_by`: those of the game it is a
+    variant of too): null adversaries first, then reference attacks."""
+    game = get_game(game_id)
+    targeting = [cls for cls in all_adversaries() if game.targeted_by(cls.targets)]
     return tuple(sorted(targeting, key=lambda cls: not cls.is_null()))
 
 
 def resolve(adversary_id: str, game_id: str, *, trusted: bool = False) -> type[Adversary]:
-    """The adversary `adversary_id`, which must target `game_id` (`UsageError` otherwise)."""
+    """The adversary `adversary_id`, which must play the game `game_id` (`UsageError` otherwise)."""
     cls = get_adversary(adversary_id, trusted=trusted)
-    if game_id not in cls.targets:
+    if not get_game(game_id).targeted_by(cls.targets):
         choices = ", ".join(a.id for a in adversaries_for(game_id)) or "none registered"
         raise UsageError(
             f"adversary {adversary_id} does not target {game_id}; adversaries for {game_id}: {choices}"

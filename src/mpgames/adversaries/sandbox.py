@@ -16,7 +16,9 @@ FD. The program is a fork server:
    fork is off the trial's critical path;
 3. ("prepare", group, modules) validates a group and imports the challenger's modules (the game's,
    whose view records each trial decodes) once, so that every trial's process has them (the spare
-   forked before is replaced by one that has them): ("prepared"), then ("spare", pid);
+   forked before is replaced by one that has them): ("prepared"), then ("spare", pid). A module is
+   named by its name, or by its file for a game loaded from one (mpgames.framework.plugin_files
+   `module_source`), which is imported under the module name the challenger gave it;
 4. ("trial", seeds, seed, cpu_seconds, memory_bytes) comes with the socket of that trial (SCM_RIGHTS): it
    hands both to the spare, forks the next spare and announces it, waits for the trial's process
    to end, kills and reaps whatever it left behind, and answers ("exited", pid, status). Only then
@@ -39,7 +41,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import importlib
 import io
 import math
 import os
@@ -50,14 +51,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mpgames.adversaries import plugins
 from mpgames.adversaries.base import Adversary, defines_stage
 from mpgames.framework import errors, wire
 from mpgames.framework.errors import UsageError
 from mpgames.framework.faults import report_of
 from mpgames.framework.isolation.channel import Channel, ChannelClosed
+from mpgames.framework.plugin_files import import_source, is_file_reference, load_file, load_reference
 from mpgames.framework.seeds import SEED_DERIVATIONS, adversary_stream
-from mpgames.games.registry import load_reference
 from mpgames.scheme import errors as scheme_errors
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
@@ -157,10 +157,7 @@ def main(argv: list[str]) -> int:
 def _load(reference: str) -> type:
     """The class named by `reference`, loaded after giving up every privilege."""
     _drop_privileges()
-    if plugins.is_file_reference(reference):
-        loaded = plugins.load_file(reference)
-    else:
-        loaded = load_reference(reference)
+    loaded = load_file(reference) if is_file_reference(reference) else load_reference(reference)
     if not isinstance(loaded, type):
         raise TypeError(f"{reference} is not a class")
     return loaded
@@ -226,8 +223,8 @@ def _serve(control: Channel, cls: type) -> None:
             _, group, modules = message
             if isinstance(group, Group):
                 Group(group.p, group.q, group.g, group.tier, group.name, group.curve)
-            for name in modules:
-                importlib.import_module(name)
+            for source in modules:
+                import_source(source)
             # The spare was forked before the group was validated: its replacement has it validated.
             spare.discard()
             spare = _Spare(control, cls)

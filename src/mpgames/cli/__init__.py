@@ -129,6 +129,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="games, variants, tiers and adversaries")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.add_argument(
+        "--game",
+        action="append",
+        default=[],
+        help="also list this plugin game: path/file.py:Class or an entry point (repeatable)",
+    )
 
     def trust_options(p: argparse.ArgumentParser) -> None:
         mode = p.add_mutually_exclusive_group()

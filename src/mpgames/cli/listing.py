@@ -1,5 +1,6 @@
 """`mpgames list` (harness §3, §4): the registered games with their variants, tiers and budgets, and the
-registered adversaries with what they claim, as a table or JSON."""
+registered adversaries with what they claim, as a table or JSON. `--game` adds plugin games
+(docs/plugins.md), each with the registered adversaries that play it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from mpgames.adversaries.registry import adversaries_for, all_adversaries
 from mpgames.cli.terminal import needs_ascii
 from mpgames.framework.base import Game
-from mpgames.games.registry import all_games
+from mpgames.games.registry import all_games, get_game
 from mpgames.measure.records import SCHEMA_VERSION
 from mpgames.reports.tables import table_text
 
@@ -33,7 +34,8 @@ def _game_record(game: type[Game]) -> dict[str, Any]:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    games = [_game_record(game) for game in all_games()]
+    plugins = [get_game(name) for name in args.game]
+    games = [_game_record(game) for game in dict.fromkeys((*all_games(), *plugins))]
     adversaries = [
         {
             "id": a.id,

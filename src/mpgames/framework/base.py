@@ -14,6 +14,11 @@ output (`None` for an output the game never reads). An adversary class that subc
 Protocol is checked by mypy against it; `Game.boundary()` is the same declaration at run time, and
 `TrialContext.play` refuses a stage that hands over another view or converts to another type.
 
+A variant game (docs/plugins.md) is a subclass of a game that adds variants to it, a broken
+construction for an assignment, without touching the package: it names the game in `variant_of`,
+takes an id of its own, keeps the game's boundary, measure and variants, and overrides the method
+where the game builds its construction. An adversary of the game plays it too (`targeted_by`).
+
 Subclasses are checked when they are defined, so a malformed game fails at import, not mid-run.
 """
 
@@ -22,7 +27,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -121,6 +126,9 @@ class Game:
     adversary_type: ClassVar[type]
     budgets: ClassVar[Mapping[str, int]] = MappingProxyType({})
     groups: ClassVar[Mapping[str, str]] = DEFAULT_GROUPS
+    # A variant game (docs/plugins.md): the id of the game, one of its base classes, whose variants
+    # it extends and whose boundary it keeps; an adversary of that game plays this one too.
+    variant_of: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -140,6 +148,18 @@ class Game:
         return declared_stages(cls.adversary_type, cls.stages)
 
     # -- lookups used by the engine and the CLI --------------------------------------------------
+    @classmethod
+    def played_as(cls) -> tuple[str, ...]:
+        """The game ids an adversary may target to play this game: its own, then, for a variant game,
+        those of the game it is a variant of (`variant_of`)."""
+        parent = variant_parent(cls)
+        return (cls.id,) if parent is None else (cls.id, *parent.played_as())
+
+    @classmethod
+    def targeted_by(cls, targets: Collection[str]) -> bool:
+        """True iff an adversary that targets the game ids `targets` plays this game (`played_as`)."""
+        return any(game_id in targets for game_id in cls.played_as())
+
     @classmethod
     def tiers(cls) -> tuple[str, ...]:
         return tuple(cls.groups)
@@ -197,6 +217,41 @@ def _check_game_class(cls: type[Game]) -> None:
         cls.boundary()
     except TypeError as exc:
         raise TypeError(f"game {cls.id}: {exc}") from None
+    if cls.variant_of is not None:
+        _check_variant_game(cls)
+
+
+def variant_parent(cls: type[Game]) -> type[Game] | None:
+    """The game a variant game is a variant of: the nearest of its base classes whose own `id` is
+    its `variant_of`; None for a game that is not a variant game, or names no base class."""
+    if cls.variant_of is None:
+        return None
+    for base in cls.__mro__[1:]:
+        if issubclass(base, Game) and base.__dict__.get("id") == cls.variant_of:
+            return base
+    return None
+
+
+# What a variant game keeps of the game it extends: its boundary with the adversary and its measure.
+_KEPT = ("kind", "n_choices", "stages", "adversary_type", "budgets")
+
+
+def _check_variant_game(cls: type[Game]) -> None:
+    """Refuse a variant game that is not a subclass of the game it names, takes its id, changes its
+    boundary, or drops or redefines one of its variants."""
+    parent = variant_parent(cls)
+    if parent is None:
+        raise TypeError(f"game {cls.id}: variant_of = {cls.variant_of!r} names none of its base classes")
+    if cls.id == parent.id:
+        raise TypeError(f"game {cls.id}: a variant game takes an id of its own, not {parent.id!r}")
+    changed = [name for name in _KEPT if getattr(cls, name) != getattr(parent, name)]
+    if changed:
+        raise TypeError(f"game {cls.id}: a variant of {parent.id} keeps its {', '.join(changed)}")
+    dropped = [name for name, v in parent.variants.items() if cls.variants.get(name) != v]
+    if dropped:
+        raise TypeError(f"game {cls.id}: a variant of {parent.id} keeps its variant(s) {', '.join(dropped)}")
+    if len(cls.variants) == len(parent.variants):
+        raise TypeError(f"game {cls.id}: a variant of {parent.id} adds a variant to it")
 
 
 @functools.cache

@@ -77,6 +77,7 @@ from mpgames.framework.isolation.host import (
     server_for,
 )
 from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.plugin_files import module_source
 from mpgames.framework.seeds import RUN_KEY_BYTES, SEEDS, SeedPath, checked_derivation, new_run_key
 from mpgames.framework.tally import Tally
 from mpgames.framework.timelimit import ticking_clock
@@ -258,7 +259,7 @@ def _isolated_trial(
     # Started, and the group validated, before the time limit runs: a broken server is the adversary's.
     try:
         server = server_for(reference)
-        server.prepare(ctx.group, (spec.game.__module__,))
+        server.prepare(ctx.group, (module_source(spec.game.__module__),))
     except SandboxError as exc:
         raise AdversaryFault(exc) from exc
 
@@ -619,7 +620,7 @@ def make_spec(
     chosen = game.variant(variant)
     isolated = isolated or adversary.isolated_only
     targets = ", ".join(adversary.target_ids())
-    if game.id not in adversary.target_ids():
+    if not game.targeted_by(adversary.target_ids()):
         raise UsageError(f"adversary {adversary.id} does not target {game.id} (it targets {targets})")
     _check_positive(time_limit, "time_limit", integer=False)
     _check_positive(memory_limit, "memory_limit", integer=True)

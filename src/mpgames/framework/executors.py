@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from mpgames.framework.errors import UsageError
 from mpgames.framework.isolation.host import close_servers
 from mpgames.framework.outcome import TrialOutcome
+from mpgames.framework.plugin_files import import_source, module_source
 
 if TYPE_CHECKING:
     from mpgames.framework.engine import TrialSpec
@@ -156,11 +157,23 @@ def _not_on_path(module: str) -> bool:
     return importlib.machinery.PathFinder.find_spec(module.partition(".")[0]) is None
 
 
-def _play_pickled(payload: bytes, start: int, stop: int) -> list[TrialOutcome]:
-    """`play_range` on a Dask worker, for a spec pickled by `DaskExecutor._payload`."""
+def _play_pickled(payload: bytes, files: tuple[str, ...], start: int, stop: int) -> list[TrialOutcome]:
+    """`play_range` on a Dask worker, for a spec pickled by `DaskExecutor._payload`, after importing
+    the game `files` it names by reference (`_game_files`)."""
     import pickle
 
+    for file in files:
+        import_source(file)
     return play_range(pickle.loads(payload), start, stop)
+
+
+def _game_files(spec: TrialSpec) -> tuple[str, ...]:
+    """The file of a game loaded from one (docs/plugins.md), which a worker imports before it reads
+    the spec: the game pickles by reference to it, so that the worker has the module by its name,
+    which an isolated adversary's process needs too (it imports the file to decode the game's view
+    records, mpgames.framework.plugin_files `module_source`); () for a game of an importable module."""
+    source = module_source(spec.game.__module__)
+    return (source,) if os.path.isabs(source) else ()
 
 
 class DaskExecutor:
@@ -208,7 +221,8 @@ class DaskExecutor:
 
     def submit(self, spec: TrialSpec, start: int, stop: int) -> Batch:
         key = f"mpgames-trials-{self._run}-{id(spec):x}-{start}-{stop}"
-        future: Batch = self._client.submit(_play_pickled, self._payload(spec), start, stop, key=key)
+        payload = self._payload(spec)
+        future: Batch = self._client.submit(_play_pickled, payload, _game_files(spec), start, stop, key=key)
         return future
 
     def result(self, batch: Batch) -> list[TrialOutcome]:

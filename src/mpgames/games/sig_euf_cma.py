@@ -3,11 +3,13 @@
 Variants: `schnorr`, the signer of scheme §3.1 with a fresh nonce per signature, and
 `schnorr-nonce-reuse`, a broken signer that uses one nonce for every signature, so that two
 answers of the signing oracle give the key: x = (s1 − s2)/(e1 − e2) mod q. Both are declared and
-implemented in `mpgames.scheme.schnorr` (`variant_signer`).
+implemented in `mpgames.scheme.schnorr` (`variant_signer`), which the game calls in `signer`: the
+method a variant game overrides to add a signer (docs/plugins.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -20,7 +22,14 @@ from mpgames.measure.verdicts import Kind
 from mpgames.scheme import schnorr
 from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import RandomSource
-from mpgames.scheme.schnorr import FRESH_NONCES, NONCE_REUSE, ChallengeOracle, PublicKey, Signature
+from mpgames.scheme.schnorr import (
+    FRESH_NONCES,
+    NONCE_REUSE,
+    ChallengeOracle,
+    PublicKey,
+    SecretKey,
+    Signature,
+)
 
 
 @dataclass(frozen=True)
@@ -75,13 +84,18 @@ class SchnorrEufCma(Game):
         pk, sk = schnorr.keygen(group, ctx.rng)
         ctx.trace("keygen", x=sk.x, y=pk.y)
         # The variant's signer: the broken one fixes its nonce now, the honest one draws one per signature.
-        sign = schnorr.variant_signer(ctx.variant.name, sk, ctx.rng)
+        sign = self.signer(ctx, sk)
         # The adversary gets pk and the signing oracle, and outputs (m*, σ*).
         signing = ctx.oracle("sign", sign)
         view = self.view(ctx, pk, signing)
         forgery = ctx.play(adversary.attack, view, returns=Forgery)
         # It wins iff σ* is a valid signature on a message it never had signed.
         return ctx.judge(self.is_forgery, pk, signing, forgery)
+
+    def signer(self, ctx: TrialContext, sk: SecretKey) -> Callable[[bytes], Signature]:
+        """Sign(sk, ·) of the trial's variant, with the challenger's coins (`schnorr.variant_signer`).
+        A variant game (docs/plugins.md) overrides it to add a signer of its own."""
+        return schnorr.variant_signer(ctx.variant.name, sk, ctx.rng)
 
     def view(self, ctx: TrialContext, pk: PublicKey, signing: Oracle[[bytes], Signature]) -> EufCmaView:
         """The forger's view, without a hash oracle: it hashes for itself. The random-oracle version

@@ -5,8 +5,9 @@ tier it plays, its points and what counts as success: the verdict "broken" at `m
 is Adv > min_advantage at confidence 1 − alpha, measured against secret challenger coins. Limits:
 `time_limit` per trial, `memory_mb` (the address space of a trial's process), `max_trials` and
 `task_seconds` (a wall-clock cap) per task, set for the whole assignment and overridable per task.
-`load_assignment` checks everything before any submission runs; a problem is one `FileError` line
-naming the file, the task and the fix.
+A task's game may be a plugin game "path/to/file.py:Class" (docs/plugins.md), a relative path read
+from the assignment file's folder. `load_assignment` checks everything before any submission runs;
+a problem is one `FileError` line naming the file, the task and the fix.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
 from mpgames.framework.isolation.host import MEMORY_BYTES
+from mpgames.framework.plugin_files import read_from
 from mpgames.games.registry import get_game
 from mpgames.measure.estimation import max_advantage
 from mpgames.measure.verdicts import DEFAULT_ALPHA, DEFAULT_EPS0, DEFAULT_EPS1, Thresholds
@@ -104,7 +106,7 @@ def _limits(table: Mapping[str, Any], where: str, defaults: Mapping[str, Any]) -
     return limits
 
 
-def _task(raw: object, where: str, defaults: Mapping[str, Any]) -> Task:
+def _task(raw: object, where: str, defaults: Mapping[str, Any], folder: Path) -> Task:
     if not isinstance(raw, dict):
         tomlcheck.fail(where, "must be a table ([[task]])")
     tomlcheck.check_keys(raw, TASK_KEYS, REQUIRED_TASK_KEYS, where)
@@ -116,7 +118,7 @@ def _task(raw: object, where: str, defaults: Mapping[str, Any]) -> Task:
     tier = tomlcheck.text(raw["tier"], "tier", where)
     variant = None if "variant" not in raw else tomlcheck.text(raw["variant"], "variant", where)
     try:
-        game = get_game(tomlcheck.text(raw["game"], "game", where))
+        game = get_game(read_from(tomlcheck.text(raw["game"], "game", where), folder))
         chosen = game.variant(variant).name
         game.group(tier)
     except UsageError as exc:
@@ -169,7 +171,9 @@ def load_assignment(path: str | Path) -> Assignment:
     raw_tasks = data["task"]
     if not isinstance(raw_tasks, list) or not raw_tasks:
         tomlcheck.fail(where, "task must be a non-empty array of tables ([[task]] …)")
-    tasks = tuple(_task(raw, f"{where}: task {n}", defaults) for n, raw in enumerate(raw_tasks, 1))
+    tasks = tuple(
+        _task(raw, f"{where}: task {n}", defaults, path.parent) for n, raw in enumerate(raw_tasks, 1)
+    )
     names = [task.name for task in tasks]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:

@@ -98,7 +98,7 @@ class Reduction(Adversary, Generic[OV]):
         """B with `inner` inside: an adversary class of the outer game (`UsageError` if `inner` does not
         play the inner game)."""
         game = cls.inner_game
-        if game.id not in inner.targets:
+        if not game.targeted_by(inner.targets):
             raise UsageError(f"reduction {cls.name} runs an adversary of {game.id}; {inner.id} is not one")
         missing = [s for s in game.stages if not inner.implements_stage(s)]
         if missing:

@@ -149,7 +149,8 @@ def sign(
 ) -> Signature:
     """σ = (e, s): k ←$ [1, q−1], R = g^k, e = H_q(R, y, m), s = k + e·x mod q.
 
-    `nonce` fixes k; it exists only for the broken `NONCE_REUSE` signer (`variant_signer`).
+    `nonce` fixes k; it exists only for broken signers: `NONCE_REUSE` (`variant_signer`), and those of
+    variant games (docs/plugins.md).
     `oracle` replaces H_q(·, y, ·) (random-oracle games and reductions); the real hash by default.
     """
     group = sk.group

@@ -6,7 +6,8 @@ suite-wide false-alarm budget α. `load_suite` reads it with `tomllib` and check
 a trial runs; a problem is one `SuiteError` line naming the file, the entry and the fix.
 
 An entry's adversary is a registered id, an entry point, or a one-file plugin "path/to/file.py:Class"
-(mpgames.adversaries.plugins) whose relative path is read from the suite file's folder.
+(mpgames.adversaries.plugins), and its game a game id or a one-file game "path/to/file.py:Class"
+(mpgames.games.registry, docs/plugins.md); a relative path is read from the suite file's folder.
 
 An entry restates what the registry already says about its adversary: a null adversary must come
 out bounded and a reference attack broken against the variant it breaks (at the tiers where it
@@ -38,11 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mpgames.adversaries import plugins
 from mpgames.adversaries.registry import adversaries_for, resolve
 from mpgames.framework.base import Game
 from mpgames.framework.engine import DEFAULT_TIME_LIMIT
 from mpgames.framework.errors import UsageError
+from mpgames.framework.plugin_files import file_parts, read_from
 from mpgames.games.registry import all_games, get_game
 from mpgames.measure.estimation import max_advantage
 from mpgames.measure.holm import first_level
@@ -175,13 +176,15 @@ def _calibrated(kind: Kind, n_choices: int | None, level: float) -> dict[str, fl
     return {"eps0": thresholds.eps0, "eps1": thresholds.eps1, "max_trials": budget}
 
 
-def _plugin_path(reference: str, base: Path) -> str:
-    """A one-file plugin reference with a relative path is relative to the suite file's folder."""
-    parts = plugins.file_parts(reference)
-    if parts is None:
-        return reference
-    path, name = parts
-    return f"{base / Path(path).expanduser()}:{name}"
+def _entry_game(raw: object, base: Path, where: str) -> object:
+    """The game id of a raw entry, for `--game`: its `game`, or the id of the game file it names."""
+    game = raw.get("game") if isinstance(raw, dict) else None
+    if not (isinstance(game, str) and file_parts(game)):
+        return game
+    try:
+        return get_game(read_from(game, base)).id
+    except UsageError as exc:
+        tomlcheck.fail(where, str(exc))
 
 
 def _entry(
@@ -204,9 +207,9 @@ def _entry(
     if expect not in EXPECTATIONS:
         tomlcheck.fail(where, f"expect must be one of {', '.join(EXPECTATIONS)}, got {expect!r}")
     try:
-        game = get_game(game_id)
+        game = get_game(read_from(game_id, base))
         chosen = game.variant(variant).name
-        adversary = resolve(_plugin_path(tomlcheck.text(raw["adversary"], "adversary", where), base), game.id)
+        adversary = resolve(read_from(tomlcheck.text(raw["adversary"], "adversary", where), base), game.id)
         game.group(tier)
         group_tier = None if group is None else named_group(group).tier
     except (UsageError, InvalidGroupError) as exc:
@@ -296,8 +299,10 @@ def parse_suite(
         tomlcheck.fail(where, "entry must be a non-empty array of tables ([[entry]] …)")
     numbered = list(enumerate(raw_entries, 1))
     if games is not None:
+        # The entries' games first: a game file they name is loaded, so that its id names it.
+        played = [(n, raw, _entry_game(raw, path.parent, where)) for n, raw in numbered]
         wanted = {get_game(game_id).id for game_id in games}
-        numbered = [(n, raw) for n, raw in numbered if isinstance(raw, dict) and raw.get("game") in wanted]
+        numbered = [(n, raw) for n, raw, game in played if game in wanted]
         if not numbered:
             tomlcheck.fail(where, f"no entry plays {', '.join(sorted(wanted))}")
     if numbers is not None:
