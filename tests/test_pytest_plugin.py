@@ -415,3 +415,15 @@ def test_bad_arguments(make) -> None:
 def test_coins_of_an_unknown_variant() -> None:
     with pytest.raises(SchemeError, match="mc-b"):
         strategies.coins(WIDE, "mc-z")
+
+
+def test_the_exercises_suite_as_pytest_items_as_the_exercises_say() -> None:
+    """docs/exercises.md: `pytest docs/exercises.toml -k dl/` plays exercise 4's entries as items."""
+    done = _pytest(str(ROOT / "docs" / "exercises.toml"), "-k", "dl/", "-q", "-rA", cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    passed = [line for line in done.stdout.splitlines() if line.startswith("PASSED")]
+    assert [line.split("::")[1] for line in passed] == [
+        "dl/subgroup/dl.bsgs/toy",
+        "dl/subgroup/dl.bsgs/standard",
+        "dl/subgroup/dl.random-guess/toy",
+    ]
