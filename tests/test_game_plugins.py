@@ -366,8 +366,17 @@ def test_a_suite_names_a_game_file_relative_to_its_folder(capsys, tmp_path):
     status, out, err = _main(capsys, "check", str(suite), "--jobs", "1")
     assert status == 0 and "2 passed, 0 failed" in err and err.endswith("PASS\n"), out
     assert out.count("sig.euf-cma+short-nonce") == 2
-    # The opposite: an expectation the registry contradicts is refused before anything runs.
-    suite.write_text(suite.read_text(encoding="utf-8").replace('"bounded"', '"broken"'), encoding="utf-8")
+    # The forger's declaration knows nothing of short-nonce: the row shows the suite's claim, judged.
+    assert "bounded ✓" in out.splitlines()[3] and "short-nonce" in out.splitlines()[3]
+    # The opposite, twice: the suite's own claim that it breaks short-nonce is measured, and fails...
+    text = suite.read_text(encoding="utf-8")
+    null = f'[[entry]]\ngame = "{game}:ShortNonceEufCma"\nadversary = "sig.random-forgery"\ntier = "toy"\n'
+    suite.write_text(text.replace('"bounded"', '"broken"') + null + 'expect = "bounded"\n', encoding="utf-8")
+    status, out, err = _main(capsys, "check", str(suite), "--jobs", "1")
+    assert status == 1 and "broken ✗ contradicted" in out, out
+    # ...while a claim against a variant it was declared for, contradicting the registry, is refused
+    # before anything runs.
+    suite.write_text(text.replace('"broken"', '"bounded"'), encoding="utf-8")
     status, _, err = _main(capsys, "check", str(suite), "--jobs", "1")
     assert status == 2 and "contradicts the registry" in err
 
@@ -436,3 +445,17 @@ def test_an_assignment_grades_a_submission_against_its_own_variant_game(capsys, 
     assert status == 0
     graded = json.loads((out_dir / "grades.json").read_text(encoding="utf-8"))["submissions"][0]["tasks"]
     assert {task["task"]: task["status"] for task in graded} == {"short-nonce": "passed", "schnorr": "failed"}
+
+
+def test_an_adversary_claims_nothing_about_a_variant_added_after_it_was_declared(capsys):
+    get_game(SHORT_NONCE)
+    generic = get_adversary("sig.bsgs-forgery")  # breaks every signer of the toy tier, by its key
+    assert generic.expected_verdict("schnorr", "toy") == "broken"
+    assert generic.expected_verdict("short-nonce", "toy") is None  # a variant it never heard of
+    assert get_adversary("sig.nonce-reuse").expected_verdict("schnorr", "toy") == "bounded"
+    assert get_adversary("sig.random-forgery").expected_verdict("short-nonce", "toy") == "bounded"  # null
+    status, out, _ = _main(capsys, "run", SHORT_NONCE, "--variant", "short-nonce", "--jobs", "1")
+    rows = {line.split("|")[3].strip(): line for line in out.splitlines() if "short-nonce" in line}
+    assert status == 0 and "contradicted" not in out
+    assert "broken" in rows["sig.bsgs-forgery"] and "| —" in rows["sig.bsgs-forgery"]
+    assert "bounded ✓" in rows["sig.random-forgery"]

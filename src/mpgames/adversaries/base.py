@@ -32,6 +32,8 @@ from typing import ClassVar
 
 from typing_extensions import is_protocol
 
+from mpgames.framework.errors import UsageError
+from mpgames.games.registry import game_by_id
 from mpgames.scheme.groups import TIERS
 
 NULL = "null"
@@ -101,12 +103,26 @@ class Adversary:
         return () if broken is None else (broken, *cls.also_breaks)
 
     @classmethod
+    def known_variants(cls) -> frozenset[str]:
+        """The variants its declaration speaks of: those of the games it targets. A variant that a
+        variant game adds later (docs/plugins.md) is not among them."""
+        known: set[str] = set()
+        for game_id in cls.target_ids():
+            try:
+                known.update(game_by_id(game_id).variants)
+            except UsageError:  # a target not loaded in this process: it names no variant here
+                continue
+        return frozenset(known)
+
+    @classmethod
     def expected_verdict(cls, variant: str, tier: str) -> str | None:
         """The verdict to expect: "broken" against a variant it breaks, at a tier where the attack
-        applies; "bounded" everywhere else. None where no verdict is expected (a reduction,
-        mpgames.reductions.base)."""
-        broken = variant in cls.broken_variants() and tier in cls.breaks_tiers
-        return "broken" if broken else "bounded"
+        applies; "bounded" against the other variants it knows (`known_variants`), and for a null
+        adversary against every variant; None where it claims nothing: a variant added after it
+        was declared, or a reduction (mpgames.reductions.base)."""
+        if variant in cls.broken_variants() and tier in cls.breaks_tiers:
+            return "broken"
+        return "bounded" if cls.is_null() or variant in cls.known_variants() else None
 
 
 def defines_stage(cls: type, stage: str) -> bool:

@@ -322,7 +322,7 @@ def run_entry(
     engine's rule (`Engine.run`): "fixed" for `run --fixed N`."""
     label = f"{entry.game.id} {entry.variant} {entry.adversary.id} {entry.place}"
     with progress(entry.max_trials, label) as bar:
-        return engine.run(
+        result = engine.run(
             entry.game,
             entry.variant,
             entry.adversary,
@@ -340,6 +340,8 @@ def run_entry(
             run_key=run_key,
             stopping=stopping,
         )
+    # The record judges the entry's expectation: the suite's, where the adversary claims nothing.
+    return result if result.expect == entry.expect else dataclasses.replace(result, expect=entry.expect)
 
 
 def _cut_short(result: RunResult, entry: SuiteEntry) -> str:

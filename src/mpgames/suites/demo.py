@@ -93,6 +93,9 @@ class SuiteEntry:
     thresholds: Thresholds = dataclasses.field(default_factory=Thresholds)
     seconds: float | None = None  # wall-clock cap of the run (suite files: `seconds`, `entry_seconds`)
     group: str | None = None  # a named group of the tier (None: the game's group for the tier)
+    # A suite file's expectation, which stands where the adversary claims nothing (a variant that a
+    # variant game added after the adversary was declared, `Adversary.expected_verdict`).
+    stated: str | None = None
 
     @property
     def place(self) -> str:
@@ -101,7 +104,9 @@ class SuiteEntry:
 
     @property
     def expect(self) -> str | None:
-        return self.adversary.expected_verdict(self.variant, self.tier)
+        """The adversary's claim for this variant and tier, else the suite's (`stated`)."""
+        claimed = self.adversary.expected_verdict(self.variant, self.tier)
+        return self.stated if claimed is None else claimed
 
 
 def _candidates(game: type[Game], adversary: type[AdversaryLike]) -> list[tuple[str, str]]:

@@ -12,7 +12,9 @@ An entry's adversary is a registered id, an entry point, or a one-file plugin "p
 An entry restates what the registry already says about its adversary: a null adversary must come
 out bounded and a reference attack broken against the variant it breaks (at the tiers where it
 applies) and bounded elsewhere (`Adversary.expected_verdict`). A suite that contradicts the registry
-is refused rather than run, and so is a suite that expects only one of the two verdicts: calibration
+is refused rather than run. Against a variant that a variant game added after the adversary was
+declared (docs/plugins.md), the registry claims nothing, and the entry's `expect` is the claim the
+check judges. A suite that expects only one of the two verdicts is refused too: calibration
 means each check shows that the harness can both pass and fail.
 
 Budgets an entry does not set follow from its game's kind, exactly as for `mpgames demo`
@@ -227,7 +229,8 @@ def _entry(
             where, f"eps1 = {thresholds.eps1} is not below {top:.4g}, the largest advantage of {game.kind}"
         )
     cap = tomlcheck.seconds(raw, "seconds", where, seconds)
-    entry = SuiteEntry(game, chosen, adversary, tier, int(settings["max_trials"]), thresholds, cap, group)
+    budget = int(settings["max_trials"])
+    entry = SuiteEntry(game, chosen, adversary, tier, budget, thresholds, cap, group, stated=expect)
     if expect != entry.expect:
         role = "a null adversary" if adversary.broken_variant() is None else f"declared {adversary.expect!r}"
         tomlcheck.fail(
