@@ -296,6 +296,24 @@ def test_view_refuses_secrets_and_challenger_objects(make):
         _LeakView(leak=make())
 
 
+@dataclass(frozen=True)
+class _GroupWithASecret(Group):
+    secret: object = None
+
+
+def test_a_views_group_is_its_own_copy_and_only_the_exact_group_class_is_taken_unread(toy):
+    view = _KeyView(group=toy, pk=keygen(toy, SeededRandom(1))[0])
+    object.__setattr__(view.group, "g", 2)  # rewrites the adversary's copy...
+    assert view.group is not toy and toy.g != 2  # ...not the challenger's group
+    # A group is taken without reading its fields, because it holds only its validated parameters;
+    # a subclass could hold more, so it is read like any record, and a secret in it is refused.
+    sk = _secret_key()
+    leaky = _GroupWithASecret(toy.p, toy.q, toy.g, toy.tier, toy.name, secret=sk)
+    with pytest.raises(TypeError):
+        _LeakView(leak=leaky)
+    assert _LeakView(leak=_GroupWithASecret(toy.p, toy.q, toy.g, toy.tier, toy.name)).leak is not None
+
+
 def _context(game: type[Game] = GuessTheSecret, tier: str = "toy", variant: str | None = None):
     return TrialContext(
         variant=game.variant(variant),

@@ -182,5 +182,6 @@ def _join(parts: Iterable[str]) -> str:
 
 def summarize(value: object, limit: int = SUMMARY_LIMIT) -> str:
     """`render(value)` cut to at most `limit` characters."""
-    text = render(value)
+    # An exact int of up to 64 bits, the common case, as `render` prints it (without its dispatch).
+    text = str(value) if type(value) is int and value.bit_length() <= FULL_INT_BITS else render(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -40,6 +40,7 @@ from typing import Any
 
 from mpgames.framework.errors import ChallengerBug
 from mpgames.framework.oracles import Oracle
+from mpgames.scheme.groups import Group
 from mpgames.scheme.randomness import HashStream, SeededRandom, SystemRandom
 from mpgames.scheme.schnorr import SecretKey
 
@@ -142,7 +143,7 @@ def _check_oracle(cls: type, name: str, value: object, declared: OracleTypes) ->
 
 
 # What `_refuse_private` does with a value, by its class (worked out once per class, `_kind_of`).
-_PLAIN, _ORACLE, _SECRET, _CALLABLE, _COLLECTION, _MAPPING, _RECORD, _OTHER = range(8)
+_PLAIN, _ORACLE, _GROUP, _SECRET, _CALLABLE, _COLLECTION, _MAPPING, _RECORD, _OTHER = range(9)
 _KINDS: dict[type, int] = {}
 
 
@@ -153,6 +154,8 @@ def _kind_of(cls: type) -> int:
             kind = _PLAIN
         elif issubclass(cls, Oracle):
             kind = _ORACLE
+        elif cls is Group:  # its validated parameters only: exact ints and strings (Group.__post_init__)
+            kind = _GROUP
         elif issubclass(cls, _SECRET_TYPES):
             kind = _SECRET
         elif issubclass(cls, _CALLABLE_TYPES):
@@ -172,7 +175,7 @@ def _kind_of(cls: type) -> int:
 def _refuse_private(name: str, value: object) -> None:
     """Raise `TypeError` if `value` (or anything inside a container) must not reach the adversary."""
     kind = _kind_of(type(value))
-    if kind in (_PLAIN, _ORACLE):
+    if kind in (_PLAIN, _ORACLE, _GROUP):
         return
     if kind == _SECRET or getattr(value, "is_challenger_object", False):
         raise TypeError(f"view entry {name!r} would expose a {type(value).__name__} to the adversary")
