@@ -116,6 +116,13 @@ def test_latex_text_escapes_and_writes_the_notation():
     )
 
 
+def test_an_exponent_after_a_caret_is_a_superscript_and_a_lone_caret_a_caret():
+    assert slides.latex_text("h = g^x, g^x' = h") == r"h = g\textsuperscript{x}, g\textsuperscript{x'} = h"
+    assert slides.latex_text("2^(κ−1)") == r"2\textsuperscript{(\ensuremath{\kappa}\ensuremath{-}1)}"
+    assert slides.latex_text("A^{O_cert}(R)") == r"A\textsuperscript{O\_cert}(R)"
+    assert slides.latex_text("e^ and f^") == r"e\textasciicircum{} and f\textasciicircum{}"
+
+
 # -- the command --------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ graphicx is loaded (beamer loads it), scaled down to that height.
 from __future__ import annotations
 
 import inspect
+import re
 import unicodedata
 
 from mpgames.framework.base import Game
@@ -83,7 +84,25 @@ _MACROS = r"""\providecommand{\mpgamesmaxheight}{0.75\textheight}% \newcommand i
 
 
 def latex_text(text: str) -> str:
-    """`text` as LaTeX text: special characters escaped, the Unicode notation written as LaTeX."""
+    """`text` as LaTeX text: special characters escaped, the Unicode notation written as LaTeX, and
+    an exponent written after `^` (`g^x'`, `2^(κ−1)`, `A^{O_cert}`) set as a superscript."""
+    parts = _EXPONENT.split(text)  # the text between exponents, and each exponent (one group)
+    return "".join(
+        _escaped(part) if number % 2 == 0 else rf"\textsuperscript{{{_escaped(_unbraced(part))}}}"
+        for number, part in enumerate(parts)
+    )
+
+
+# An exponent in the docstrings' and comments' notation: `^` and a braced group (its braces are
+# dropped), a parenthesised group, or a run of letters, digits, primes and stars.
+_EXPONENT = re.compile(r"\^(\{[^{}]*\}|\([^()]*\)|[\w'*]+)")
+
+
+def _unbraced(exponent: str) -> str:
+    return exponent[1:-1] if exponent.startswith("{") else exponent
+
+
+def _escaped(text: str) -> str:
     out: list[str] = []
     for char in text:
         if char in _ACCENTS and out:
